@@ -1,0 +1,61 @@
+"""plugeval: a plugin-based evaluation harness for LLMs and LLM agents, on inspect-ai.
+
+The public API is what this module exports. Heavy parts (inspect-ai) are
+imported only when used, so `import harness` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import (
+    AmbiguousPluginError,
+    ConfigError,
+    HarnessError,
+    PluginLoadError,
+    PluginNotFoundError,
+    ResultsError,
+)
+from ._kinds import PluginKind
+from ._registry import PluginEntry, Registry
+from .hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from ._config import RunConfig
+    from ._run import RunOutcome
+
+__all__ = [
+    "AmbiguousPluginError",
+    "ConfigError",
+    "HarnessError",
+    "PluginEntry",
+    "PluginKind",
+    "PluginLoadError",
+    "PluginNotFoundError",
+    "Registry",
+    "ResultsError",
+    "RunConfig",
+    "RunOutcome",
+    "hookimpl",
+    "load_run_config",
+    "load_yaml_task",
+    "read_record",
+    "run_eval",
+]
+
+_LAZY = {
+    "RunConfig": "._config",
+    "load_run_config": "._config",
+    "RunOutcome": "._run",
+    "run_eval": "._run",
+    "load_yaml_task": "._yaml_task",
+    "read_record": "._results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""The core's built-in plugins, registered through the same entry points as any plugin."""

@@ -1,0 +1,154 @@
+"""The `harness` command line. Listing and help import no plugin and not inspect-ai."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Sequence
+
+from ._errors import HarnessError
+from ._kinds import COMPONENT_KINDS, PluginKind
+
+_EPILOG_EVAL = """\
+examples:
+  harness eval task=arithmetic model=mockllm/model limit=5
+  harness eval task=tasks/capitals.yaml model=openai/gpt-4o-mini temperature=0
+  harness eval task=my_task task.difficulty=hard scorer=includes scorer.ignore_case=false
+  harness eval --config run.yaml limit=10       (key=value overrides the file)
+
+Plugin parameters are set with task.PARAM=VALUE, solver.PARAM=..., scorer.PARAM=...,
+simulator.PARAM=... and model_args.KEY=...; `harness info NAME` lists them.
+Values are typed by the parameter's schema: 3, 0.5, true, [a, b] or a,b for lists.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `harness` console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"harness (plugeval) {_version()}")
+        return 0
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except HarnessError as ex:
+        print(f"harness: error: {ex}", file=sys.stderr)
+        return ex.exit_code
+    except KeyboardInterrupt:
+        print("harness: interrupted; completed samples are kept in the inspect log", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harness",
+        description="plugeval: a plugin-based evaluation harness for LLMs and LLM agents, on inspect-ai.",
+        epilog="Run `harness COMMAND --help` for a command's options. Docs: docs/ in the repository.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the plugeval version and exit")
+    parser.add_argument(
+        "-p",
+        dest="plugin_flags",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="disable a plugin (name or dist/name) or a whole distribution; repeatable. "
+        "HARNESS_DISABLE_PLUGINS=a,b does the same",
+    )
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "eval",
+        help="run an evaluation",
+        description="Run TASK on MODEL with inspect-ai and write results.json beside the inspect log.",
+        epilog=_EPILOG_EVAL + "\nkeys:\n" + _run_keys_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="run settings (see keys below)")
+    run.add_argument("--config", metavar="FILE", help="YAML file with the same keys; key=value arguments win")
+    run.set_defaults(handler=_cmd_eval)
+
+    listing = commands.add_parser(
+        "list",
+        help="list installed plugins",
+        description="List installed plugins with distribution, version and summary, from metadata only.",
+    )
+    listing.add_argument(
+        "kind", nargs="?", choices=[k.plural for k in PluginKind], help="only this kind (default: all)"
+    )
+    listing.add_argument(
+        "--check", action="store_true", help="also import each plugin and report the ones that fail to load"
+    )
+    listing.set_defaults(handler=_cmd_list)
+
+    info = commands.add_parser(
+        "info", help="show a plugin's parameters and docs", description="Show a plugin's parameters and docs."
+    )
+    info.add_argument("name", help="plugin name, dist/name, or a YAML task file")
+    info.add_argument("--kind", choices=[k.value for k in COMPONENT_KINDS], help="kind, when a name is used by several")
+    info.set_defaults(handler=_cmd_info)
+    return parser
+
+
+def _run_keys_help() -> str:
+    from ._config import run_schema
+
+    lines = []
+    for key, schema in run_schema()["properties"].items():
+        lines.append(f"  {key:<16} {schema.get('description', '')}")
+    return "\n".join(lines)
+
+
+def _disabled(args: argparse.Namespace) -> list[str]:
+    names = []
+    for flag in args.plugin_flags:
+        if not flag.startswith("no:") or len(flag) == 3:
+            raise HarnessError(f"-p takes no:NAME (e.g. -p no:my_task), got '{flag}'")
+        names.append(flag[3:])
+    return names
+
+
+def _registry(args: argparse.Namespace) -> Any:
+    from ._registry import Registry
+
+    return Registry.from_environment(_disabled(args))
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from ._config import load_run_config, parse_overrides
+    from ._report import print_outcome
+
+    config = load_run_config(parse_overrides(args.overrides), args.config)
+    registry = _registry(args)
+    from ._run import run_eval
+
+    outcome = run_eval(config, registry)
+    print_outcome(outcome)
+    return 0 if outcome.record["status"] == "success" else 1
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from ._report import print_listing
+
+    registry = _registry(args)
+    kind = PluginKind.from_plural(args.kind) if args.kind else None
+    return print_listing(registry, kind, check=args.check)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from ._report import print_info
+
+    return print_info(_registry(args), args.name, args.kind)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("plugeval")
+    except PackageNotFoundError:
+        return "unknown (not installed)"

@@ -1,0 +1,145 @@
+"""Plugin parameters: read from a factory's signature and docstring, as JSON Schema."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Union
+
+_MISSING = inspect.Parameter.empty
+_SCALARS: dict[Any, dict[str, Any]] = {
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    str: {"type": "string"},
+    type(None): {"type": "null"},
+}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a plugin factory.
+
+    Attributes:
+        name: Parameter name (`task.NAME=...`).
+        schema: JSON Schema of accepted values.
+        required: Whether the factory has no default for it.
+        default: The default, when there is one.
+        doc: Its description from the factory's `Args:` docstring section.
+    """
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+    default: Any = None
+    doc: str = ""
+
+
+def factory_params(factory: Callable[..., Any]) -> list[ParamSpec]:
+    """The user-settable parameters of a plugin factory.
+
+    `*args`/`**kwargs` are not listed; a factory that takes `**kwargs` accepts
+    any extra key (see `accepts_extra_params`).
+    """
+    signature = inspect.signature(factory)
+    try:
+        hints = typing.get_type_hints(factory)
+    except Exception:  # unresolvable forward references: fall back to raw annotations
+        hints = {}
+    docs = _arg_docs(inspect.getdoc(factory) or "")
+    params = []
+    for name, param in signature.parameters.items():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        annotation = hints.get(name, param.annotation)
+        schema = annotation_schema(annotation) if annotation is not _MISSING else {}
+        if not schema and param.default not in (_MISSING, None):
+            schema = dict(_SCALARS.get(type(param.default), {}))
+        required = param.default is _MISSING
+        default = None if required else _jsonable(param.default)
+        if not required and default is not None:
+            schema = {**schema, "default": default}
+        params.append(ParamSpec(name, schema, required, default, docs.get(name, "")))
+    return params
+
+
+def accepts_extra_params(factory: Callable[..., Any]) -> bool:
+    return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(factory).parameters.values())
+
+
+def params_schema(factory: Callable[..., Any]) -> dict[str, Any]:
+    """A JSON Schema object for a factory's keyword parameters."""
+    params = factory_params(factory)
+    return {
+        "type": "object",
+        "properties": {p.name: p.schema for p in params},
+        "required": [p.name for p in params if p.required],
+        "additionalProperties": accepts_extra_params(factory),
+    }
+
+
+def annotation_schema(annotation: Any) -> dict[str, Any]:
+    """JSON Schema for a type annotation; `{}` (anything) where it cannot say."""
+    if annotation in _SCALARS:
+        return dict(_SCALARS[annotation])
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Literal:
+        return {"enum": list(args)}
+    if origin in (Union, types.UnionType):
+        options = [annotation_schema(a) for a in args]
+        if any(not o for o in options):
+            return {}
+        return {"anyOf": options}
+    if origin in (list, tuple, set, frozenset, typing.Sequence, _abc_sequence()):
+        item = annotation_schema(args[0]) if args and args[0] is not Ellipsis else {}
+        return {"type": "array", "items": item} if item else {"type": "array"}
+    if origin is dict or annotation is dict:
+        return {"type": "object"}
+    if annotation is list:
+        return {"type": "array"}
+    return {}
+
+
+def _abc_sequence() -> Any:
+    import collections.abc
+
+    return collections.abc.Sequence
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+def _arg_docs(doc: str) -> dict[str, str]:
+    """Parse the Google-style `Args:` section of a docstring."""
+    docs: dict[str, str] = {}
+    match = re.search(r"^\s*(Args|Arguments|Parameters):\s*$", doc, re.MULTILINE)
+    if not match:
+        return docs
+    current = None
+    indent = None
+    for line in doc[match.end() :].splitlines()[1:]:
+        if not line.strip():
+            continue
+        this_indent = len(line) - len(line.lstrip())
+        if indent is None:
+            indent = this_indent
+        if this_indent < indent:
+            break
+        item = re.match(r"\s*\**(\w+)(\s*\(.*?\))?:\s*(.*)", line)
+        if this_indent == indent and item:
+            current = item.group(1)
+            docs[current] = item.group(3).strip()
+        elif current:
+            docs[current] = f"{docs[current]} {line.strip()}".strip()
+    return docs

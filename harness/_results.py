@@ -1,0 +1,204 @@
+"""The results record: built from an inspect log, validated by schema, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from collections import defaultdict
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from ._errors import ResultsError
+from ._registry import PluginEntry
+from ._stats import Estimate, mean_estimate
+
+RESULTS_FILE = "results.json"
+_MEAN_METRICS = {"accuracy", "mean"}
+_UNCERTAINTY_METRICS = {"stderr"}
+
+
+@lru_cache(maxsize=None)
+def results_schema() -> dict[str, Any]:
+    """The published JSON Schema of a results record."""
+    text = resources.files("harness.schemas").joinpath("results.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def validate_record(record: dict[str, Any], source: str = "results record") -> None:
+    """Raise `ResultsError` naming the first field that breaks the schema."""
+    from ._validation import validate
+
+    try:
+        validate(record, results_schema(), error=ResultsError)
+    except ResultsError as ex:
+        raise ResultsError(f"{source} is invalid: {ex}") from ex
+
+
+def build_record(
+    *,
+    run_id: str,
+    log: Any,
+    task_ref: str,
+    params: dict[str, Any],
+    plugins: list[PluginEntry],
+    started_at: str,
+    completed_at: str,
+    wall_time: float,
+    hook_errors: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The results record of one finished (or failed) inspect eval log."""
+    samples = log.samples or []
+    results = log.results
+    stats = log.stats
+    by_model = {
+        model: {"input": usage.input_tokens, "output": usage.output_tokens, "total": usage.total_tokens}
+        for model, usage in (stats.model_usage or {}).items()
+    }
+    return {
+        "schema_version": 1,
+        "run_id": run_id,
+        "status": log.status,
+        "error": log.error.message if log.error else None,
+        "started_at": started_at,
+        "completed_at": completed_at,
+        "wall_time_seconds": round(wall_time, 3),
+        "versions": {
+            "plugeval": _version("plugeval"),
+            "inspect_ai": _version("inspect-ai"),
+            "python": platform.python_version(),
+            "plugins": [
+                {"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins
+            ],
+        },
+        "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
+        "model": log.eval.model,
+        "params": params,
+        "metrics": metric_records(log),
+        "samples": {
+            "total": results.total_samples if results else len({s.id for s in samples}),
+            "completed": results.completed_samples if results else 0,
+            "errors": sum(1 for s in samples if s.error is not None),
+            "epochs": log.eval.config.epochs or 1,
+        },
+        "tokens": {
+            "input": sum(u["input"] for u in by_model.values()),
+            "output": sum(u["output"] for u in by_model.values()),
+            "total": sum(u["total"] for u in by_model.values()),
+            "by_model": by_model,
+        },
+        "inspect_log": log.location or None,
+        "hook_errors": hook_errors,
+    }
+
+
+def metric_records(log: Any) -> list[dict[str, Any]]:
+    """Each metric of each scorer with value, stderr, 95% CI and n.
+
+    Means (`accuracy`, `mean`) get their uncertainty from the per-sample scores,
+    epochs first averaged per sample. Inspect's own `stderr` metric is folded
+    into the metric it describes rather than listed on its own. Other metrics
+    keep inspect's value and carry `ci_method: unavailable`.
+    """
+    if not log.results:
+        return []
+    records = []
+    for score in log.results.scores:
+        per_sample = _sample_values(log.samples or [], score.name)
+        estimate = mean_estimate(per_sample)
+        for name, metric in score.metrics.items():
+            if name in _UNCERTAINTY_METRICS:
+                continue
+            value = _number(metric.value)
+            if name in _MEAN_METRICS and estimate.n:
+                records.append(_metric_dict(score.name, name, value, estimate))
+            else:
+                unknown = Estimate(value, None, None, len(per_sample), "unavailable")
+                records.append(_metric_dict(score.name, name, value, unknown))
+    return records
+
+
+def _metric_dict(scorer: str, name: str, value: float | None, estimate: Estimate) -> dict[str, Any]:
+    return {
+        "scorer": scorer,
+        "name": name,
+        "value": value,
+        "stderr": estimate.stderr,
+        "ci95": list(estimate.ci95) if estimate.ci95 else None,
+        "n": estimate.n,
+        "ci_method": estimate.method,
+    }
+
+
+def _sample_values(samples: list[Any], scorer: str) -> list[float]:
+    from inspect_ai.scorer import value_to_float
+
+    to_float = value_to_float()
+    by_id: dict[Any, list[float]] = defaultdict(list)
+    for sample in samples:
+        score = (sample.scores or {}).get(scorer)
+        if score is None or isinstance(score.value, (dict, list)):
+            continue
+        by_id[sample.id].append(float(to_float(score.value)))
+    return [sum(v) / len(v) for v in by_id.values()]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a score
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def write_record(record: dict[str, Any], out_dir: Path) -> Path:
+    """Validate and write `results.json` atomically: readers see the old file or the new one, never half.
+
+    Raises:
+        ResultsError: The record breaks the schema, or the file cannot be written.
+    """
+    validate_record(record)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / RESULTS_FILE
+    try:
+        atomic_write_text(target, json.dumps(record, indent=2, default=str) + "\n")
+    except OSError as ex:
+        raise ResultsError(f"cannot write {target}: {ex.strerror or ex}") from ex
+    return target
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write through a temporary file in the same directory, fsync, then rename over `path`."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_record(path: str | Path) -> dict[str, Any]:
+    """Read and validate a results record (a `results.json` file or the directory holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as ex:
+        raise ResultsError(f"cannot read results record '{path}': {ex}") from ex
+    validate_record(record, source=str(path))
+    return record
