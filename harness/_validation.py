@@ -19,6 +19,9 @@ _TYPE_WORDS = {
 }
 
 
+_BOUNDS = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}
+
+
 def validate(
     instance: Any,
     schema: dict[str, Any],
@@ -51,7 +54,7 @@ def validate(
 
 def _relevance(problem: Any) -> Any:
     # Unknown keys first: they are the commonest mistake and the most useful message.
-    return (problem.validator != "additionalProperties", *_default_relevance(problem))
+    return (problem.validator == "additionalProperties", *_default_relevance(problem))
 
 
 def _default_relevance(problem: Any) -> tuple[Any, ...]:
@@ -72,7 +75,8 @@ def describe(problem: Any, prefix: str = "") -> str:
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f" (did you mean '{_join(path, close[0], prefix)}'?)" if close else ""
         valid = ", ".join(known) if known else "none"
-        where = f" in {subject}" if path else ""
+        inside = ".".join(str(p) for p in problem.absolute_path)
+        where = f" in '{path}'" if inside else ""
         return f"unknown key '{_join(path, name, prefix)}'{where}{hint}; valid keys: {valid}"
     if kind == "required":
         missing = problem.message.split("'")[1] if "'" in problem.message else problem.message
@@ -84,8 +88,8 @@ def describe(problem: Any, prefix: str = "") -> str:
     if kind == "enum":
         options = ", ".join(repr(v) for v in problem.validator_value)
         return f"{subject} must be one of {options}, got {problem.instance!r}"
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{subject} {problem.message.split(' is ', 1)[-1]}, got {problem.instance!r}"
+    if kind in _BOUNDS:
+        return f"{subject} must be {_BOUNDS[kind]} {problem.validator_value}, got {problem.instance!r}"
     if kind == "anyOf":
         options = " or ".join(_option_words(option) for option in problem.validator_value)
         return f"{subject} must be {options}, got {problem.instance!r}"
