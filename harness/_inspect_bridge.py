@@ -25,9 +25,9 @@ class _SampleForwarder(Hooks):
 
 @contextmanager
 def forwarding(run_id: str, runner: HookRunner) -> Iterator[None]:
-    """Forward sample events to `runner` while the block runs."""
+    """Forward sample events to `runner` while the block runs (only if a plugin implements the hook)."""
     global _active
-    _active = (run_id, runner)
+    _active = (run_id, runner) if runner.manager.hook.harness_sample_end.get_hookimpls() else None
     try:
         yield
     finally:
