@@ -130,7 +130,7 @@ class Registry:
                 )
             known = sorted({e.name for e in candidates if not self.is_disabled(e)})
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = f"; did you mean '{close[0]}'?" if close else "."
             listing = ", ".join(known) if known else "none installed"
             raise PluginNotFoundError(
                 f"unknown {kind.value} '{name}'{hint} Installed {kind.plural}: {listing}. "

@@ -46,6 +46,8 @@ def validate(
     if problem is None:
         return
     location = tuple(problem.absolute_path)
+    if problem.validator == "additionalProperties":
+        location = (*location, _unknown_keys(problem)[0])
     message = describe(problem, prefix)
     if where is not None:
         message = f"{where(location)}: {message}"
@@ -70,14 +72,11 @@ def describe(problem: Any, prefix: str = "") -> str:
     kind = problem.validator
     if kind == "additionalProperties":
         known = sorted(problem.schema.get("properties", {}))
-        unknown = sorted(set(problem.instance) - set(known))
-        name = unknown[0] if unknown else "?"
+        name = _unknown_keys(problem)[0]
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f" (did you mean '{_join(path, close[0], prefix)}'?)" if close else ""
         valid = ", ".join(known) if known else "none"
-        inside = ".".join(str(p) for p in problem.absolute_path)
-        where = f" in '{path}'" if inside else ""
-        return f"unknown key '{_join(path, name, prefix)}'{where}{hint}; valid keys: {valid}"
+        return f"unknown key '{_join(path, name, prefix)}'{hint}; valid keys: {valid}"
     if kind == "required":
         missing = problem.message.split("'")[1] if "'" in problem.message else problem.message
         return f"missing required key '{_join(path, missing, prefix)}'"
@@ -94,6 +93,11 @@ def describe(problem: Any, prefix: str = "") -> str:
         options = " or ".join(_option_words(option) for option in problem.validator_value)
         return f"{subject} must be {options}, got {problem.instance!r}"
     return f"{subject}: {problem.message}"
+
+
+def _unknown_keys(problem: Any) -> list[str]:
+    known = set(problem.schema.get("properties", {}))
+    return sorted(str(key) for key in problem.instance if key not in known) or ["?"]
 
 
 def _option_words(schema: dict[str, Any]) -> str:

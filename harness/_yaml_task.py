@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ._components import build_component
-from ._errors import ConfigError
+from ._errors import ConfigError, HarnessError
 from ._kinds import PluginKind
 from ._registry import Registry
 from ._validation import validate
@@ -70,7 +70,7 @@ def _component(registry: Registry, kind: PluginKind, spec: str | dict[str, Any],
     name, args = (spec, {}) if isinstance(spec, str) else (spec["name"], spec.get("args", {}))
     try:
         return build_component(registry, kind, name, args, prefix=f"{kind.value}.args.")
-    except ConfigError as ex:
+    except HarnessError as ex:
         raise ConfigError(f"{document.where((kind.value,))}: {ex}") from ex
 
 

@@ -1,0 +1,89 @@
+"""The results record's schema, statistics and atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from harness import ResultsError, read_record
+from harness._results import atomic_write_text, validate_record, write_record
+from harness._stats import mean_estimate, wilson_interval
+
+
+def minimal_record() -> dict:
+    return {
+        "schema_version": 1, "run_id": "r1", "status": "success", "error": None,
+        "started_at": "2026-01-01T00:00:00+00:00", "completed_at": "2026-01-01T00:00:01+00:00",
+        "wall_time_seconds": 1.0,
+        "versions": {"plugeval": "0.1.0", "inspect_ai": "0.3", "python": "3.11", "plugins": []},
+        "task": {"name": "t", "ref": "t"}, "model": "mockllm/model", "params": {},
+        "metrics": [{"scorer": "match", "name": "accuracy", "value": 0.5, "stderr": 0.1,
+                     "ci95": [0.3, 0.7], "n": 10, "ci_method": "wilson"}],
+        "samples": {"total": 10, "completed": 10, "errors": 0, "epochs": 1},
+        "tokens": {"input": 1, "output": 1, "total": 2, "by_model": {}},
+        "inspect_log": None, "hook_errors": [],
+    }
+
+
+def test_wilson_interval_matches_reference_values():
+    # Reference: Newcombe (1998), Table I; 5/10 → (0.2366, 0.7634), 0/10 → (0, 0.2775).
+    assert wilson_interval(0.5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert wilson_interval(0.0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+
+
+def test_mean_estimate_uses_t_for_continuous_scores():
+    estimate = mean_estimate([1.0, 2.0, 3.0, 4.0])
+    assert estimate.method == "t" and estimate.n == 4
+    assert estimate.stderr == pytest.approx(0.6455, abs=1e-4)
+    assert estimate.ci95 == pytest.approx((2.5 - 3.1824 * 0.6455, 2.5 + 3.1824 * 0.6455), abs=1e-3)
+
+
+def test_single_sample_has_no_interval():
+    estimate = mean_estimate([1.0])
+    assert estimate.value == 1.0 and estimate.stderr is None and estimate.method == "unavailable"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r.pop("metrics"), "missing required key 'metrics'"),
+        (lambda r: r["metrics"][0].update(stderr=-1), "'metrics.0.stderr' must be at least 0"),
+        (lambda r: r["metrics"][0].update(ci95=[0.1]), "'metrics.0.ci95'"),
+        (lambda r: r.update(status="done"), "'status' must be one of"),
+    ],
+)
+def test_invalid_records_are_refused(change, message, tmp_path: Path):
+    record = minimal_record()
+    change(record)
+    with pytest.raises(ResultsError, match=message):
+        write_record(record, tmp_path)
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_write_and_read_round_trip(tmp_path: Path):
+    path = write_record(minimal_record(), tmp_path)
+    assert read_record(tmp_path) == read_record(path) == minimal_record()
+    validate_record(json.loads(path.read_text()))
+
+
+def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch):
+    target = tmp_path / "results.json"
+    target.write_text('{"old": true}')
+
+    def crash(*args, **kwargs):
+        raise OSError("disk died")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        atomic_write_text(target, '{"new": true}')
+    assert target.read_text() == '{"old": true}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no temp file left behind
+
+
+def test_read_record_names_a_bad_file(tmp_path: Path):
+    (tmp_path / "results.json").write_text("{not json")
+    with pytest.raises(ResultsError, match="cannot read results record"):
+        read_record(tmp_path)
