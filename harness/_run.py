@@ -109,6 +109,10 @@ def _build_task(config: RunConfig, registry: Registry, used: list[PluginEntry]) 
             f"its factory '{entry.reference}' must return Task(...)"
         )
     used.insert(0, entry)
+    if task.name == "task":  # built without @task: name it after the plugin, not inspect's placeholder
+        from inspect_ai import task_with
+
+        task = task_with(task, name=entry.name)
     return task
 
 

@@ -1,0 +1,58 @@
+"""The examples in docs/ are extracted, installed and run, so the docs stay true."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import REPO, pip_install, run_harness
+from harness import load_yaml_task
+
+_FILE_BLOCK = re.compile(r"<!-- file: (?P<path>\S+) -->\n```\w*\n(?P<body>.*?)```", re.DOTALL)
+
+
+def extract(doc: str, into: Path) -> list[Path]:
+    """Write every `<!-- file: PATH -->` code block of a docs page under `into`."""
+    written = []
+    for block in _FILE_BLOCK.finditer((REPO / "docs" / doc).read_text()):
+        target = into / block["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block["body"])
+        written.append(target)
+    assert written, f"docs/{doc} has no file blocks"
+    return written
+
+
+def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
+    extract("writing-a-plugin.md", tmp_path)
+    site = tmp_path / "site"
+    pip_install(["--target", str(site), str(tmp_path / "plugeval-wordcount")])
+
+    listing = run_harness("list", "tasks", site=site)
+    assert re.search(r"wordcount\s+plugeval-wordcount 0\.1\.0\s+Count the words in a sentence\.", listing.stdout)
+    info = run_harness("info", "wordcount", site=site)
+    assert "task.limit_words  (integer; default 10)" in info.stdout
+
+    result = run_harness("eval", "task=wordcount", "task.limit_words=6", f"log_dir={tmp_path / 'logs'}",
+                         "display=none", site=site)
+    assert result.returncode == 0, result.stderr
+    (run_dir,) = (tmp_path / "logs").iterdir()
+    record = json.loads((run_dir / "results.json").read_text())
+    assert record["samples"]["total"] == 3  # the 7-word sentence is filtered out
+    assert (run_dir / "wordcount-summary.txt").read_text().startswith("wordcount accuracy=0.0 n=3")
+
+
+def test_yaml_task_example_builds(tmp_path: Path):
+    extract("yaml-tasks.md", tmp_path)
+    task = load_yaml_task(tmp_path / "quiz" / "quiz.yaml")
+    assert [s.input for s in task.dataset][0] == "Question (science): What gas do plants take in?"
+
+
+def test_cli_config_example_runs(tmp_path: Path):
+    extract("cli.md", tmp_path)
+    result = run_harness("eval", "--config", str(tmp_path / "run.yaml"), "limit=2", f"log_dir={tmp_path / 'logs'}",
+                         "display=none")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
+    assert record["samples"]["total"] == 2 and record["params"]["scorer_args"] == {"location": "any"}
