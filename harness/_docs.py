@@ -8,25 +8,102 @@ docstring found by parsing the module that an entry point names. Re-exports
 from __future__ import annotations
 
 import ast
+import json
+import os
 import sys
 from functools import lru_cache
 from importlib.machinery import ModuleSpec, PathFinder
+from pathlib import Path
+from typing import Any
 
 _MAX_HOPS = 4
 
 
-def summary_line(reference: str) -> str:
-    """The first docstring line of the object `module:attr` names, or ''."""
+def summary_line(reference: str, cache: "SummaryCache | None" = None) -> str:
+    """The first docstring line of the object `module:attr` names, or ''.
+
+    Args:
+        reference: An entry point's `module:attr` value.
+        cache: Where summaries of unchanged source files are kept between runs.
+    """
+    if cache is not None:
+        cached = cache.get(reference)
+        if cached is not None:
+            return cached
     module, _, attr = reference.partition(":")
+    sources: list[str] = []
     try:
-        doc = _docstring(module, attr or None, _MAX_HOPS)
+        doc = _docstring(module, attr or None, _MAX_HOPS, sources)
     except (OSError, SyntaxError, ValueError, ImportError):
         return ""
-    return doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
+    line = doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
+    if cache is not None:
+        cache.put(reference, line, sources)
+    return line
 
 
-def _docstring(module: str, attr: str | None, hops: int) -> str | None:
+class SummaryCache:
+    """Summary lines kept in a JSON file, valid while every source file read for them is unchanged.
+
+    The file lives in `$HARNESS_CACHE_DIR` or `$XDG_CACHE_HOME/plugeval`
+    (default `~/.cache/plugeval`). An unreadable or unwritable cache is ignored.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or _cache_dir() / "summaries.json"
+        self._changed = False
+        try:
+            self._entries: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._entries = {}
+
+    def get(self, reference: str) -> str | None:
+        entry = self._entries.get(reference)
+        if not isinstance(entry, dict) or not entry.get("files"):
+            return None
+        for source, stamp in entry["files"].items():
+            if _stamp(source) != stamp:
+                return None
+        return entry.get("line")
+
+    def put(self, reference: str, line: str, sources: list[str]) -> None:
+        files = {source: _stamp(source) for source in sources}
+        if sources and all(files.values()):
+            self._entries[reference] = {"line": line, "files": files}
+            self._changed = True
+
+    def save(self) -> None:
+        if not self._changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._entries), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("HARNESS_CACHE_DIR"):
+        return Path(os.environ["HARNESS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "plugeval"
+
+
+def _stamp(source: str) -> list[int] | None:
+    try:
+        status = os.stat(source)
+    except OSError:
+        return None
+    return [status.st_mtime_ns, status.st_size]
+
+
+def _docstring(module: str, attr: str | None, hops: int, sources: list[str]) -> str | None:
     tree = _parse(module)
+    origin = _spec(module)
+    if origin is not None and origin.origin:
+        sources.append(origin.origin)
     if tree is None:
         return None
     if attr is None:
@@ -41,7 +118,7 @@ def _docstring(module: str, attr: str | None, hops: int) -> str | None:
             for alias in node.names:
                 if (alias.asname or alias.name) == head:
                     source = _absolute(module, node.module, node.level, _is_package(module))
-                    return _docstring(source, ".".join(filter(None, [alias.name, rest])), hops - 1)
+                    return _docstring(source, ".".join(filter(None, [alias.name, rest])), hops - 1, sources)
     return None
 
 

@@ -165,15 +165,33 @@ def _scan_distributions() -> Iterator[PluginEntry]:
         text = dist.read_text("entry_points.txt")
         if not text or "[harness." not in text:
             continue
-        name = dist.metadata["Name"] or "unknown"
+        name, version = _name_and_version(dist)
         if _norm(name) in seen:
             continue
         seen.add(_norm(name))
-        yield from _dist_entries(dist, name)
+        yield from _dist_entries(dist, name, version)
 
 
-def _dist_entries(dist: metadata.Distribution, dist_name: str) -> Iterator[PluginEntry]:
-    version = dist.version or "?"
+def _name_and_version(dist: metadata.Distribution) -> tuple[str, str]:
+    """Read `Name` and `Version` from the metadata headers.
+
+    Parsing the whole file with `dist.metadata` (an email parser) costs more
+    than the rest of a listing; these two headers always come first.
+    """
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    headers: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, sep, value = line.partition(":")
+        if sep and key in ("Name", "Version"):
+            headers.setdefault(key, value.strip())
+            if len(headers) == 2:
+                break
+    return headers.get("Name", "unknown"), headers.get("Version", "?")
+
+
+def _dist_entries(dist: metadata.Distribution, dist_name: str, version: str) -> Iterator[PluginEntry]:
     points = [ep for ep in dist.entry_points if ep.group in _GROUPS]
     counts: dict[tuple[str, str], int] = {}
     for ep in points:

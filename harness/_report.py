@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ._docs import summary_line
+from ._docs import SummaryCache, summary_line
 from ._errors import HarnessError, PluginLoadError
 from ._kinds import COMPONENT_KINDS, PluginKind
 from ._registry import PluginEntry, Registry
@@ -15,6 +15,7 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
     """Print installed plugins; with `check`, import each and mark those that fail. Returns the exit code."""
     kinds = [kind] if kind else [*COMPONENT_KINDS, PluginKind.HOOKS]
     any_broken = False
+    summaries = SummaryCache()
     for current in kinds:
         entries = registry.entries(current)
         print(f"{current.plural} ({len(entries)})")
@@ -25,9 +26,10 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
         for entry in entries:
             problem = entry.problem or (_load_problem(entry) if check else None)
             any_broken |= problem is not None
-            status = f"BROKEN: {problem}" if problem else summary_line(entry.reference)
+            status = f"BROKEN: {problem}" if problem else summary_line(entry.reference, summaries)
             source = f"{entry.dist} {entry.version}"
             print(f"  {_display_name(entry, names):<{width}}  {source:<28}  {status}")
+    summaries.save()
     return 1 if check and any_broken else 0
 
 

@@ -167,3 +167,29 @@ def test_listing_and_help_import_no_plugin_and_not_inspect(plugin_site):
             env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
         )
         assert "LOADED []" in result.stdout, (args, result.stdout[-500:], result.stderr[-500:])
+
+
+def test_summary_cache_follows_source_changes(tmp_path: Path):
+    from harness._docs import SummaryCache, summary_line
+
+    package = tmp_path / "summary_pkg"
+    package.mkdir()
+    module = package / "__init__.py"
+    module.write_text('def thing():\n    """First summary."""\n')
+    sys.path.insert(0, str(tmp_path))
+    try:
+        cache_file = tmp_path / "cache" / "summaries.json"
+        cache = SummaryCache(cache_file)
+        assert summary_line("summary_pkg:thing", cache) == "First summary."
+        cache.save()
+        assert "summary_pkg" not in sys.modules  # read from source, never imported
+        assert SummaryCache(cache_file).get("summary_pkg:thing") == "First summary."
+
+        module.write_text('def thing():\n    """Second, longer summary."""\n')
+        from harness import _docs
+
+        _docs._parse.cache_clear()
+        assert SummaryCache(cache_file).get("summary_pkg:thing") is None  # stale: the file changed
+        assert summary_line("summary_pkg:thing", SummaryCache(cache_file)) == "Second, longer summary."
+    finally:
+        sys.path.remove(str(tmp_path))
