@@ -37,7 +37,7 @@ def write_distributions(site: Path, count: int) -> None:
         package.mkdir()
         (package / "__init__.py").write_text(
             f'"""Bench plugin {index}."""\n\nimport sys\nsys.stderr.write("IMPORTED {dist}\\n")\n\n\n'
-            f"def factory(size: int = 1):\n    \"\"\"Benchmark {kind[:-1]} number {index}.\"\"\"\n    return None\n"
+            f'def factory(size: int = 1):\n    """Benchmark {kind[:-1]} number {index}."""\n    return None\n'
         )
         info = site / f"{dist}-1.{index}.0.dist-info"
         info.mkdir()

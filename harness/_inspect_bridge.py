@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Iterator
 
 from inspect_ai.hooks import Hooks, SampleEnd, hooks
 
@@ -32,5 +32,3 @@ def forwarding(run_id: str, runner: HookRunner) -> Iterator[None]:
         yield
     finally:
         _active = None
-
-

@@ -89,8 +89,10 @@ def _find(registry: Registry, name: str, kind_name: str | None) -> PluginEntry:
         options = ", ".join(f"--kind {e.kind.value}" for e in found)
         raise HarnessError(f"'{name}' names plugins of several kinds; add one of: {options}")
     ambiguous = [e for e in errors if "registered by" in str(e)]
-    raise (ambiguous or errors)[0] if kind_name or ambiguous else HarnessError(
-        f"no plugin named '{name}'; see `harness list`"
+    raise (
+        (ambiguous or errors)[0]
+        if kind_name or ambiguous
+        else HarnessError(f"no plugin named '{name}'; see `harness list`")
     )
 
 
@@ -123,8 +125,10 @@ def print_outcome(outcome: Any) -> None:
     print()
     print(f"run {record['run_id']}: {record['task']['name']} on {record['model']} — {record['status']}")
     samples = record["samples"]
-    print(f"samples: {samples['completed']}/{samples['total']} completed, {samples['errors']} errors, "
-          f"epochs {samples['epochs']}; tokens: {record['tokens']['total']}; wall time {record['wall_time_seconds']:.1f}s")
+    print(
+        f"samples: {samples['completed']}/{samples['total']} completed, {samples['errors']} errors, "
+        f"epochs {samples['epochs']}; tokens: {record['tokens']['total']}; wall time {record['wall_time_seconds']:.1f}s"
+    )
     for metric in record["metrics"]:
         print("  " + format_metric(metric))
     if record.get("error"):
@@ -141,4 +145,5 @@ def format_metric(metric: dict[str, Any]) -> str:
     value = "n/a" if metric["value"] is None else f"{metric['value']:.3f}"
     stderr = "n/a" if metric["stderr"] is None else f"{metric['stderr']:.3f}"
     ci = "n/a" if metric["ci95"] is None else f"[{metric['ci95'][0]:.3f}, {metric['ci95'][1]:.3f}]"
-    return f"{metric['scorer']}/{metric['name']} = {value} ± {stderr}  95% CI {ci} ({metric['ci_method']})  n={metric['n']}"
+    name = f"{metric['scorer']}/{metric['name']}"
+    return f"{name} = {value} ± {stderr}  95% CI {ci} ({metric['ci_method']})  n={metric['n']}"

@@ -70,9 +70,7 @@ def build_record(
             "plugeval": _version("plugeval"),
             "inspect_ai": _version("inspect-ai"),
             "python": platform.python_version(),
-            "plugins": [
-                {"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins
-            ],
+            "plugins": [{"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins],
         },
         "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
         "model": log.eval.model,

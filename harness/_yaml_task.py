@@ -76,7 +76,7 @@ def _component(registry: Registry, kind: PluginKind, spec: str | dict[str, Any],
 
 def _check_template(document: YamlDocument) -> None:
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(document.data["prompt"]) if f]
+        fields = _fields(document.data["prompt"])
     except ValueError as ex:
         raise ConfigError(f"{document.where(('prompt',))}: prompt template is malformed: {ex}") from ex
     bad = [f for f in fields if not f.isidentifier()]

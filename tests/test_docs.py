@@ -34,8 +34,9 @@ def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     info = run_harness("info", "wordcount", site=site)
     assert "task.limit_words  (integer; default 10)" in info.stdout
 
-    result = run_harness("eval", "task=wordcount", "task.limit_words=6", f"log_dir={tmp_path / 'logs'}",
-                         "display=none", site=site)
+    result = run_harness(
+        "eval", "task=wordcount", "task.limit_words=6", f"log_dir={tmp_path / 'logs'}", "display=none", site=site
+    )
     assert result.returncode == 0, result.stderr
     (run_dir,) = (tmp_path / "logs").iterdir()
     record = json.loads((run_dir / "results.json").read_text())
@@ -51,8 +52,9 @@ def test_yaml_task_example_builds(tmp_path: Path):
 
 def test_cli_config_example_runs(tmp_path: Path):
     extract("cli.md", tmp_path)
-    result = run_harness("eval", "--config", str(tmp_path / "run.yaml"), "limit=2", f"log_dir={tmp_path / 'logs'}",
-                         "display=none")
+    result = run_harness(
+        "eval", "--config", str(tmp_path / "run.yaml"), "limit=2", f"log_dir={tmp_path / 'logs'}", "display=none"
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
     assert record["samples"]["total"] == 2 and record["params"]["scorer_args"] == {"location": "any"}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, PluginDist, run_harness
-from harness import Registry, load_run_config, read_record, run_eval
+from conftest import PluginDist, run_harness
+from harness import load_run_config, read_record, run_eval
 from harness._config import parse_overrides
 
 
@@ -40,11 +40,18 @@ def test_eval_writes_a_schema_valid_record_with_uncertainty(tmp_path: Path):
     assert Path(record["inspect_log"]).parent == outcome.results_path.parent
     assert record["tokens"]["total"] > 0
     assert record["params"]["limit"] == 4
-    assert record["versions"]["plugins"][0] == {"kind": "task", "name": "arithmetic", "dist": "plugeval", "version": record["versions"]["plugeval"]}
+    assert record["versions"]["plugins"][0] == {
+        "kind": "task",
+        "name": "arithmetic",
+        "dist": "plugeval",
+        "version": record["versions"]["plugeval"],
+    }
 
 
 def test_epochs_are_averaged_per_sample_before_the_interval(tmp_path: Path):
-    config = load_run_config(parse_overrides(["task=capitals", "limit=2", "epochs=2", f"log_dir={tmp_path}", "display=none"]))
+    config = load_run_config(
+        parse_overrides(["task=capitals", "limit=2", "epochs=2", f"log_dir={tmp_path}", "display=none"])
+    )
     outcome = run_eval(config)
     (accuracy,) = [m for m in outcome.record["metrics"] if m["name"] == "accuracy"]
     assert accuracy["n"] == 2
@@ -54,8 +61,16 @@ def test_epochs_are_averaged_per_sample_before_the_interval(tmp_path: Path):
 def test_solver_and_scorer_overrides_with_typed_params(tmp_path: Path):
     config = load_run_config(
         parse_overrides(
-            ["task=capitals", "limit=2", "scorer=match", "scorer.location=any", "solver=system_message",
-             "solver.message=Be brief.", f"log_dir={tmp_path}", "display=none"]
+            [
+                "task=capitals",
+                "limit=2",
+                "scorer=match",
+                "scorer.location=any",
+                "solver=system_message",
+                "solver.message=Be brief.",
+                f"log_dir={tmp_path}",
+                "display=none",
+            ]
         )
     )
     config.args["model"].update(scripted("It is Paris.", "Osaka"))
@@ -81,15 +96,36 @@ def test_offline_eval_with_network_unreachable(tmp_path: Path):
     cache.mkdir()
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(cache)}
     probe = subprocess.run(
-        ["unshare", "-n", str(Path(os.sys.executable)), "-c",
-         "import socket\ntry:\n    socket.create_connection(('pypi.org', 443), timeout=5)\n    print('ONLINE')\nexcept OSError:\n    print('OFFLINE')"],
-        capture_output=True, text=True, env=env,
+        [
+            "unshare",
+            "-n",
+            str(Path(os.sys.executable)),
+            "-c",
+            "import socket\ntry:\n    socket.create_connection(('pypi.org', 443), timeout=5)\n    print('ONLINE')\nexcept OSError:\n    print('OFFLINE')",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert probe.stdout.strip() == "OFFLINE"
     result = subprocess.run(
-        ["unshare", "-n", os.sys.executable, "-m", "harness", "eval", "task=arithmetic", "limit=2",
-         f"log_dir={tmp_path / 'logs'}", "display=none"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        [
+            "unshare",
+            "-n",
+            os.sys.executable,
+            "-m",
+            "harness",
+            "eval",
+            "task=arithmetic",
+            "limit=2",
+            f"log_dir={tmp_path / 'logs'}",
+            "display=none",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
@@ -153,15 +189,29 @@ HOOKS = PluginDist(
 def test_hooks_see_the_run_and_a_failing_hook_loses_nothing(plugin_site, tmp_path: Path):
     site = plugin_site(HOOKS)
     out = tmp_path / "hook.json"
-    result = run_harness("eval", "task=capitals", "limit=3", f"log_dir={tmp_path / 'logs'}", "display=none",
-                         site=site, env={"HOOK_OUT": str(out)})
+    result = run_harness(
+        "eval",
+        "task=capitals",
+        "limit=3",
+        f"log_dir={tmp_path / 'logs'}",
+        "display=none",
+        site=site,
+        env={"HOOK_OUT": str(out)},
+    )
     assert result.returncode == 0, result.stderr
-    assert "hook plugin 'harness-test-hooks/faulty' failed in harness_run_end: RuntimeError: dashboard unreachable" in result.stderr
+    assert (
+        "hook plugin 'harness-test-hooks/faulty' failed in harness_run_end: RuntimeError: dashboard unreachable"
+        in result.stderr
+    )
     seen = json.loads(out.read_text())
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
     assert seen == {"start": record["run_id"], "task": "capitals", "samples": 3, "end": record["run_id"], "metrics": 1}
     assert record["hook_errors"] == [
-        {"plugin": "harness-test-hooks/faulty", "hook": "harness_run_end", "error": "RuntimeError: dashboard unreachable"}
+        {
+            "plugin": "harness-test-hooks/faulty",
+            "hook": "harness_run_end",
+            "error": "RuntimeError: dashboard unreachable",
+        }
     ]
     summary = next((tmp_path / "logs").glob("*/summary.csv"))
     assert f"also written: {summary}" in result.stdout

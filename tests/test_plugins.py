@@ -26,9 +26,13 @@ ECHO_TASK = """\
         return Task(dataset=samples, scorer=match(location="any"))
 """
 
-GOOD = PluginDist("harness-test-good", {"harness.tasks": {"echo": "good_plugin:echo"}}, {"good_plugin/__init__.py": ECHO_TASK})
+GOOD = PluginDist(
+    "harness-test-good", {"harness.tasks": {"echo": "good_plugin:echo"}}, {"good_plugin/__init__.py": ECHO_TASK}
+)
 # Same short name as GOOD, from another distribution.
-TWIN = PluginDist("harness-test-twin", {"harness.tasks": {"echo": "twin_plugin:echo"}}, {"twin_plugin/__init__.py": ECHO_TASK})
+TWIN = PluginDist(
+    "harness-test-twin", {"harness.tasks": {"echo": "twin_plugin:echo"}}, {"twin_plugin/__init__.py": ECHO_TASK}
+)
 BROKEN = PluginDist(
     "harness-test-broken",
     {
@@ -51,7 +55,18 @@ def test_installed_plugin_is_listed_run_and_uninstalled(tmp_path: Path):
     project = dist.write(tmp_path)
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(project)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(project),
+        ],
         check=True,
     )
     pip_install([str(next(wheels.glob("*.whl")))])
@@ -61,13 +76,22 @@ def test_installed_plugin_is_listed_run_and_uninstalled(tmp_path: Path):
         line = next(line for line in listing.stdout.splitlines() if "installed_echo" in line)
         assert "harness-test-installed 1.0.0" in line and "Ask the model to repeat a word." in line
 
-        result = run_harness("eval", "task=installed_echo", "task.count=2", f"log_dir={tmp_path / 'logs'}", "display=none")
+        result = run_harness(
+            "eval", "task=installed_echo", "task.count=2", f"log_dir={tmp_path / 'logs'}", "display=none"
+        )
         assert result.returncode == 0, result.stderr
         record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
         assert record["samples"]["total"] == 2
-        assert {"kind": "task", "name": "installed_echo", "dist": "harness-test-installed", "version": "1.0.0"} in record["versions"]["plugins"]
+        assert {
+            "kind": "task",
+            "name": "installed_echo",
+            "dist": "harness-test-installed",
+            "version": "1.0.0",
+        } in record["versions"]["plugins"]
     finally:
-        subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", "harness-test-installed"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", "harness-test-installed"], check=True
+        )
     after = run_harness("list", "tasks")
     assert "installed_echo" not in after.stdout
 
@@ -138,7 +162,16 @@ def test_ambiguous_names_need_the_distribution(plugin_site, tmp_path: Path):
 
 def test_plugins_can_be_disabled(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD, TWIN)
-    by_flag = run_harness("-p", "no:harness-test-twin", "eval", "task=echo", "task.count=1", f"log_dir={tmp_path}", "display=none", site=site)
+    by_flag = run_harness(
+        "-p",
+        "no:harness-test-twin",
+        "eval",
+        "task=echo",
+        "task.count=1",
+        f"log_dir={tmp_path}",
+        "display=none",
+        site=site,
+    )
     assert by_flag.returncode == 0, by_flag.stderr
 
     by_env = run_harness("list", "tasks", site=site, env={"HARNESS_DISABLE_PLUGINS": "harness-test-good/echo"})

@@ -15,16 +15,32 @@ from harness._stats import mean_estimate, wilson_interval
 
 def minimal_record() -> dict:
     return {
-        "schema_version": 1, "run_id": "r1", "status": "success", "error": None,
-        "started_at": "2026-01-01T00:00:00+00:00", "completed_at": "2026-01-01T00:00:01+00:00",
+        "schema_version": 1,
+        "run_id": "r1",
+        "status": "success",
+        "error": None,
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "completed_at": "2026-01-01T00:00:01+00:00",
         "wall_time_seconds": 1.0,
         "versions": {"plugeval": "0.1.0", "inspect_ai": "0.3", "python": "3.11", "plugins": []},
-        "task": {"name": "t", "ref": "t"}, "model": "mockllm/model", "params": {},
-        "metrics": [{"scorer": "match", "name": "accuracy", "value": 0.5, "stderr": 0.1,
-                     "ci95": [0.3, 0.7], "n": 10, "ci_method": "wilson"}],
+        "task": {"name": "t", "ref": "t"},
+        "model": "mockllm/model",
+        "params": {},
+        "metrics": [
+            {
+                "scorer": "match",
+                "name": "accuracy",
+                "value": 0.5,
+                "stderr": 0.1,
+                "ci95": [0.3, 0.7],
+                "n": 10,
+                "ci_method": "wilson",
+            }
+        ],
         "samples": {"total": 10, "completed": 10, "errors": 0, "epochs": 1},
         "tokens": {"input": 1, "output": 1, "total": 2, "by_model": {}},
-        "inspect_log": None, "hook_errors": [],
+        "inspect_log": None,
+        "hook_errors": [],
     }
 
 

@@ -44,15 +44,27 @@ def test_valid_file_builds_samples(tmp_path: Path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        (VALID.replace("    target: a", "    target: a\n      format: csv"), r"task\.yaml:5: unknown key 'dataset\.format'; valid keys: hf, id"),
-        (VALID.replace("name: tiny", "name: tiny\n    promt: x"), r"task\.yaml:2: unknown key 'promt' \(did you mean 'prompt'\?\)"),
+        (
+            VALID.replace("    target: a", "    target: a\n      format: csv"),
+            r"task\.yaml:5: unknown key 'dataset\.format'; valid keys: hf, id",
+        ),
+        (
+            VALID.replace("name: tiny", "name: tiny\n    promt: x"),
+            r"task\.yaml:2: unknown key 'promt' \(did you mean 'prompt'\?\)",
+        ),
         (VALID.replace('prompt: "What is {q}?"', "prompt: 3"), r"task\.yaml:5: 'prompt' must be a string, got 3"),
         (VALID.replace("      target: a\n", ""), r"task\.yaml:2: missing required key 'dataset.target'"),
         (VALID.replace("{q}", "{q!x"), r"task\.yaml:5: prompt template is malformed"),
         (VALID.replace("{q}", "{q.x}"), r"task\.yaml:5: prompt field '\{q\.x\}' is not a plain field name"),
-        (VALID.replace("path: rows.jsonl", "path: missing.jsonl"), r"task\.yaml:3: dataset file .*missing\.jsonl' does not exist"),
+        (
+            VALID.replace("path: rows.jsonl", "path: missing.jsonl"),
+            r"task\.yaml:3: dataset file .*missing\.jsonl' does not exist",
+        ),
         (VALID.replace("{q}", "{question}"), r"task\.yaml:2: row 1 has no field 'question' \(its fields: q, a\)"),
-        (VALID + "scorer: {name: match, args: {locaton: end}}\n", r"task\.yaml:6: unknown key 'scorer\.args\.locaton' \(did you mean 'scorer\.args\.location'\?\)"),
+        (
+            VALID + "scorer: {name: match, args: {locaton: end}}\n",
+            r"task\.yaml:6: unknown key 'scorer\.args\.locaton' \(did you mean 'scorer\.args\.location'\?\)",
+        ),
         (VALID + "scorer: nosuchscorer\n", r"task\.yaml:6: unknown scorer 'nosuchscorer'"),
     ],
 )
