@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ._components import build_component, call_factory
+from ._components import call_factory
 from ._config import RunConfig, typed_args
 from ._errors import HarnessError, PluginLoadError
 from ._hooks import hook_runner
@@ -126,9 +126,10 @@ def _build(config: RunConfig, registry: Registry, kind: PluginKind, name: str | 
     if name is None:
         return None
     entry = registry.resolve(kind, name)
-    args = typed_args(config, kind.value, params_schema(entry.load()))
+    factory = entry.load()
+    args = typed_args(config, kind.value, params_schema(factory))
     used.append(entry)
-    return build_component(registry, kind, name, args)
+    return call_factory(factory, args, f"{kind.value} '{entry.qualified_name}'")
 
 
 def _inspect_eval(task: Any, solver: Any, config: RunConfig, run_dir: Path) -> Any:
