@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._errors import PluginLoadError
+from ._errors import HarnessError, PluginLoadError
 from ._kinds import PluginKind
 from ._params import params_schema
 from ._registry import Registry
@@ -36,8 +36,6 @@ def call_factory(factory: Any, args: dict[str, Any], what: str) -> Any:
     try:
         return factory(**args)
     except Exception as ex:  # a plugin's factory can fail in any way
-        from ._errors import HarnessError
-
         if isinstance(ex, HarnessError):
             raise
         raise PluginLoadError(f"{what} failed to build: {type(ex).__name__}: {ex}") from ex

@@ -112,7 +112,7 @@ def load_run_config(overrides: dict[str, str], config_file: str | Path | None = 
             raise ConfigError(f"'{head}' takes no dotted sub-keys; write {head}=VALUE")
         else:
             properties = schema["properties"]
-            data[key] = coerce(value, properties.get(key, {})) if key in properties else value
+            data[key] = coerce(value, properties[key]) if key in properties else value
     validate(data, schema)
     args = {kind: dict(data.pop(f"{kind}_args", None) or {}) for kind in (*ARGS_KEYS.values(), "model")}
     component_keys = ("task", "model", "solver", "scorer", "simulator")

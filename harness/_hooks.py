@@ -52,7 +52,7 @@ class HookRunner:
         print(f"harness: hook plugin '{plugin}' failed in {hook_name}: {error} (run continues)", file=sys.stderr)
 
 
-def hook_runner(registry: Registry, extra_plugins: list[Any] = ()) -> HookRunner:  # type: ignore[assignment]
+def hook_runner(registry: Registry) -> HookRunner:
     """A runner with every enabled `harness.hooks` plugin registered.
 
     A hook plugin that fails to import or register is reported like a failing
@@ -66,6 +66,4 @@ def hook_runner(registry: Registry, extra_plugins: list[Any] = ()) -> HookRunner
             manager.register(entry.load(), name=entry.qualified_name)
         except (PluginLoadError, ValueError, pluggy.PluginValidationError) as ex:
             runner._report(entry.qualified_name, "register", str(ex))
-    for plugin in extra_plugins:
-        manager.register(plugin)
     return runner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
 import re
 import types
@@ -94,7 +95,7 @@ def annotation_schema(annotation: Any) -> dict[str, Any]:
         if any(not o for o in options):
             return {}
         return {"anyOf": options}
-    if origin in (list, tuple, set, frozenset, typing.Sequence, _abc_sequence()):
+    if origin in (list, tuple, set, frozenset, typing.Sequence, collections.abc.Sequence):
         item = annotation_schema(args[0]) if args and args[0] is not Ellipsis else {}
         return {"type": "array", "items": item} if item else {"type": "array"}
     if origin is dict or annotation is dict:
@@ -102,12 +103,6 @@ def annotation_schema(annotation: Any) -> dict[str, Any]:
     if annotation is list:
         return {"type": "array"}
     return {}
-
-
-def _abc_sequence() -> Any:
-    import collections.abc
-
-    return collections.abc.Sequence
 
 
 def _jsonable(value: Any) -> Any:

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from ._docs import SummaryCache, summary_line
-from ._errors import HarnessError, PluginLoadError
+from ._errors import AmbiguousPluginError, HarnessError, PluginLoadError
 from ._kinds import COMPONENT_KINDS, PluginKind
 from ._registry import PluginEntry, Registry
 
@@ -88,7 +88,7 @@ def _find(registry: Registry, name: str, kind_name: str | None) -> PluginEntry:
     if len(found) > 1:
         options = ", ".join(f"--kind {e.kind.value}" for e in found)
         raise HarnessError(f"'{name}' names plugins of several kinds; add one of: {options}")
-    ambiguous = [e for e in errors if "registered by" in str(e)]
+    ambiguous = [e for e in errors if isinstance(e, AmbiguousPluginError)]
     raise (
         (ambiguous or errors)[0]
         if kind_name or ambiguous

@@ -93,10 +93,11 @@ def _dataset(document: YamlDocument) -> Any:
     spec = document.data["dataset"]
     prompt: str = document.data["prompt"]
     rows = _rows(document)
+    needed = [*_fields(prompt), spec["target"]]
     samples = []
     for number, row in enumerate(rows, start=1):
         where = f"{document.where(('dataset',))}: row {number}"
-        missing = [f for f in _fields(prompt) + [spec["target"]] if f not in row]
+        missing = [f for f in needed if f not in row]
         if missing:
             raise ConfigError(
                 f"{where} has no field '{missing[0]}' (its fields: {', '.join(map(str, row))}); "

@@ -79,8 +79,8 @@ def plugin_site(tmp_path: Path):
 
 def run_harness(*args: str, site: Path | None = None, env: dict[str, str] | None = None, cwd: Path | None = None):
     """Run the real `harness` command in a subprocess."""
-    environment = {**os.environ, **(env or {})}
-    environment.pop("HARNESS_DISABLE_PLUGINS", None) if env is None or "HARNESS_DISABLE_PLUGINS" not in env else None
+    environment = {key: value for key, value in os.environ.items() if key != "HARNESS_DISABLE_PLUGINS"}
+    environment.update(env or {})
     if site is not None:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), environment.get("PYTHONPATH")]))
     return subprocess.run(
