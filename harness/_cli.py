@@ -95,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("name", help="plugin name, dist/name, or a YAML task file")
     info.add_argument("--kind", choices=[k.value for k in COMPONENT_KINDS], help="kind, when a name is used by several")
     info.set_defaults(handler=_cmd_info)
+
+    from ._sandbox._cli import add_sandbox_commands
+
+    add_sandbox_commands(commands)
     return parser
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ._components import call_factory
 from ._config import RunConfig, typed_args
@@ -21,7 +23,7 @@ from ._yaml_task import is_task_file, load_yaml_task
 
 DEFAULT_LOG_DIR = "logs"
 _GENERATE_KEYS = ("temperature", "max_tokens", "top_p", "seed", "max_connections", "max_retries", "timeout")
-_EVAL_KEYS = ("limit", "epochs", "max_samples", "retry_on_error", "fail_on_error", "display")
+_EVAL_KEYS = ("limit", "epochs", "max_samples", "max_sandboxes", "retry_on_error", "fail_on_error", "display")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def run_eval(config: RunConfig, registry: Registry | None = None) -> RunOutcome:
     params = config.to_dict()
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
-    with forwarding(run_id, hooks):
+    with forwarding(run_id, hooks), _run_id_for_sandboxes(run_id):
         log = _inspect_eval(task, solver, config, run_dir)
     wall_time = time.perf_counter() - clock
     record = build_record(
@@ -137,6 +139,11 @@ def _inspect_eval(task: Any, solver: Any, config: RunConfig, run_dir: Path) -> A
 
     options = config.options
     kwargs = {key: options[key] for key in (*_GENERATE_KEYS, *_EVAL_KEYS) if key in options}
+    if "sandbox" in options:
+        kind, _, sandbox_config = options["sandbox"].partition(":")
+        kwargs["sandbox"] = (kind, sandbox_config) if sandbox_config else kind
+    if "sandbox_cleanup" in options:
+        kwargs["sandbox_cleanup"] = options["sandbox_cleanup"]
     try:
         logs = inspect_eval(
             task,
@@ -151,6 +158,20 @@ def _inspect_eval(task: Any, solver: Any, config: RunConfig, run_dir: Path) -> A
     except Exception as ex:  # inspect raises for bad model names, missing providers, keys...
         raise HarnessError(f"inspect could not run the evaluation: {type(ex).__name__}: {ex}") from ex
     return logs[0]
+
+
+@contextmanager
+def _run_id_for_sandboxes(run_id: str) -> Iterator[None]:
+    """Expose the run id to sandbox providers, which label their containers with it."""
+    previous = os.environ.get("PLUGEVAL_RUN_ID")
+    os.environ["PLUGEVAL_RUN_ID"] = run_id
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PLUGEVAL_RUN_ID", None)
+        else:
+            os.environ["PLUGEVAL_RUN_ID"] = previous
 
 
 def _paths(values: list[Any]) -> list[Path]:

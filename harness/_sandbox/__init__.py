@@ -1,0 +1,1 @@
+"""The `harness-docker` sandbox: inspect sandboxes on the docker SDK, with a warm container pool."""
