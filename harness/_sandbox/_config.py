@@ -65,8 +65,28 @@ def parse_config(config: Any) -> DockerSandboxConfig:
             if not path.is_file():
                 raise SandboxError(f"sandbox Dockerfile {config} not found")
             return DockerSandboxConfig(dockerfile=str(path.resolve()))
-        return DockerSandboxConfig(image=config)
+        return DockerSandboxConfig(image=_image_reference(config))
     raise SandboxError(f"harness-docker: cannot read sandbox config of type {type(config).__name__}")
+
+
+def _image_reference(config: str) -> str:
+    """Undo inspect's resolution of a string config against the task's directory.
+
+    inspect treats every string sandbox config as a file and makes it absolute, so an image name
+    `org/img:tag` arrives as `/path/to/task_dir/org/img:tag`. The image reference is what follows
+    the longest prefix that exists as a directory. (A `DockerSandboxConfig` avoids the guesswork.)
+    """
+    path = Path(config)
+    if not path.is_absolute() or path.exists():
+        return config
+    parts = path.parts
+    existing = 1
+    for index in range(1, len(parts)):
+        if Path(*parts[:index]).is_dir():
+            existing = index
+        else:
+            break
+    return "/".join(parts[existing:]) or config
 
 
 def _from_yaml(path: Path) -> DockerSandboxConfig:

@@ -77,6 +77,7 @@ class ContainerPool:
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plugeval-pool")
         self._pending: list[Future] = []
         self._closed = False
+        self._leased = 0
         self.reused = 0
         self.discarded = 0
 
@@ -94,12 +95,14 @@ class ContainerPool:
         try:
             with self._lock:
                 warm = self._idle.pop() if self._idle else None
+                self._leased += 1
             if warm is None:
                 warm = self._start()
-            self._refill_later()
             facts = self._image_facts(warm.container_id)
             return Lease(warm.container_id, facts.user, self.config.workdir, facts.timeout_in_container)
         except BaseException:
+            with self._lock:
+                self._leased -= 1
             if self._slots is not None:
                 self._slots.release()
             raise
@@ -108,14 +111,15 @@ class ContainerPool:
         """Return the container: back to the pool when clean, else remove it."""
         try:
             warm = None if lease.dirty or self._closed else self._clean_warm(lease.container_id)
-            if warm is not None:
-                with self._lock:
-                    if len(self._idle) < max(self.config.pool_size, 1):
-                        self._idle.append(warm)
-                        self.reused += 1
-                        return
+            with self._lock:
+                self._leased -= 1
+                if warm is not None:
+                    self._idle.append(warm)
+                    self.reused += 1
+                    return
             self.discarded += 1
             self._remove(lease.container_id)
+            self._refill_later()
         finally:
             if self._slots is not None:
                 self._slots.release()
@@ -143,13 +147,14 @@ class ContainerPool:
         if self._closed:
             return
         with self._lock:
-            wanted = self.config.pool_size - len(self._idle) - sum(not f.done() for f in self._pending)
             self._pending = [f for f in self._pending if not f.done()]
-        if wanted > 0:
-            try:
-                self._pending.append(self._workers.submit(self._start_idle))
-            except RuntimeError:  # executor shut down by close()
-                pass
+            # containers out with samples count: a clean one comes back, a used one triggers a refill then
+            wanted = self.config.pool_size - len(self._idle) - len(self._pending) - self._leased
+            for _ in range(max(wanted, 0)):
+                try:
+                    self._pending.append(self._workers.submit(self._start_idle))
+                except RuntimeError:  # executor shut down by close()
+                    break
 
     def _start_idle(self) -> None:
         warm = self._start()
