@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -16,8 +17,16 @@ from ._kinds import COMPONENT_KINDS
 from ._validation import validate
 from ._yamlfile import read_yaml_mapping
 
-DEFAULT_MODEL = "mockllm/model"
-"""The model used when none is given: offline, no API key."""
+DEFAULT_MODEL = "local/smollm2-135m"
+"""The model used when none is given: a real model run on the CPU, offline, no API key (plugeval[local])."""
+
+MODEL_ENV = "HARNESS_MODEL"
+"""Environment variable naming the model to use when a run gives none (overrides DEFAULT_MODEL)."""
+
+
+def default_model() -> str:
+    """The model a run uses when it names none: $HARNESS_MODEL, else DEFAULT_MODEL."""
+    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 ARGS_KEYS = {f"{kind.value}_args": kind.value for kind in COMPONENT_KINDS}
 _SHORTHANDS = {kind.value: f"{kind.value}_args" for kind in COMPONENT_KINDS} | {"model_args": "model_args"}
@@ -119,7 +128,7 @@ def load_run_config(overrides: dict[str, str], config_file: str | Path | None = 
     components = {key: data.pop(key) for key in component_keys if key in data}
     return RunConfig(
         task=components["task"],
-        model=components.get("model", DEFAULT_MODEL),
+        model=components.get("model") or default_model(),
         solver=components.get("solver"),
         scorer=components.get("scorer"),
         simulator=components.get("simulator"),

@@ -57,6 +57,12 @@ class PluginDist:
         return project
 
 
+@pytest.fixture(autouse=True)
+def _scripted_default_model(monkeypatch):
+    """Runs that name no model use mockllm here; tests of the real default (local/) set it explicitly."""
+    monkeypatch.setenv("HARNESS_MODEL", "mockllm/model")
+
+
 def pip_install(args: list[str]) -> None:
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", *args]
     result = subprocess.run(command, capture_output=True, text=True)

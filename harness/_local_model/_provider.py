@@ -22,34 +22,40 @@ from inspect_ai.model import (
 from inspect_ai.model._providers.util.chatapi import chat_api_input
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from ._resolve import LocalModelError, resolve_model_path
+from ._resolve import KNOWN_MODELS, LocalModelError, resolve_model_path
 
 DEFAULT_MAX_TOKENS = 256
 DEFAULT_CONTEXT = 4096
 
-_models: dict[tuple[Path, int], Any] = {}
+_models: dict[tuple[Path, int, str | None], Any] = {}
 _models_lock = threading.Lock()
 _generate_lock = threading.Lock()
 """llama.cpp contexts are not thread-safe: one generation at a time per process."""
 
 
-def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Any:
-    """The process-wide llama_cpp.Llama for `path` (loaded once)."""
+def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT, chat_format: str | None = None) -> Any:
+    """The process-wide llama_cpp.Llama for `path` (loaded once).
+
+    Chat formatting uses the template stored in the GGUF file unless `chat_format` names one of
+    llama-cpp-python's formats (needed for files without a template).
+    """
     try:
         import llama_cpp
     except ImportError as ex:
         raise LocalModelError(
             "local/ models need llama-cpp-python: pip install 'plugeval[local]' "
-            "(it compiles from source, about 10 minutes on 2 cores)"
+            "(it compiles from source, about 10 minutes on 2 cores), or choose another model, "
+            "e.g. model=mockllm/model"
         ) from ex
     with _models_lock:
-        key = (path, n_ctx)
+        key = (path, n_ctx, chat_format)
         if key not in _models:
             try:
                 _models[key] = llama_cpp.Llama(
                     model_path=str(path),
                     n_ctx=n_ctx,
                     n_threads=max(1, (os.cpu_count() or 2)),
+                    chat_format=chat_format,
                     verbose=False,
                 )
             except ValueError as ex:
@@ -61,8 +67,9 @@ def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> Any:
 class LocalModelAPI(ModelAPI):
     """GGUF models on the CPU: `local/smollm2-135m`, `local/gemma3-270m` or `local/PATH.gguf`.
 
-    Model args: `n_ctx` (context length, default 4096). Chat formatting uses the chat template
-    stored in the GGUF file. Tool calls are emulated (see `_tools.py`).
+    Model args: `n_ctx` (context length, default 4096) and `chat_format` (a llama-cpp-python chat
+    format, for GGUF files without a chat template; default: the file's template). Tool calls are
+    emulated (see `_tools.py`).
     """
 
     def __init__(
@@ -72,14 +79,17 @@ class LocalModelAPI(ModelAPI):
         api_key: str | None = None,
         config: GenerateConfig = GenerateConfig(),
         n_ctx: int = DEFAULT_CONTEXT,
+        chat_format: str | None = None,
         **model_args: Any,
     ) -> None:
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         if model_args:
-            raise LocalModelError(f"local/ models take model_args n_ctx only, got {', '.join(sorted(model_args))}")
+            raise LocalModelError(
+                f"local/ models take model_args n_ctx and chat_format, got {', '.join(sorted(model_args))}"
+            )
         self._path = resolve_model_path(model_name)
-        self._n_ctx = int(n_ctx)
-        self._llama = load_llama(self._path, self._n_ctx)
+        known = KNOWN_MODELS.get(model_name)
+        self._llama = load_llama(self._path, int(n_ctx), chat_format or (known.chat_format if known else None))
 
     def max_tokens(self) -> int | None:
         return DEFAULT_MAX_TOKENS

