@@ -12,6 +12,7 @@ from ._kinds import COMPONENT_KINDS, PluginKind
 
 _EPILOG_EVAL = """\
 examples:
+  harness eval task=arithmetic limit=5                  (default model: local/smollm2-135m)
   harness eval task=arithmetic model=mockllm/model limit=5
   harness eval task=tasks/capitals.yaml model=openai/gpt-4o-mini temperature=0
   harness eval task=my_task task.difficulty=hard scorer=includes scorer.ignore_case=false

@@ -28,6 +28,7 @@ def default_model() -> str:
     """The model a run uses when it names none: $HARNESS_MODEL, else DEFAULT_MODEL."""
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
+
 ARGS_KEYS = {f"{kind.value}_args": kind.value for kind in COMPONENT_KINDS}
 _SHORTHANDS = {kind.value: f"{kind.value}_args" for kind in COMPONENT_KINDS} | {"model_args": "model_args"}
 _NESTED_ARGS = {*ARGS_KEYS, "model_args"}

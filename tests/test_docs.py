@@ -58,3 +58,19 @@ def test_cli_config_example_runs(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
     assert record["samples"]["total"] == 2 and record["params"]["scorer_args"] == {"location": "any"}
+
+
+def test_sandbox_example_runs_the_answer_in_docker(tmp_path: Path):
+    from docker_support import require_docker
+    from inspect_ai.log import read_eval_log
+
+    require_docker()
+    extract("sandboxes.md", tmp_path)
+    site = tmp_path / "site"
+    pip_install(["--target", str(site), str(tmp_path / "plugeval-shellquiz")])
+    result = run_harness("eval", "task=shellquiz", f"log_dir={tmp_path / 'logs'}", "display=none", site=site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = read_eval_log(str(next((tmp_path / "logs").glob("*/*.eval"))))
+    explanations = [next(iter(s.scores.values())).explanation for s in log.samples]
+    # mockllm's reply was run by sh inside the container: the shell's complaint proves it
+    assert all("not found" in e and "exit 127" in e for e in explanations), explanations

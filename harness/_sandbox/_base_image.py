@@ -78,7 +78,17 @@ def build_base_image(
 
 def _prepare_rootfs(rootfs: Path) -> None:
     subprocess.run(
-        ["chroot", str(rootfs), "useradd", "--create-home", "--uid", str(SANDBOX_UID), "--shell", "/bin/bash", SANDBOX_USER],
+        [
+            "chroot",
+            str(rootfs),
+            "useradd",
+            "--create-home",
+            "--uid",
+            str(SANDBOX_UID),
+            "--shell",
+            "/bin/bash",
+            SANDBOX_USER,
+        ],
         check=True,
     )
     for marker in (rootfs / "usr" / "lib").glob("python3*/EXTERNALLY-MANAGED"):

@@ -102,7 +102,10 @@ class HarnessDockerSandbox(SandboxEnvironment):
             await anyio.to_thread.run_sync(partial(close_pools, image, parsed))
         else:
             kept = pool_for(image, parsed).live_containers
-            print(f"harness-docker: kept {len(kept)} container(s) (no cleanup): {' '.join(c[:12] for c in kept)}", file=sys.stderr)
+            print(
+                f"harness-docker: kept {len(kept)} container(s) (no cleanup): {' '.join(c[:12] for c in kept)}",
+                file=sys.stderr,
+            )
 
     @classmethod
     async def cli_cleanup(cls, id: str | None) -> None:
@@ -143,15 +146,21 @@ class HarnessDockerSandbox(SandboxEnvironment):
         if outcome.timed_out:
             self._lease.dirty = True  # whatever the command left running is discarded with the container
             raise TimeoutError(f"Command timed out after {timeout} seconds (killed): {' '.join(cmd)[:200]}")
-        stderr = outcome.stderr.decode("utf-8", errors="replace")
-        if outcome.returncode == 126 and user and "unable to find user" in (stderr + outcome.stdout.decode(errors="replace")):
+        if outcome.returncode == 126 and user and not await self._user_exists(user):
             raise SandboxUserUnsupportedError(f"user {user!r} does not exist in the sandbox image")
         return ExecResult(
             success=outcome.returncode == 0,
             returncode=outcome.returncode,
             stdout=outcome.stdout.decode("utf-8", errors="replace"),
-            stderr=stderr,
+            stderr=outcome.stderr.decode("utf-8", errors="replace"),
         )
+
+    async def _user_exists(self, user: str) -> bool:
+        # docker reports an unknown exec user only as exit 126 with no output
+        check = await anyio.to_thread.run_sync(
+            partial(run_exec, docker_client().api, self._lease.container_id, ["id", "-u", user], user="root")
+        )
+        return check.returncode == 0
 
     async def write_file(self, file: str, contents: str | bytes) -> None:
         data = contents.encode("utf-8") if isinstance(contents, str) else contents

@@ -33,10 +33,8 @@ class StateProbe:
         info = api.inspect_container(container_id)
         upper = (info.get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
         upper_dir = Path(upper) if upper and os.access(upper, os.R_OK | os.X_OK) else None
-        procs_file = next(
-            (Path(p.format(id=container_id)) for p in _CGROUP_PROC_FILES if os.access(p.format(id=container_id), os.R_OK)),
-            None,
-        )
+        candidates = (Path(pattern.format(id=container_id)) for pattern in _CGROUP_PROC_FILES)
+        procs_file = next((path for path in candidates if os.access(path, os.R_OK)), None)
         return cls(container_id, upper_dir, procs_file)
 
     def fingerprint(self, api) -> tuple[frozenset, int]:
