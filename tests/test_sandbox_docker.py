@@ -259,7 +259,7 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
                     from inspect_ai.dataset import Sample
                     from inspect_ai.scorer import includes
                     from inspect_ai.solver import solver
-                    from inspect_ai.tool import bash, python
+                    from inspect_ai.tool import bash, python, text_editor
                     from inspect_ai.util import sandbox
 
                     @solver
@@ -267,6 +267,9 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
                         async def solve(state, generate):
                             listing = " ".join((await bash()("cat data.txt setup.txt")).split())
                             computed = await python()("print(6 * 7)")
+                            made = (await sandbox().exec(["pwd"])).stdout.strip() + "/made.txt"
+                            await text_editor()(command="create", path=made, file_text="edited")
+                            assert "edited" in await text_editor()(command="view", path=made)
                             user = (await sandbox().exec(["id", "-un"])).stdout.strip()
                             state.output.completion = f"{listing.strip()} {computed.strip()} {user}"
                             return state
@@ -314,3 +317,75 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
     )
     assert bad.returncode != 0
     assert "plugeval/absent:0" in bad.stdout + bad.stderr
+
+
+def test_max_containers_makes_acquire_wait():
+    from harness._sandbox._config import DockerSandboxConfig
+
+    config = DockerSandboxConfig(max_containers=2, pool_size=0)
+
+    async def scenario():
+        held = [await _sample(config), await _sample(config)]
+        third = asyncio.ensure_future(_sample(config))
+        await asyncio.sleep(2)
+        assert not third.done()  # both slots are taken
+        await _done(held[0], config)
+        got = await asyncio.wait_for(third, timeout=30)
+        await _done(held[1], config)
+        await _done(got, config)
+
+    run(scenario())
+
+
+def test_ctrl_c_during_a_run_removes_its_containers(plugin_site, tmp_path: Path):
+    from conftest import PluginDist
+
+    from harness._sandbox._cleanup import list_containers
+
+    site = plugin_site(
+        PluginDist(
+            name="slow-sandboxed",
+            entry_points={"harness.tasks": {"slow_shell": "slow_sandboxed:slow_shell"}},
+            modules={
+                "slow_sandboxed/__init__.py": """
+                    from inspect_ai import Task, task
+                    from inspect_ai.dataset import Sample
+                    from inspect_ai.scorer import includes
+                    from inspect_ai.solver import solver
+                    from inspect_ai.util import sandbox
+
+                    @solver
+                    def wait():
+                        async def solve(state, generate):
+                            await sandbox().exec(["sleep", "120"])
+                            return state
+                        return solve
+
+                    @task
+                    def slow_shell():
+                        return Task(dataset=[Sample(input="x", target="y", id=i) for i in range(2)], solver=wait(), scorer=includes(),
+                                    sandbox=("harness-docker", "plugeval/base:bookworm"))
+                """,
+            },
+        )
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "harness", "eval", "task=slow_shell", f"log_dir={tmp_path}", "display=none"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    owner = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and owner is None and run.poll() is None:
+        mine = [c for c in list_containers() if c.owner.endswith(f":{run.pid}")]
+        owner = mine[0].owner if len(mine) >= 2 else None
+        time.sleep(0.5)
+    assert owner is not None, "the run never started its containers: " + "".join(run.communicate(timeout=60))
+    time.sleep(2)  # let the samples reach their sleep
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode != 0
+    assert [c for c in list_containers() if c.owner == owner] == [], out + err

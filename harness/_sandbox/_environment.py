@@ -128,6 +128,9 @@ class HarnessDockerSandbox(SandboxEnvironment):
     ) -> ExecResult[str]:
         # timeout_retry is not honoured: a command is run once; retrying a command that may have had
         # side effects is the caller's decision
+        # abandon_on_cancel: Ctrl-C or a sample time limit must not wait for the command; the
+        # container is then discarded, which also ends the abandoned thread's read
+        was_dirty, self._lease.dirty = self._lease.dirty, True
         outcome = await anyio.to_thread.run_sync(
             partial(
                 run_exec,
@@ -141,8 +144,10 @@ class HarnessDockerSandbox(SandboxEnvironment):
                 timeout=timeout,
                 max_output=SandboxEnvironmentLimits.MAX_EXEC_OUTPUT_SIZE,
                 can_timeout_in_container=self._lease.timeout_in_container,
-            )
+            ),
+            abandon_on_cancel=True,
         )
+        self._lease.dirty = was_dirty
         if outcome.timed_out:
             self._lease.dirty = True  # whatever the command left running is discarded with the container
             raise TimeoutError(f"Command timed out after {timeout} seconds (killed): {' '.join(cmd)[:200]}")
