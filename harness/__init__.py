@@ -23,10 +23,13 @@ from .hookspecs import hookimpl
 if TYPE_CHECKING:
     from ._config import RunConfig
     from ._run import RunOutcome
+    from ._sandbox._config import DockerSandboxConfig
+    from ._sandbox._engine import SandboxError
 
 __all__ = [
     "AmbiguousPluginError",
     "ConfigError",
+    "DockerSandboxConfig",
     "HarnessError",
     "PluginEntry",
     "PluginKind",
@@ -36,6 +39,7 @@ __all__ = [
     "ResultsError",
     "RunConfig",
     "RunOutcome",
+    "SandboxError",
     "hookimpl",
     "load_run_config",
     "load_yaml_task",
@@ -50,6 +54,8 @@ _LAZY = {
     "run_eval": "._run",
     "load_yaml_task": "._yaml_task",
     "read_record": "._results",
+    "DockerSandboxConfig": "._sandbox._config",
+    "SandboxError": "._sandbox._engine",
 }
 
 
