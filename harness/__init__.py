@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ._run import RunOutcome
     from ._sandbox._config import DockerSandboxConfig
     from ._sandbox._engine import SandboxError
+    from ._simulation._protocol import Simulator, SimulatorContext, SimulatorReply, Turn
+    from ._simulation._tool import ask_user, simulated_user
 
 __all__ = [
     "AmbiguousPluginError",
@@ -40,11 +42,17 @@ __all__ = [
     "RunConfig",
     "RunOutcome",
     "SandboxError",
+    "Simulator",
+    "SimulatorContext",
+    "SimulatorReply",
+    "Turn",
+    "ask_user",
     "hookimpl",
     "load_run_config",
     "load_yaml_task",
     "read_record",
     "run_eval",
+    "simulated_user",
 ]
 
 _LAZY = {
@@ -56,6 +64,12 @@ _LAZY = {
     "read_record": "._results",
     "DockerSandboxConfig": "._sandbox._config",
     "SandboxError": "._sandbox._engine",
+    "Simulator": "._simulation._protocol",
+    "SimulatorContext": "._simulation._protocol",
+    "SimulatorReply": "._simulation._protocol",
+    "Turn": "._simulation._protocol",
+    "ask_user": "._simulation._tool",
+    "simulated_user": "._simulation._tool",
 }
 
 

@@ -90,6 +90,42 @@ def build_record(
         },
         "inspect_log": log.location or None,
         "hook_errors": hook_errors,
+        "simulation": simulation_summary(samples),
+    }
+
+
+def simulation_summary(samples: list[Any]) -> dict[str, Any] | None:
+    """Who played the user and how much the agents asked: questions per sample with its CI.
+
+    None when no sample talked to a simulator. Each sample's full conversation stays in the
+    inspect log (sample store `harness.simulation` and transcript events from `simulator`).
+    """
+    from ._simulation._session import STORE_KEY
+
+    records = [(s.store or {}).get(STORE_KEY) for s in samples]
+    if not any(records):
+        return None
+    asked = [float(sum(not t["over_budget"] for t in r["turns"])) if r else 0.0 for r in records]
+    turns = [float(len(r["turns"])) if r else 0.0 for r in records]
+    questions = mean_estimate(asked)
+    return {
+        "simulators": sorted({r["simulator"] for r in records if r}),
+        "max_turns": max((r["max_turns"] for r in records if r), default=None),
+        "samples": len(records),
+        "samples_that_asked": sum(1 for a in asked if a > 0),
+        "questions_per_sample": _estimate_dict(questions),
+        "turns_per_sample": _estimate_dict(mean_estimate(turns)),
+        "over_budget_turns": int(sum(t - a for t, a in zip(turns, asked, strict=True))),
+    }
+
+
+def _estimate_dict(estimate: Estimate) -> dict[str, Any]:
+    return {
+        "value": estimate.value,
+        "stderr": estimate.stderr,
+        "ci95": list(estimate.ci95) if estimate.ci95 else None,
+        "n": estimate.n,
+        "ci_method": estimate.method,
     }
 
 
@@ -99,7 +135,8 @@ def metric_records(log: Any) -> list[dict[str, Any]]:
     Means (`accuracy`, `mean`) get their uncertainty from the per-sample scores,
     epochs first averaged per sample. Inspect's own `stderr` metric is folded
     into the metric it describes rather than listed on its own. Other metrics
-    keep inspect's value and carry `ci_method: unavailable`.
+    keep inspect's value and get a percentile-bootstrap interval from re-running
+    the metric on resampled samples, or `ci_method: unavailable` when it cannot be re-run.
     """
     if not log.results:
         return []
@@ -114,8 +151,13 @@ def metric_records(log: Any) -> list[dict[str, Any]]:
             if name in _MEAN_METRICS and estimate.n:
                 records.append(_metric_dict(score.name, name, value, estimate))
             else:
-                unknown = Estimate(value, None, None, len(per_sample), "unavailable")
-                records.append(_metric_dict(score.name, name, value, unknown))
+                from ._bootstrap import bootstrap_estimate
+
+                n = len({s.id for s in log.samples or [] if score.name in (s.scores or {})})
+                found = bootstrap_estimate(log.samples or [], score.name, name, value) if value is not None else None
+                records.append(
+                    _metric_dict(score.name, name, value, found or Estimate(value, None, None, n, "unavailable"))
+                )
     return records
 
 

@@ -39,8 +39,8 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     """Containers kept started and waiting, per image and config."""
     max_containers: int | None = Field(default=None, ge=1)
     """At most this many containers of this config at once (acquire waits); None = no limit."""
-    environment: dict[str, str] = Field(default_factory=dict)
-    """Environment variables set in every container."""
+    environment: tuple[str, ...] = ()
+    """Environment variables set in every container, as KEY=VALUE (a tuple: inspect hashes configs)."""
 
     def key(self) -> str:
         """Identity of the pool this config uses."""

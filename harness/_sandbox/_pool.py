@@ -184,7 +184,7 @@ class ContainerPool:
                 memswap_limit=config.memory,
                 nano_cpus=int(config.cpus * 1e9),
                 pids_limit=config.pids_limit,
-                environment=config.environment,
+                environment=list(config.environment),
                 security_opt=["no-new-privileges"],
             )
         except docker.errors.ImageNotFound as ex:

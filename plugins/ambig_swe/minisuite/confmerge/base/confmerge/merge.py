@@ -1,0 +1,3 @@
+def merge(base: dict, override: dict) -> dict:
+    """Configuration `base` with `override` applied."""
+    return {**base, **override}

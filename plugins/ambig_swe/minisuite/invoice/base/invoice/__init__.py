@@ -1,0 +1,1 @@
+from .total import total

@@ -1,0 +1,1 @@
+from .core import call_with_retry

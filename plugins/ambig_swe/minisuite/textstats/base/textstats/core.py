@@ -1,0 +1,3 @@
+def word_count(text: str) -> int:
+    """Number of words in text."""
+    return len(text.split())

@@ -1,0 +1,128 @@
+"""The `ambig_swe` task: settings full/hidden/interactive, and detection mode."""
+
+from __future__ import annotations
+
+import random
+import sys
+from typing import Any, Literal
+
+from inspect_ai import Task, task
+from inspect_ai.agent import react
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.tool import bash, python, text_editor
+
+from harness import ConfigError, Simulator, ask_user, simulated_user
+from harness._simulation._builtins import FixedReplySimulator, oracle
+
+from ._gitrepo import COMMIT_SCRIPT
+from ._instances import MINISUITE, Instance, load_instances
+from ._prompts import REPO_DIR, SETTINGS, agent_input, detection_input
+from ._scorers import asked_when_underspecified, tests_resolved
+
+
+@task
+def ambig_swe(
+    dataset: str = MINISUITE,
+    setting: Literal["full", "hidden", "interactive"] = "interactive",
+    detection: bool = False,
+    seed: int = 0,
+    simulator: Simulator | None = None,
+    sandbox: Literal["docker", "local"] = "docker",
+    on_invalid: Literal["skip", "fail"] = "skip",
+    message_limit: int = 40,
+    test_timeout: int = 600,
+) -> Task:
+    """Ambig-SWE: resolve an issue from a vague summary, asking a simulated user who holds the full issue.
+
+    Args:
+        dataset: `minisuite` (6 offline repositories), or a .jsonl/.json/.csv path or a Hugging Face id.
+        setting: full (issue + hints), hidden (summary; the user only says continue), interactive (summary; user answers).
+        detection: Each instance shows the full issue or the summary (p=0.5, seeded); scores whether the agent asked.
+        seed: Seed of the detection-mode draw.
+        simulator: Simulated user for interactive and detection mode (default: oracle); simulator=NAME on the CLI.
+        sandbox: docker (harness-docker, the base image plus pytest) or local (this machine; needs pytest for python3).
+        on_invalid: skip (report and drop) or fail on rows that fail validation.
+        message_limit: Messages per sample before the agent is stopped.
+        test_timeout: Seconds the test run may take.
+    """
+    if setting not in SETTINGS:
+        raise ConfigError(f"task.setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
+    loaded = load_instances(dataset, on_invalid)
+    for problem in loaded.problems:
+        print(f"ambig_swe: skipped invalid row: {problem}", file=sys.stderr)
+    user = simulator or oracle()
+    max_turns = int(getattr(user, "max_turns", 3))
+    rng = random.Random(seed)
+    samples = []
+    for instance in loaded.instances:
+        if detection:
+            underspecified = rng.random() < 0.5
+            text = detection_input(instance, underspecified)
+        else:
+            underspecified = setting != "full"
+            text = agent_input(instance, setting, max_turns)
+        samples.append(_sample(instance, text, underspecified, "detection" if detection else setting))
+
+    tools: list[Any] = [bash(timeout=180), python(timeout=180), text_editor()]
+    if detection or setting == "interactive":
+        tools.append(ask_user(user))
+    elif setting == "hidden":
+        tools.append(ask_user(FixedReplySimulator()))
+    return Task(
+        dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
+        solver=[simulated_user(), react(tools=tools)],
+        scorer=[tests_resolved(test_timeout)] + ([asked_when_underspecified()] if detection else []),
+        sandbox=_sandbox(sandbox),
+        message_limit=message_limit,
+        metadata={
+            "setting": "detection" if detection else setting,
+            "dataset": dataset,
+            "simulator": user.name if (detection or setting == "interactive") else None,
+            "invalid_rows": loaded.problems,
+        },
+    )
+
+
+def _sample(instance: Instance, text: str, underspecified: bool, setting: str) -> Sample:
+    if instance.repo_files is None:
+        raise ConfigError(
+            f"{instance.instance_id}: running real SWE-bench repositories is not supported yet "
+            "(needs instance images or local clones); use dataset=minisuite, or load the data for detection studies"
+        )
+    setup = (
+        f"set -e\nsh -c {_quote(COMMIT_SCRIPT)} sh {REPO_DIR} > /tmp/base_commit\n"
+        f'test "$(tail -n 1 /tmp/base_commit)" = "{instance.base_commit}" || '
+        f'{{ echo "repository snapshot does not match base_commit {instance.base_commit}" >&2; exit 1; }}\n'
+    )
+    return Sample(
+        id=instance.instance_id,
+        input=text,
+        target="resolved",
+        files={f"{REPO_DIR}/{path}": content for path, content in instance.repo_files.items()},
+        setup=setup,
+        metadata={
+            "setting": setting,
+            "underspecified": underspecified,
+            "repo": instance.repo,
+            "base_commit": instance.base_commit,
+            "patch": instance.patch,
+            "test_patch": instance.test_patch,
+            "FAIL_TO_PASS": instance.FAIL_TO_PASS,
+            "PASS_TO_PASS": instance.PASS_TO_PASS,
+            "simulator_context": {"hidden_info": instance.hidden_info},
+        },
+    )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def _sandbox(kind: str) -> Any:
+    if kind == "local":
+        return "local"
+    if kind != "docker":
+        raise ConfigError(f"task.sandbox must be docker or local, got {kind!r}")
+    from ._image import minisuite_sandbox_config
+
+    return ("harness-docker", minisuite_sandbox_config())

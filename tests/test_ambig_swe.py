@@ -1,0 +1,287 @@
+"""Simulated users and the Ambig-SWE plugin (plugins/ambig_swe), on the real Docker engine."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from docker_support import require_docker
+
+from conftest import REPO, PluginDist, pip_install, run_harness
+from harness import ConfigError, SimulatorContext, Turn, load_run_config, run_eval
+from harness._config import parse_overrides
+
+SHARED = REPO.parent / "shared" / "data" / "ambig_swe"
+CONTINUE = "Please continue working on the task."
+
+
+def tool_calls(*calls: tuple[str, dict]) -> dict:
+    """mockllm model_args making the agent call these tools, in order."""
+    from inspect_ai.model import ModelOutput
+
+    return {"custom_outputs": [ModelOutput.for_tool_call("mockllm/model", name, args) for name, args in calls]}
+
+
+def run(overrides: list[str], model_args: dict | None = None, registry=None):
+    config = load_run_config(parse_overrides(overrides))
+    if model_args:
+        config.args["model"] = model_args
+    return run_eval(config, registry)
+
+
+# -- data -------------------------------------------------------------------------------------------
+
+
+def test_the_loader_reads_all_500_published_rows():
+    from harness_ambig_swe import load_instances
+
+    loaded = load_instances(str(SHARED / "ambig_swe_verified.jsonl"), on_invalid="fail")
+    assert len(loaded.instances) == 500 and loaded.problems == []
+    first = loaded.instances[0]
+    assert first.FAIL_TO_PASS and isinstance(first.FAIL_TO_PASS, list)
+    assert first.problem_statement != first.original_issue
+    assert "Full issue:" in first.hidden_info
+
+
+def test_malformed_rows_are_named_and_skipped_or_fail(tmp_path: Path):
+    from harness_ambig_swe import load_instances
+
+    good = json.loads((SHARED / "ambig_swe_verified.jsonl").open().readline())
+    no_tests = {**good, "instance_id": "broken__no-tests", "test_patch": ""}
+    bad_list = {**good, "instance_id": "broken__bad-list", "FAIL_TO_PASS": "[not json"}
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (good, no_tests, bad_list)) + "\n{oops\n")
+    loaded = load_instances(str(path), on_invalid="skip")
+    assert [i.instance_id for i in loaded.instances] == [good["instance_id"]]
+    assert len(loaded.problems) == 3
+    assert "broken__no-tests: test_patch" in loaded.problems[0]
+    assert "broken__bad-list: FAIL_TO_PASS" in loaded.problems[1]
+    assert "row 4" in loaded.problems[2]
+    with pytest.raises(ConfigError, match="broken__no-tests.*task.on_invalid=skip"):
+        load_instances(str(path), on_invalid="fail")
+
+
+def test_detection_metrics_on_a_known_confusion_table():
+    from harness_ambig_swe import Confusion
+
+    pairs = [(True, True)] * 3 + [(False, True)] * 1 + [(False, False)] * 4 + [(True, False)] * 2
+    confusion = Confusion.of(pairs)
+    assert (confusion.tp, confusion.fp, confusion.tn, confusion.fn) == (3, 1, 4, 2)
+    rates = confusion.rates()
+    assert rates["accuracy"] == pytest.approx(7 / 10)
+    assert rates["precision"] == pytest.approx(3 / 4)
+    assert rates["recall"] == pytest.approx(3 / 5)
+    assert rates["f1"] == pytest.approx(2 * 0.75 * 0.6 / 1.35)
+    assert rates["fnr"] == pytest.approx(2 / 5)
+    assert rates["fpr"] == pytest.approx(1 / 5)
+
+
+# -- simulators -----------------------------------------------------------------------------------
+
+
+def test_oracle_answers_from_the_hidden_information_or_says_it_has_none():
+    from harness._simulation._builtins import OracleSimulator
+
+    context = SimulatorContext(
+        hidden_info="The discount is a percentage. Totals are rounded to 2 decimals. The sky is blue."
+    )
+    oracle = OracleSimulator(top_k=1)
+    answer = asyncio.run(oracle.reply([Turn("agent", "Is the discount a percentage or an amount?")], context))
+    assert answer.text == "The discount is a percentage."
+    none = asyncio.run(oracle.reply([Turn("agent", "Which database do you use?")], context))
+    assert none.text == "I don't have that information."
+
+
+def test_replay_answers_the_nearest_recorded_question():
+    from harness._simulation._builtins import ReplaySimulator
+
+    path = SHARED / "qa_pairs_claude_sonnet.json"
+    replay = ReplaySimulator(path=str(path))
+    recorded = json.loads(path.read_text())
+    assert len(replay) == len({r["instance_id"] for r in recorded})
+    row = next(r for r in recorded if r["qa_pairs"])
+    question, answer = row["qa_pairs"][0]
+    context = SimulatorContext(hidden_info="", sample_id=row["instance_id"])
+    reply = asyncio.run(replay.reply([Turn("agent", question)], context))
+    assert reply.text == answer
+    other = asyncio.run(replay.reply([Turn("agent", question)], SimulatorContext(hidden_info="", sample_id="unknown")))
+    assert other.text == "I don't have that information."
+    with pytest.raises(ConfigError, match="not found"):
+        ReplaySimulator(path="/nonexistent.json")
+
+
+def test_human_simulator_reads_typed_answers():
+    from harness._simulation._builtins import HumanSimulator
+
+    human = HumanSimulator(stream=io.StringIO("Use the percentage.\n"))
+    reply = asyncio.run(human.reply([Turn("agent", "Percent?")], SimulatorContext(hidden_info="x")))
+    assert reply.text == "Use the percentage."
+
+
+# -- end to end (Docker) --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def docker():
+    require_docker()
+
+
+def test_gold_patch_resolves_all_and_empty_patch_none(docker, tmp_path: Path):
+    gold = run_harness("eval", "task=ambig_swe", "solver=ambig_swe_gold", f"log_dir={tmp_path}", "display=none")
+    assert gold.returncode == 0, gold.stdout + gold.stderr
+    assert "tests_resolved/accuracy = 1.000" in gold.stdout and "n=6" in gold.stdout
+    empty = run_harness("eval", "task=ambig_swe", "solver=ambig_swe_empty", f"log_dir={tmp_path}", "display=none")
+    assert empty.returncode == 0, empty.stdout + empty.stderr
+    assert "tests_resolved/accuracy = 0.000" in empty.stdout
+
+
+def test_interactive_agent_asks_within_the_turn_budget(docker, tmp_path: Path):
+    questions = [
+        ("ask_user", {"question": "Should nested dicts be merged recursively?"}),
+        ("ask_user", {"question": "Which database server do you run?"}),
+        ("ask_user", {"question": "Which file needs changes?"}),
+        ("ask_user", {"question": "Anything else?"}),  # over the budget of 3
+        ("submit", {"answer": "done"}),
+    ]
+    outcome = run(
+        [
+            "task=ambig_swe",
+            "task.setting=interactive",
+            "simulator=oracle",
+            "limit=1",
+            "max_samples=1",
+            "model=mockllm/model",
+            f"log_dir={tmp_path}",
+            "display=none",
+        ],
+        model_args=tool_calls(*questions),
+    )
+    record = outcome.record
+    assert record["status"] == "success"
+    simulation = record["simulation"]
+    assert simulation["simulators"] == ["oracle"] and simulation["max_turns"] == 3
+    assert simulation["questions_per_sample"]["value"] == 3 and simulation["over_budget_turns"] == 1
+    from inspect_ai.log import read_eval_log
+
+    sample = read_eval_log(record["inspect_log"]).samples[0]
+    assert sample.id == "minisuite__confmerge-1"  # limit=1: the first instance
+    turns = sample.store["harness.simulation"]["turns"]
+    assert [t["over_budget"] for t in turns] == [False, False, False, True]
+    assert turns[3]["answer"] == CONTINUE
+    assert "merged recursively" in turns[0]["answer"]
+    assert turns[1]["answer"] == "I don't have that information."
+    assert "confmerge/merge.py" in turns[2]["answer"]
+    events = [e for e in sample.events if e.event == "info" and getattr(e, "source", None) == "simulator"]
+    assert len(events) == 4
+
+
+def test_hidden_setting_user_only_says_continue(docker, tmp_path: Path):
+    outcome = run(
+        [
+            "task=ambig_swe",
+            "task.setting=hidden",
+            "limit=1",
+            "model=mockllm/model",
+            f"log_dir={tmp_path}",
+            "display=none",
+        ],
+        model_args=tool_calls(
+            ("ask_user", {"question": "What should merge do with nested dicts?"}), ("submit", {"answer": "x"})
+        ),
+    )
+    from inspect_ai.log import read_eval_log
+
+    sample = read_eval_log(outcome.record["inspect_log"]).samples[0]
+    assert [t["answer"] for t in sample.store["harness.simulation"]["turns"]] == [CONTINUE]
+
+
+def test_a_simulator_that_raises_errors_its_sample_and_the_run_goes_on(docker, tmp_path: Path):
+    site = tmp_path / "site"
+    dist = PluginDist(
+        name="broken-sim",
+        entry_points={"harness.simulators": {"broken": "broken_sim:broken"}},
+        modules={
+            "broken_sim/__init__.py": """
+            class Broken:
+                name = "broken"
+                max_turns = 3
+                async def reply(self, conversation, context):
+                    raise RuntimeError("simulator backend down")
+
+            def broken():
+                return Broken()
+        """
+        },
+    )
+    pip_install(["--target", str(site), str(dist.write(tmp_path / "src"))])
+    sys.path.insert(0, str(site))
+    try:
+        from harness import Registry
+
+        asks = [("ask_user", {"question": "Which file?"})] * 2
+        outcome = run(
+            [
+                "task=ambig_swe",
+                "simulator=broken",
+                "limit=2",
+                "max_samples=1",
+                "fail_on_error=false",
+                "model=mockllm/model",
+                f"log_dir={tmp_path}",
+                "display=none",
+            ],
+            model_args=tool_calls(*asks),
+            registry=Registry.from_environment(),
+        )
+    finally:
+        sys.path.remove(str(site))
+    record = outcome.record
+    assert record["samples"]["errors"] == 2 and record["status"] == "success"
+    from inspect_ai.log import read_eval_log
+
+    errors = [s.error.message for s in read_eval_log(record["inspect_log"]).samples]
+    assert all("simulator 'broken' failed: RuntimeError: simulator backend down" in e for e in errors)
+
+
+def test_detection_mode_runs_and_reports_rates_with_intervals(docker, tmp_path: Path):
+    result = run_harness(
+        "eval",
+        "task=ambig_swe",
+        "task.detection=true",
+        "task.message_limit=4",
+        "model=mockllm/model",
+        f"log_dir={tmp_path}",
+        "display=none",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    rates = {m["name"]: m for m in record["metrics"] if m["scorer"] == "asked_when_underspecified"}
+    assert set(rates) == {"detection_accuracy", "precision", "recall", "f1", "fnr", "fpr"}
+    assert rates["recall"]["value"] == 0.0  # mockllm never asks
+    assert rates["detection_accuracy"]["ci_method"] == "bootstrap" and rates["detection_accuracy"]["n"] == 6
+
+
+def test_the_local_model_runs_the_benchmark_end_to_end(docker, tmp_path: Path):
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        pytest.skip("plugeval[local] not installed") if not __import__("os").environ.get("CI") else pytest.fail(
+            "CI installs plugeval[local]"
+        )
+    result = run_harness(
+        "eval",
+        "task=ambig_swe",
+        "model=local/smollm2-135m",
+        "limit=1",
+        "max_tokens=64",
+        "task.message_limit=4",
+        f"log_dir={tmp_path}",
+        "display=none",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert record["samples"]["completed"] == 1 and record["tokens"]["by_model"]["local/smollm2-135m"]["output"] > 0
