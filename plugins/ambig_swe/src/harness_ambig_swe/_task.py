@@ -36,7 +36,7 @@ def ambig_swe(
 
     Args:
         dataset: `minisuite` (6 offline repositories), or a .jsonl/.json/.csv path or a Hugging Face id.
-        setting: full (issue + hints), hidden (summary; the user only says continue), interactive (summary; user answers).
+        setting: full (issue + hints), hidden (summary; user only says continue), interactive (summary; user answers).
         detection: Each instance shows the full issue or the summary (p=0.5, seeded); scores whether the agent asked.
         seed: Seed of the detection-mode draw.
         simulator: Simulated user for interactive and detection mode (default: oracle); simulator=NAME on the CLI.
