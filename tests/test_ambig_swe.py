@@ -285,3 +285,40 @@ def test_the_local_model_runs_the_benchmark_end_to_end(docker, tmp_path: Path):
     assert result.returncode == 0, result.stdout + result.stderr
     record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
     assert record["samples"]["completed"] == 1 and record["tokens"]["by_model"]["local/smollm2-135m"]["output"] > 0
+
+
+# -- real instances: SWE-bench install specs ------------------------------------------------------
+
+
+def _published(repo: str, version: str):
+    from harness_ambig_swe import load_instances
+
+    instances = load_instances(str(SHARED / "ambig_swe_verified.jsonl")).instances
+    return next(i for i in instances if i.repo == repo and i.version == version)
+
+
+def test_flask_environment_uses_its_requirements_and_pins():
+    from harness_ambig_swe._specs import environment_plan
+
+    plan = environment_plan(_published("pallets/flask", "2.3"))
+    assert plan.python == "3.11"
+    lines = plan.dockerfile.splitlines()
+    assert lines[0] == "FROM plugeval/base:bookworm"
+    assert "RUN python3 -m pip install -r requirements.txt" in lines
+    assert any("Werkzeug==2.3.7" in line for line in lines)
+    assert lines.index("RUN python3 -m pip install -r requirements.txt") < lines.index("RUN python3 -m pip install -e .")
+
+
+def test_an_instance_needing_another_python_is_reported_not_run():
+    from harness_ambig_swe._specs import environment_plan
+
+    with pytest.raises(ConfigError, match="django__django-.*needs Python 3.6, the base image has 3.11; not run"):
+        environment_plan(_published("django/django", "3"))
+
+
+def test_a_real_instance_without_repository_or_image_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "one.jsonl"
+    path.write_text((SHARED / "ambig_swe_verified.jsonl").open().readline())
+    result = run_harness("eval", "task=ambig_swe", f"task.dataset={path}", f"log_dir={tmp_path}")
+    assert result.returncode == 2
+    assert "task.instance_image=TEMPLATE" in result.stderr and "task.repos=" in result.stderr

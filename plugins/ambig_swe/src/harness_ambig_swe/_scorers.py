@@ -33,22 +33,23 @@ def tests_resolved(test_timeout: int = 600) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         meta = state.metadata
+        repo_dir = meta.get("repo_dir", REPO_DIR)
         env = sandbox()
-        agent_patch = (await env.exec(["git", "-C", REPO_DIR, "diff", "HEAD"])).stdout
+        agent_patch = (await env.exec(["git", "-C", repo_dir, "diff", "HEAD"])).stdout
         test_files = _PATCHED_FILE.findall(meta["test_patch"])
         restore = " ; ".join(
-            f"(git -C {REPO_DIR} checkout HEAD -- {shlex.quote(f)} 2>/dev/null || rm -f {REPO_DIR}/{shlex.quote(f)})"
+            f"(git -C {repo_dir} checkout HEAD -- {shlex.quote(f)} 2>/dev/null || rm -f {repo_dir}/{shlex.quote(f)})"
             for f in test_files
         )
         await env.exec(["sh", "-c", restore or "true"])
         await env.write_file("/tmp/ambig_swe_test.patch", meta["test_patch"])
-        applied = await env.exec(["git", "-C", REPO_DIR, "apply", "/tmp/ambig_swe_test.patch"])
+        applied = await env.exec(["git", "-C", repo_dir, "apply", "/tmp/ambig_swe_test.patch"])
         if not applied.success:
             return Score(value=INCORRECT, answer=agent_patch, explanation=f"test patch did not apply: {applied.stderr}")
         tests = meta["FAIL_TO_PASS"] + meta["PASS_TO_PASS"]
         run = await env.exec(
             ["python3", "-m", "pytest", "-rA", "-q", "-p", "no:cacheprovider", *tests],
-            cwd=REPO_DIR,
+            cwd=repo_dir,
             timeout=test_timeout,
         )
         outcomes = parse_pytest_results(run.stdout)

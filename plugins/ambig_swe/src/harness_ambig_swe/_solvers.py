@@ -13,8 +13,9 @@ def gold_patch() -> Solver:
     """Apply the instance's gold patch (resolves every valid instance)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
+        repo_dir = state.metadata.get("repo_dir", REPO_DIR)
         await sandbox().write_file("/tmp/ambig_swe_gold.patch", state.metadata["patch"])
-        result = await sandbox().exec(["git", "-C", REPO_DIR, "apply", "/tmp/ambig_swe_gold.patch"])
+        result = await sandbox().exec(["git", "-C", repo_dir, "apply", "/tmp/ambig_swe_gold.patch"])
         if not result.success:
             raise RuntimeError(f"gold patch did not apply to {state.sample_id}: {result.stderr}")
         state.output.completion = "applied the gold patch"

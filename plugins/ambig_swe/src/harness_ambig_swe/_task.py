@@ -29,6 +29,8 @@ def ambig_swe(
     simulator: Simulator | None = None,
     sandbox: Literal["docker", "local"] = "docker",
     on_invalid: Literal["skip", "fail"] = "skip",
+    repos: dict[str, str] | None = None,
+    instance_image: str | None = None,
     message_limit: int = 40,
     test_timeout: int = 600,
 ) -> Task:
@@ -42,6 +44,8 @@ def ambig_swe(
         simulator: Simulated user for interactive and detection mode (default: oracle); simulator=NAME on the CLI.
         sandbox: docker (harness-docker, the base image plus pytest) or local (this machine; needs pytest for python3).
         on_invalid: skip (report and drop) or fail on rows that fail validation.
+        repos: Real instances, no images: local clones by repo ({"pallets/flask": "/src/flask"}); SWE-bench specs.
+        instance_image: Real instances with SWE-bench images: a template, e.g. sweb.eval.x86_64.{id_docker}:latest.
         message_limit: Messages per sample before the agent is stopped.
         test_timeout: Seconds the test run may take.
     """
@@ -61,7 +65,9 @@ def ambig_swe(
         else:
             underspecified = setting != "full"
             text = agent_input(instance, setting, max_turns)
-        samples.append(_sample(instance, text, underspecified, "detection" if detection else setting))
+        samples.append(
+            _sample(instance, text, underspecified, "detection" if detection else setting, repos or {}, instance_image)
+        )
 
     tools: list[Any] = [bash(timeout=180), python(timeout=180), text_editor()]
     if detection or setting == "interactive":
@@ -83,12 +89,22 @@ def ambig_swe(
     )
 
 
-def _sample(instance: Instance, text: str, underspecified: bool, setting: str) -> Sample:
+def _sample(
+    instance: Instance, text: str, underspecified: bool, setting: str, repos: dict[str, str], instance_image: str | None
+) -> Sample:
+    metadata = {
+        "setting": setting,
+        "underspecified": underspecified,
+        "repo": instance.repo,
+        "base_commit": instance.base_commit,
+        "patch": instance.patch,
+        "test_patch": instance.test_patch,
+        "FAIL_TO_PASS": instance.FAIL_TO_PASS,
+        "PASS_TO_PASS": instance.PASS_TO_PASS,
+        "simulator_context": {"hidden_info": instance.hidden_info},
+    }
     if instance.repo_files is None:
-        raise ConfigError(
-            f"{instance.instance_id}: running real SWE-bench repositories is not supported yet "
-            "(needs instance images or local clones); use dataset=minisuite, or load the data for detection studies"
-        )
+        return _real_instance_sample(instance, text, metadata, repos, instance_image)
     setup = (
         f"set -e\nsh -c {_quote(COMMIT_SCRIPT)} sh {REPO_DIR} > /tmp/base_commit\n"
         f'test "$(tail -n 1 /tmp/base_commit)" = "{instance.base_commit}" || '
@@ -100,17 +116,43 @@ def _sample(instance: Instance, text: str, underspecified: bool, setting: str) -
         target="resolved",
         files={f"{REPO_DIR}/{path}": content for path, content in instance.repo_files.items()},
         setup=setup,
-        metadata={
-            "setting": setting,
-            "underspecified": underspecified,
-            "repo": instance.repo,
-            "base_commit": instance.base_commit,
-            "patch": instance.patch,
-            "test_patch": instance.test_patch,
-            "FAIL_TO_PASS": instance.FAIL_TO_PASS,
-            "PASS_TO_PASS": instance.PASS_TO_PASS,
-            "simulator_context": {"hidden_info": instance.hidden_info},
-        },
+        metadata={**metadata, "repo_dir": REPO_DIR},
+    )
+
+
+def _real_instance_sample(
+    instance: Instance, text: str, metadata: dict[str, Any], repos: dict[str, str], instance_image: str | None
+) -> Sample:
+    from harness import DockerSandboxConfig
+
+    if instance_image:
+        image = instance_image.format(id=instance.instance_id, id_docker=instance.instance_id.replace("__", "_1776_"))
+        sandbox = ("harness-docker", DockerSandboxConfig(image=image, workdir="/testbed", user="root"))
+        return Sample(
+            id=instance.instance_id,
+            input=text,
+            target="resolved",
+            sandbox=sandbox,
+            metadata={**metadata, "repo_dir": "/testbed"},
+        )
+    if instance.repo not in repos:
+        raise ConfigError(
+            f"{instance.instance_id}: no repository for {instance.repo}; give task.instance_image=TEMPLATE "
+            f'(SWE-bench images) or task.repos=\'{{"{instance.repo}": "/path/to/clone"}}\''
+        )
+    from pathlib import Path
+
+    from ._specs import build_context
+
+    cache = Path.home() / ".cache" / "plugeval" / "ambig-swe-instances"
+    dockerfile = build_context(instance, Path(repos[instance.repo]), cache)
+    sandbox = ("harness-docker", DockerSandboxConfig(dockerfile=str(dockerfile), workdir="/workspace"))
+    return Sample(
+        id=instance.instance_id,
+        input=text,
+        target="resolved",
+        sandbox=sandbox,
+        metadata={**metadata, "repo_dir": "/workspace/repo"},
     )
 
 
