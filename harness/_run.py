@@ -50,9 +50,10 @@ def run_eval(config: RunConfig, registry: Registry | None = None) -> RunOutcome:
     """
     registry = registry or Registry.from_environment()
     used: list[PluginEntry] = []
-    task = _build_task(config, registry, used)
-    solver = _build(config, registry, PluginKind.SOLVER, config.solver, used)
-    scorer = _build(config, registry, PluginKind.SCORER, config.scorer, used)
+    resolved: dict[str, dict[str, Any]] = {}  # parameters as typed and passed, for the record
+    task = _build_task(config, registry, used, resolved)
+    solver = _build(config, registry, PluginKind.SOLVER, config.solver, used, resolved)
+    scorer = _build(config, registry, PluginKind.SCORER, config.scorer, used, resolved)
     if scorer is not None:
         from inspect_ai import task_with
 
@@ -66,7 +67,7 @@ def run_eval(config: RunConfig, registry: Registry | None = None) -> RunOutcome:
     started = datetime.now(timezone.utc)
     run_dir = Path(config.options.get("log_dir", DEFAULT_LOG_DIR)) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
     hooks = hook_runner(registry)
-    params = config.to_dict()
+    params = config.to_dict() | {f"{kind}_args": args for kind, args in resolved.items() if args}
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
     with forwarding(run_id, hooks), _run_id_for_sandboxes(run_id):
@@ -92,7 +93,9 @@ def run_eval(config: RunConfig, registry: Registry | None = None) -> RunOutcome:
     return RunOutcome(record, results_path, _paths(extra))
 
 
-def _build_task(config: RunConfig, registry: Registry, used: list[PluginEntry]) -> Any:
+def _build_task(
+    config: RunConfig, registry: Registry, used: list[PluginEntry], resolved: dict[str, dict[str, Any]]
+) -> Any:
     from inspect_ai import Task
 
     if is_task_file(config.task):
@@ -102,8 +105,9 @@ def _build_task(config: RunConfig, registry: Registry, used: list[PluginEntry]) 
     entry = registry.resolve(PluginKind.TASK, config.task)
     factory = entry.load()
     args = typed_args(config, "task", params_schema(factory))
+    resolved["task"] = dict(args)
     if config.simulator:
-        args["simulator"] = _simulator(config, registry, factory, entry, used)
+        args["simulator"] = _simulator(config, registry, factory, entry, used, resolved)
     task = call_factory(factory, args, f"task '{entry.qualified_name}'")
     if not isinstance(task, Task):
         raise PluginLoadError(
@@ -118,18 +122,33 @@ def _build_task(config: RunConfig, registry: Registry, used: list[PluginEntry]) 
     return task
 
 
-def _simulator(config: RunConfig, registry: Registry, factory: Any, entry: PluginEntry, used: list[PluginEntry]) -> Any:
+def _simulator(
+    config: RunConfig,
+    registry: Registry,
+    factory: Any,
+    entry: PluginEntry,
+    used: list[PluginEntry],
+    resolved: dict[str, dict[str, Any]],
+) -> Any:
     if "simulator" not in params_schema(factory)["properties"]:
         raise HarnessError(f"task '{entry.qualified_name}' does not use a simulator; drop simulator=...")
-    return _build(config, registry, PluginKind.SIMULATOR, config.simulator, used)
+    return _build(config, registry, PluginKind.SIMULATOR, config.simulator, used, resolved)
 
 
-def _build(config: RunConfig, registry: Registry, kind: PluginKind, name: str | None, used: list[PluginEntry]) -> Any:
+def _build(
+    config: RunConfig,
+    registry: Registry,
+    kind: PluginKind,
+    name: str | None,
+    used: list[PluginEntry],
+    resolved: dict[str, dict[str, Any]],
+) -> Any:
     if name is None:
         return None
     entry = registry.resolve(kind, name)
     factory = entry.load()
     args = typed_args(config, kind.value, params_schema(factory))
+    resolved[kind.value] = dict(args)
     used.append(entry)
     return call_factory(factory, args, f"{kind.value} '{entry.qualified_name}'")
 

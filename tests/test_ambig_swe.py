@@ -306,7 +306,9 @@ def test_flask_environment_uses_its_requirements_and_pins():
     assert lines[0] == "FROM plugeval/base:bookworm"
     assert "RUN python3 -m pip install -r requirements.txt" in lines
     assert any("Werkzeug==2.3.7" in line for line in lines)
-    assert lines.index("RUN python3 -m pip install -r requirements.txt") < lines.index("RUN python3 -m pip install -e .")
+    assert lines.index("RUN python3 -m pip install -r requirements.txt") < lines.index(
+        "RUN python3 -m pip install -e ."
+    )
 
 
 def test_an_instance_needing_another_python_is_reported_not_run():
@@ -322,3 +324,55 @@ def test_a_real_instance_without_repository_or_image_is_a_clear_error(tmp_path: 
     result = run_harness("eval", "task=ambig_swe", f"task.dataset={path}", f"log_dir={tmp_path}")
     assert result.returncode == 2
     assert "task.instance_image=TEMPLATE" in result.stderr and "task.repos=" in result.stderr
+
+
+# -- cross-setting report -------------------------------------------------------------------------
+
+
+def _record(model: str, setting: str, rate: float, n: int) -> dict:
+    return {
+        "task": {"name": "ambig_swe"},
+        "status": "success",
+        "model": model,
+        "params": {"task_args": {"setting": setting}},
+        "metrics": [{"scorer": "tests_resolved", "name": "accuracy", "value": rate, "n": n, "ci95": [0, 1]}],
+    }
+
+
+def test_cross_setting_figures_and_their_intervals():
+    from harness_ambig_swe._report import ratio_interval, report, setting_results
+
+    records = [_record("m", "full", 0.6, 50), _record("m", "hidden", 0.2, 50), _record("m", "interactive", 0.4, 50)]
+    text = report(records)
+    assert "interactive vs hidden (relative improvement) = +1.000" in text
+    assert "recovery (interactive / full) = 0.667" in text
+    results = {r.setting: r for r in setting_results(records)}
+    low, high = ratio_interval(results["interactive"], results["hidden"], minus_one=True)
+    assert low < 1.0 < high and low > -0.5
+    zero = report([_record("m", "hidden", 0.0, 6), _record("m", "interactive", 0.5, 6)])
+    assert "undefined (denominator is 0)" in zero
+
+
+def test_report_command_on_real_runs(docker, tmp_path: Path):
+    for setting in ("full", "hidden"):
+        result = run_harness(
+            "eval",
+            "task=ambig_swe",
+            f"task.setting={setting}",
+            "solver=ambig_swe_gold",
+            f"log_dir={tmp_path}",
+            "display=none",
+            "limit=2",
+        )
+        assert result.returncode == 0, result.stderr
+    (tmp_path / "junk").mkdir()
+    import subprocess
+
+    report = subprocess.run(
+        [sys.executable, "-m", "harness_ambig_swe._report", *map(str, tmp_path.iterdir())],
+        capture_output=True,
+        text=True,
+    )
+    assert report.returncode == 0, report.stderr
+    assert "skipped" in report.stderr  # the junk directory is named, the rest still reports
+    assert "full" in report.stdout and "hidden" in report.stdout and "1.000" in report.stdout
