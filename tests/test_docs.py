@@ -74,3 +74,30 @@ def test_sandbox_example_runs_the_answer_in_docker(tmp_path: Path):
     explanations = [next(iter(s.scores.values())).explanation for s in log.samples]
     # mockllm's reply was run by sh inside the container: the shell's complaint proves it
     assert all("not found" in e and "exit 127" in e for e in explanations), explanations
+
+
+def test_simulator_example_installs_and_answers(tmp_path: Path):
+    import asyncio
+    import sys
+
+    extract("simulators.md", tmp_path)
+    site = tmp_path / "site"
+    pip_install(["--target", str(site), str(tmp_path / "plugeval-terse-user")])
+    listing = run_harness("list", "simulators", site=site)
+    assert re.search(r"terse\s+plugeval-terse-user 0\.1\.0\s+Answers yes when", listing.stdout)
+    info = run_harness("info", "terse", site=site)
+    assert "simulator.max_turns  (integer; default 3)" in info.stdout
+
+    sys.path.insert(0, str(site))
+    try:
+        from terse_user import terse
+
+        from harness import Simulator, SimulatorContext, Turn
+
+        user = terse(max_turns=2)
+        assert isinstance(user, Simulator)
+        context = SimulatorContext(hidden_info="Totals are rounded to cents.")
+        assert asyncio.run(user.reply([Turn("agent", "Are totals rounded?")], context)).text == "Yes."
+        assert asyncio.run(user.reply([Turn("agent", "Is there a database?")], context)).text == "No."
+    finally:
+        sys.path.remove(str(site))
