@@ -179,11 +179,24 @@ def _sample_values(samples: list[Any], scorer: str) -> list[float]:
     to_float = value_to_float()
     by_id: dict[Any, list[float]] = defaultdict(list)
     for sample in samples:
-        score = (sample.scores or {}).get(scorer)
-        if score is None or isinstance(score.value, (dict, list)):
+        value = _scorer_value(sample.scores or {}, scorer)
+        if value is None or isinstance(value, (dict, list)):
             continue
-        by_id[sample.id].append(float(to_float(score.value)))
+        by_id[sample.id].append(float(to_float(value)))
     return [sum(v) / len(v) for v in by_id.values()]
+
+
+def _scorer_value(scores: dict[str, Any], name: str) -> Any:
+    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
+
+    inspect reports a scorer with dict values and per-key metrics as one score per key.
+    """
+    if name in scores:
+        return scores[name].value
+    for score in scores.values():
+        if isinstance(score.value, dict) and name in score.value:
+            return score.value[name]
+    return None
 
 
 def _number(value: Any) -> float | None:

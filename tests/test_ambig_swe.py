@@ -26,6 +26,15 @@ def tool_calls(*calls: tuple[str, dict]) -> dict:
     return {"custom_outputs": [ModelOutput.for_tool_call("mockllm/model", name, args) for name, args in calls]}
 
 
+def with_replies(model_args: dict, *replies: str) -> dict:
+    """Append plain replies (e.g. the judge's) after the scripted tool calls."""
+    from inspect_ai.model import ModelOutput
+
+    return {
+        "custom_outputs": model_args["custom_outputs"] + [ModelOutput.from_content("mockllm/model", r) for r in replies]
+    }
+
+
 def run(overrides: list[str], model_args: dict | None = None, registry=None):
     config = load_run_config(parse_overrides(overrides))
     if model_args:
@@ -158,7 +167,7 @@ def test_interactive_agent_asks_within_the_turn_budget(docker, tmp_path: Path):
             f"log_dir={tmp_path}",
             "display=none",
         ],
-        model_args=tool_calls(*questions),
+        model_args=with_replies(tool_calls(*questions), "4 - the answer settles it", "no rating here", "1", "5 key"),
     )
     record = outcome.record
     assert record["status"] == "success"
@@ -177,6 +186,16 @@ def test_interactive_agent_asks_within_the_turn_budget(docker, tmp_path: Path):
     assert "confmerge/merge.py" in turns[2]["answer"]
     events = [e for e in sample.events if e.event == "info" and getattr(e, "source", None) == "simulator"]
     assert len(events) == 4
+    # effort graded by where the oracle's answer came from: the issue (low), nowhere (high), hints/files
+    efforts = [t["info"].get("effort") for t in turns[:3]]
+    assert efforts[0] == "low" and efforts[1] == "high" and efforts[2] in ("medium", "high")
+    from harness_ambig_swe import proactivity
+
+    metrics = {(m["scorer"], m["name"]): m for m in record["metrics"]}
+    assert metrics[("proactivity", "mean")]["value"] == pytest.approx(proactivity(efforts))
+    # the judge: "4", then a reply without a rating (retried: "1"), then "5"
+    assert metrics[("question_quality", "mean_rating")]["value"] == pytest.approx((4 + 1 + 5) / 3)
+    assert sample.scores["question_quality"].metadata["ratings"] == [4, 1, 5]
 
 
 def test_hidden_setting_user_only_says_continue(docker, tmp_path: Path):
@@ -376,3 +395,50 @@ def test_report_command_on_real_runs(docker, tmp_path: Path):
     assert report.returncode == 0, report.stderr
     assert "skipped" in report.stderr  # the junk directory is named, the rest still reports
     assert "full" in report.stdout and "hidden" in report.stdout and "1.000" in report.stdout
+
+
+# -- proactivity, personalization, question quality -----------------------------------------------
+
+
+def test_proactivity_and_personalization_rewards_follow_the_documented_formulas():
+    from harness_ambig_swe import personalization, proactivity
+
+    assert proactivity([]) == 0.0
+    assert proactivity(["low", "low"]) == pytest.approx(0.05)
+    assert proactivity(["low", "medium", "high"]) == pytest.approx(-0.1 - 0.5)
+    one_at_a_time = {"one_question_at_a_time": True}
+    assert personalization(["Which file?"], {}) == 0.0
+    assert personalization(["Which file?", "Is it merge.py?"], one_at_a_time) == pytest.approx(0.05)
+    assert personalization(["Which file? And which line?", "Why?"], one_at_a_time) == pytest.approx(-0.1)
+    assert personalization([], {"no_questions": True}) == pytest.approx(0.05)
+    assert personalization(["May I ask?"], {"no_questions": True}) == pytest.approx(-0.1)
+
+
+def test_oracle_grades_effort_by_where_the_answer_comes_from():
+    from harness._simulation._builtins import OracleSimulator
+
+    context = SimulatorContext(
+        hidden_info="",
+        sections={
+            "issue": "Nested dicts must be merged recursively.",
+            "hints": "The code uses dict unpacking.",
+            "files": "Files that need changes: confmerge/merge.py.",
+        },
+    )
+    oracle = OracleSimulator(top_k=1)
+
+    def effort(question: str) -> str:
+        return asyncio.run(oracle.reply([Turn("agent", question)], context)).info["effort"]
+
+    assert effort("Should nested dicts be merged recursively?") == "low"
+    assert effort("Does the code use dict unpacking?") == "medium"
+    assert effort("Which files need changes?") == "high"
+    assert effort("What is your favourite colour?") == "high"
+
+
+def test_the_judge_rating_is_parsed_or_left_out():
+    from harness_ambig_swe import parse_rating
+
+    assert parse_rating("4 - it adds the rounding rule") == 4
+    assert parse_rating("Rating: 5.") == 5
+    assert parse_rating("I would say seven") is None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Sequence, TextIO
 
 from .._errors import ConfigError
-from ._protocol import CONTINUE_MESSAGE, NO_INFORMATION, SimulatorContext, SimulatorReply, Turn
+from ._protocol import CONTINUE_MESSAGE, EFFORT_BY_SECTION, NO_INFORMATION, SimulatorContext, SimulatorReply, Turn
 from ._session import DEFAULT_MAX_TURNS
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{2,}|\n(?=[-*#] )|\n(?=```)")
@@ -43,12 +43,18 @@ class OracleSimulator:
     name: str = "oracle"
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
-        sentences = [s.strip() for s in _SENTENCE.split(context.hidden_info) if len(s.strip()) > 3]
+        parts = context.sections.items() if context.sections else [("", context.hidden_info)]
+        tagged = [(kind, s.strip()) for kind, text in parts for s in _SENTENCE.split(text) if len(s.strip()) > 3]
+        sentences = [sentence for _, sentence in tagged]
         ranked = [(score, i) for score, i in _tfidf_best(conversation[-1].text, sentences) if score >= self.threshold]
         if not ranked:
-            return SimulatorReply(NO_INFORMATION, info={"similarity": 0.0})
+            return SimulatorReply(NO_INFORMATION, info={"similarity": 0.0, "effort": "high"})
         chosen = sorted(i for _, i in ranked[: self.top_k])  # in the order the user would tell them
-        return SimulatorReply(" ".join(sentences[i] for i in chosen), info={"similarity": round(ranked[0][0], 4)})
+        info: dict[str, Any] = {"similarity": round(ranked[0][0], 4)}
+        if context.sections:
+            levels = [EFFORT_BY_SECTION.get(tagged[i][0], "medium") for i in chosen]
+            info["effort"] = max(levels, key=["low", "medium", "high"].index)
+        return SimulatorReply(" ".join(sentences[i] for i in chosen), info=info)
 
 
 @dataclass

@@ -10,6 +10,11 @@ CONTINUE_MESSAGE = "Please continue working on the task."
 
 NO_INFORMATION = "I don't have that information."
 
+EFFORT_BY_SECTION = {"issue": "low", "hints": "medium", "files": "high"}
+"""Effort a question costs the user, by where its answer comes from (PPP): the issue they wrote
+(low), background they must look up (medium), or code locations they must dig out (high); a
+question the user cannot answer is high effort too."""
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -28,12 +33,15 @@ class SimulatorContext:
         persona: Who the user is, for simulators that role-play.
         preferences: How the user wants to be asked (e.g. {"one_question_at_a_time": True}).
         sample_id: Id of the sample, for simulators that replay recorded answers.
+        sections: The hidden information by kind (e.g. issue, hints, files), when the task has
+            them; simulators use it to grade how much effort a question costs the user.
     """
 
     hidden_info: str
     persona: str = ""
     preferences: dict[str, Any] = field(default_factory=dict)
     sample_id: str | int | None = None
+    sections: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

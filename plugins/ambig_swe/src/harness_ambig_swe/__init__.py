@@ -2,6 +2,8 @@
 
 from ._instances import Instance, LoadedInstances, load_instances
 from ._metrics import Confusion
+from ._ppp import personalization, ppp, proactivity
+from ._quality import parse_rating, question_quality
 from ._scorers import asked_when_underspecified, parse_pytest_results, tests_resolved
 from ._solvers import empty_patch, gold_patch
 from ._task import ambig_swe
@@ -15,6 +17,11 @@ __all__ = [
     "empty_patch",
     "gold_patch",
     "load_instances",
+    "parse_rating",
+    "personalization",
+    "ppp",
+    "proactivity",
+    "question_quality",
     "parse_pytest_results",
     "tests_resolved",
 ]

@@ -82,6 +82,16 @@ class Instance(BaseModel):
         return "" if value is None else value
 
     @property
+    def hidden_sections(self) -> dict[str, str]:
+        """The hidden information by kind: the full issue, the hints, the files to change."""
+        sections = {"issue": self.original_issue}
+        if self.hints_text.strip():
+            sections["hints"] = self.hints_text
+        if self.files:
+            sections["files"] = "Files that need changes: " + ", ".join(self.files) + "."
+        return sections
+
+    @property
     def hidden_info(self) -> str:
         """What the simulated user holds: the full issue, the hints and the files to change."""
         parts = [f"Full issue:\n{self.original_issue}"]

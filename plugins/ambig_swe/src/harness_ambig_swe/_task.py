@@ -16,7 +16,10 @@ from harness._simulation._builtins import FixedReplySimulator, oracle
 
 from ._gitrepo import COMMIT_SCRIPT
 from ._instances import MINISUITE, Instance, load_instances
+from ._ppp import ppp
+from ._profiles import PROFILES, persona_for
 from ._prompts import REPO_DIR, SETTINGS, agent_input, detection_input
+from ._quality import question_quality
 from ._scorers import asked_when_underspecified, tests_resolved
 
 
@@ -33,6 +36,8 @@ def ambig_swe(
     instance_image: str | None = None,
     message_limit: int = 40,
     test_timeout: int = 600,
+    user_profile: Literal["none", "one_question", "no_questions", "brief"] = "none",
+    judge_model: str | None = None,
 ) -> Task:
     """Ambig-SWE: resolve an issue from a vague summary, asking a simulated user who holds the full issue.
 
@@ -48,7 +53,11 @@ def ambig_swe(
         instance_image: Real instances with SWE-bench images: a template, e.g. sweb.eval.x86_64.{id_docker}:latest.
         message_limit: Messages per sample before the agent is stopped.
         test_timeout: Seconds the test run may take.
+        user_profile: Preferences of the simulated user (personalization): none, one_question, no_questions, brief.
+        judge_model: Question-quality judge (interactive and detection mode); default: the run's model.
     """
+    if user_profile not in PROFILES:
+        raise ConfigError(f"task.user_profile must be one of {', '.join(PROFILES)}, got {user_profile!r}")
     if setting not in SETTINGS:
         raise ConfigError(f"task.setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
     loaded = load_instances(dataset, on_invalid)
@@ -66,7 +75,15 @@ def ambig_swe(
             underspecified = setting != "full"
             text = agent_input(instance, setting, max_turns)
         samples.append(
-            _sample(instance, text, underspecified, "detection" if detection else setting, repos or {}, instance_image)
+            _sample(
+                instance,
+                text,
+                underspecified,
+                "detection" if detection else setting,
+                repos or {},
+                instance_image,
+                user_profile,
+            )
         )
 
     tools: list[Any] = [bash(timeout=180), python(timeout=180), text_editor()]
@@ -77,7 +94,7 @@ def ambig_swe(
     return Task(
         dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
         solver=[simulated_user(), react(tools=tools)],
-        scorer=[tests_resolved(test_timeout)] + ([asked_when_underspecified()] if detection else []),
+        scorer=_scorers(setting, detection, test_timeout, judge_model),
         sandbox=_sandbox(sandbox),
         message_limit=message_limit,
         metadata={
@@ -90,7 +107,13 @@ def ambig_swe(
 
 
 def _sample(
-    instance: Instance, text: str, underspecified: bool, setting: str, repos: dict[str, str], instance_image: str | None
+    instance: Instance,
+    text: str,
+    underspecified: bool,
+    setting: str,
+    repos: dict[str, str],
+    instance_image: str | None,
+    profile: str,
 ) -> Sample:
     metadata = {
         "setting": setting,
@@ -101,7 +124,13 @@ def _sample(
         "test_patch": instance.test_patch,
         "FAIL_TO_PASS": instance.FAIL_TO_PASS,
         "PASS_TO_PASS": instance.PASS_TO_PASS,
-        "simulator_context": {"hidden_info": instance.hidden_info},
+        "summary": instance.problem_statement,
+        "simulator_context": {
+            "hidden_info": instance.hidden_info,
+            "sections": instance.hidden_sections,
+            "persona": persona_for(profile),
+            "preferences": {key: True for key in PROFILES[profile]},
+        },
     }
     if instance.repo_files is None:
         return _real_instance_sample(instance, text, metadata, repos, instance_image)
@@ -154,6 +183,15 @@ def _real_instance_sample(
         sandbox=sandbox,
         metadata={**metadata, "repo_dir": "/workspace/repo"},
     )
+
+
+def _scorers(setting: str, detection: bool, test_timeout: int, judge_model: str | None) -> list[Any]:
+    scorers: list[Any] = [tests_resolved(test_timeout)]
+    if detection:
+        scorers.append(asked_when_underspecified())
+    if detection or setting == "interactive":
+        scorers += [question_quality(judge_model), ppp()]
+    return scorers
 
 
 def _quote(text: str) -> str:

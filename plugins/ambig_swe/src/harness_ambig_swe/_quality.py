@@ -1,0 +1,80 @@
+"""Question quality: an LLM judge rates each answer 1–5 for the new, relevant information it adds."""
+
+from __future__ import annotations
+
+import re
+
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
+from inspect_ai.solver import TaskState
+
+from harness._simulation._session import STORE_KEY
+
+JUDGE_PROMPT = """\
+An engineer was given this summary of a task:
+
+<summary>
+{summary}
+</summary>
+
+They asked the user: {question}
+The user answered: {answer}
+
+Rate from 1 to 5 how much new, relevant information the answer adds beyond the summary
+(1 = nothing new or irrelevant, 5 = essential information the summary lacked).
+Reply with the rating as a single digit first, then one sentence of reasoning."""
+
+_RATING = re.compile(r"\b([1-5])\b")
+
+
+def parse_rating(reply: str) -> int | None:
+    """The first digit 1–5 in the judge's reply, or None."""
+    match = _RATING.search(reply)
+    return int(match.group(1)) if match else None
+
+
+@metric
+def mean_rating() -> Metric:
+    """Mean rating over all rated questions of all samples (samples that asked nothing add nothing)."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        total = sum(float(s.score.value["rating_sum"]) for s in scores)  # type: ignore[index]
+        count = sum(int(s.score.value["rated"]) for s in scores)  # type: ignore[index]
+        return total / count if count else 0.0
+
+    return compute
+
+
+@scorer(metrics=[mean_rating()])
+def question_quality(judge_model: str | None = None, retries: int = 2) -> Scorer:
+    """Rate each answered question 1–5 with an LLM judge (default: the run's model).
+
+    Args:
+        judge_model: Model of the judge, e.g. openai/gpt-4o.
+        retries: Extra attempts when the judge's reply has no rating; then the question is left unrated.
+    """
+
+    async def score(state: TaskState, target: Target) -> Score:
+        from inspect_ai.model import get_model
+        from inspect_ai.util import store
+
+        judge = get_model(judge_model)
+        turns = [t for t in (store().get(STORE_KEY) or {"turns": []})["turns"] if not t["over_budget"]]
+        ratings, unrated = [], 0
+        for turn in turns:
+            prompt = JUDGE_PROMPT.format(
+                summary=state.metadata.get("summary", ""), question=turn["question"], answer=turn["answer"]
+            )
+            for _ in range(retries + 1):
+                rating = parse_rating((await judge.generate(prompt)).completion)
+                if rating is not None:
+                    ratings.append(rating)
+                    break
+            else:
+                unrated += 1
+        return Score(
+            value={"rating_sum": float(sum(ratings)), "rated": len(ratings)},
+            explanation=f"ratings {ratings}" + (f"; {unrated} reply(ies) without a rating" if unrated else ""),
+            metadata={"ratings": ratings, "unrated": unrated, "questions": len(turns)},
+        )
+
+    return score
