@@ -442,3 +442,35 @@ def test_the_judge_rating_is_parsed_or_left_out():
     assert parse_rating("4 - it adds the rounding rule") == 4
     assert parse_rating("Rating: 5.") == 5
     assert parse_rating("I would say seven") is None
+
+
+def test_llm_simulator_answers_through_an_inspect_model():
+    from harness._offline import install_offline_token_counting
+    from harness._simulation._builtins import LLMSimulator
+
+    install_offline_token_counting()  # as run_eval does: mockllm counts tokens with a downloaded file
+    simulator = LLMSimulator(model="mockllm/model")
+    assert simulator.name == "llm:mockllm/model"
+    reply = asyncio.run(simulator.reply([Turn("agent", "Which file?")], SimulatorContext(hidden_info="merge.py")))
+    assert reply.text.startswith("Default output from mockllm")
+
+
+def test_full_setting_gives_the_agent_no_user(docker, tmp_path: Path):
+    outcome = run(
+        [
+            "task=ambig_swe",
+            "task.setting=full",
+            "limit=1",
+            "model=mockllm/model",
+            f"log_dir={tmp_path}",
+            "display=none",
+        ],
+        model_args=tool_calls(("ask_user", {"question": "Anyone there?"}), ("submit", {"answer": "x"})),
+    )
+    from inspect_ai.log import read_eval_log
+
+    sample = read_eval_log(outcome.record["inspect_log"]).samples[0]
+    assert "Hints:" in sample.input and "Full issue" not in sample.input
+    tool_messages = [m for m in sample.messages if m.role == "tool"]
+    assert tool_messages and tool_messages[0].error is not None  # ask_user is not a tool in this setting
+    assert outcome.record["simulation"] is None
