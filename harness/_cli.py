@@ -100,7 +100,38 @@ def _parser() -> argparse.ArgumentParser:
     from ._sandbox._cli import add_sandbox_commands
 
     add_sandbox_commands(commands)
+    _add_plugin_commands(commands)
     return parser
+
+
+COMMANDS_GROUP = "harness.commands"
+"""Entry point group for commands plugins add to `harness` (value: a `main(argv) -> int` callable)."""
+
+
+def _add_plugin_commands(commands: argparse._SubParsersAction) -> None:
+    # names only, from metadata: the plugin is imported when its command runs (or its --help is asked)
+    from importlib.metadata import entry_points
+
+    taken = set(commands.choices)
+    for ep in entry_points(group=COMMANDS_GROUP):
+        if ep.name in taken:
+            continue
+        taken.add(ep.name)
+        dist = ep.dist.name if ep.dist else "a plugin"
+        command = commands.add_parser(ep.name, help=f"(from {dist}; `harness {ep.name} --help`)", add_help=False)
+        command.add_argument("plugin_args", nargs=argparse.REMAINDER)
+        command.set_defaults(handler=_plugin_command(ep))
+
+
+def _plugin_command(ep: Any):
+    def run(args: argparse.Namespace) -> int:
+        try:
+            main = ep.load()
+        except Exception as ex:  # a broken plugin: name it, as for other plugin kinds
+            raise HarnessError(f"command '{ep.name}' ({ep.value}) failed to load: {type(ex).__name__}: {ex}") from ex
+        return int(main(list(args.plugin_args)) or 0)
+
+    return run
 
 
 def _run_keys_help() -> str:

@@ -19,6 +19,7 @@ from ._kinds import PluginKind
 from ._params import params_schema
 from ._registry import PluginEntry, Registry
 from ._results import build_record, write_record
+from ._scorer_file import is_scorer_file, scorer_plugin_for
 from ._yaml_task import is_task_file, load_yaml_task
 
 DEFAULT_LOG_DIR = "logs"
@@ -145,9 +146,19 @@ def _build(
 ) -> Any:
     if name is None:
         return None
+    file = None
+    if kind is PluginKind.SCORER and is_scorer_file(name):
+        file, name = name, scorer_plugin_for(name)
     entry = registry.resolve(kind, name)
     factory = entry.load()
-    args = typed_args(config, kind.value, params_schema(factory))
+    schema = params_schema(factory)
+    if file is not None:
+        if "path" not in schema["properties"]:
+            raise HarnessError(f"scorer file {file} names '{entry.qualified_name}', which takes no path parameter")
+        schema = {**schema, "required": [r for r in schema.get("required", []) if r != "path"]}
+    args = typed_args(config, kind.value, schema)
+    if file is not None:
+        args["path"] = file
     resolved[kind.value] = dict(args)
     used.append(entry)
     return call_factory(factory, args, f"{kind.value} '{entry.qualified_name}'")
