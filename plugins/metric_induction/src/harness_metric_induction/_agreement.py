@@ -23,11 +23,19 @@ def correlations(
     predicted: Sequence[float], human: Sequence[float], seed: int = 0, resamples: int = RESAMPLES
 ) -> dict[str, Correlation]:
     """Kendall's tau-b and Spearman's rho; rows resampled in pairs (percentile bootstrap)."""
+    import warnings
+
     from scipy.stats import kendalltau, spearmanr
 
     x, y = np.asarray(predicted, dtype=float), np.asarray(human, dtype=float)
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(x), size=(resamples, len(x)))
+    with warnings.catch_warnings():  # a constant resample has no correlation: dropped below as NaN
+        warnings.simplefilter("ignore")
+        return _correlations(x, y, picks, kendalltau, spearmanr)
+
+
+def _correlations(x: np.ndarray, y: np.ndarray, picks: np.ndarray, kendalltau, spearmanr) -> dict[str, Correlation]:
     results = {}
     for name, statistic in (("kendall_tau", kendalltau), ("spearman", spearmanr)):
         value = float(statistic(x, y)[0])

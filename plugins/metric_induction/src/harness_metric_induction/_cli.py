@@ -89,7 +89,7 @@ def _settings(tokens: list[str], keys: dict[str, tuple[Callable[[str], Any], Any
             values[key] = keys[key][0](raw)
         except ValueError as ex:
             raise HarnessError(f"{key}: {ex}") from ex
-    missing = [k for k, (_, _, h) in keys.items() if "(required)" in h and values[k] is None]
+    missing = [k for k, (_, _, h) in keys.items() if "(required" in h and values[k] is None]
     if missing:
         raise HarnessError(f"missing {', '.join(missing)} (KEY=VALUE)")
     values["name"] = values.get("name") or Path(values["out"]).stem
