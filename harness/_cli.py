@@ -97,6 +97,23 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--kind", choices=[k.value for k in COMPONENT_KINDS], help="kind, when a name is used by several")
     info.set_defaults(handler=_cmd_info)
 
+    compare = commands.add_parser(
+        "compare",
+        help="compare two runs with significance",
+        description="Compare NEW against BASE (results.json files or run directories): both scores with CIs, "
+        "the difference with its CI and p-value, and a verdict. Paired when the sample ids match.",
+        epilog="keys:\n  metric=SCORER          scorer to compare (default: BASE's first)\n"
+        "  alpha=0.05             significance level\n"
+        "  fail_on_regression=true  exit 1 when NEW is significantly worse\n"
+        "  format=table|md|json   output (md is ready for a pull-request comment)\n\n"
+        "Methods and references: harness/_compare.py.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("base", help="results.json or run directory of the baseline")
+    compare.add_argument("new", help="results.json or run directory of the candidate")
+    compare.add_argument("settings", nargs="*", metavar="KEY=VALUE")
+    compare.set_defaults(handler=_cmd_compare)
+
     from ._sandbox._cli import add_sandbox_commands
 
     add_sandbox_commands(commands)
@@ -177,6 +194,30 @@ def _cmd_list(args: argparse.Namespace) -> int:
     registry = _registry(args)
     kind = PluginKind.from_plural(args.kind) if args.kind else None
     return print_listing(registry, kind, check=args.check)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from ._compare import compare_runs, format_comparison
+    from ._config import coerce
+
+    allowed = {
+        "metric": {"type": "string"},
+        "alpha": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5},
+        "fail_on_regression": {"type": "boolean"},
+        "format": {"enum": ["table", "md", "json"]},
+    }
+    settings: dict[str, Any] = {"metric": None, "alpha": 0.05, "fail_on_regression": False, "format": "table"}
+    for token in args.settings:
+        key, sep, raw = token.partition("=")
+        if not sep or key not in allowed:
+            raise HarnessError(f"compare takes {', '.join(k + '=' for k in allowed)}; got '{token}'")
+        settings[key] = coerce(raw, allowed[key])
+    from ._validation import validate
+
+    validate({k: v for k, v in settings.items() if v is not None}, {"type": "object", "properties": allowed})
+    comparison = compare_runs(args.base, args.new, settings["metric"], settings["alpha"])
+    print(format_comparison(comparison, settings["format"]))
+    return 1 if settings["fail_on_regression"] and comparison.verdict == "worse" else 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:

@@ -174,6 +174,11 @@ def _metric_dict(scorer: str, name: str, value: float | None, estimate: Estimate
 
 
 def _sample_values(samples: list[Any], scorer: str) -> list[float]:
+    return list(sample_values_by_id(samples, scorer).values())
+
+
+def sample_values_by_id(samples: list[Any], scorer: str) -> dict[Any, float]:
+    """Each sample's value for `scorer` (epochs averaged), keyed by sample id; unscored samples left out."""
     from inspect_ai.scorer import value_to_float
 
     to_float = value_to_float()
@@ -183,7 +188,7 @@ def _sample_values(samples: list[Any], scorer: str) -> list[float]:
         if value is None or isinstance(value, (dict, list)):
             continue
         by_id[sample.id].append(float(to_float(value)))
-    return [sum(v) / len(v) for v in by_id.values()]
+    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
 
 
 def _scorer_value(scores: dict[str, Any], name: str) -> Any:

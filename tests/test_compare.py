@@ -1,0 +1,73 @@
+"""`harness compare`: paired and unpaired comparisons with significance, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_harness
+from harness import load_run_config, load_yaml_task, run_eval
+from harness._config import parse_overrides
+
+
+def _run(tmp_path: Path, replies: list[str], limit: int, name: str) -> Path:
+    from inspect_ai.model import ModelOutput
+
+    config = load_run_config(
+        parse_overrides(
+            [
+                "task=arithmetic",
+                f"limit={limit}",
+                "model=mockllm/model",
+                f"log_dir={tmp_path / name}",
+                "display=none",
+                "max_samples=1",
+            ]
+        )
+    )
+    config.args["model"] = {"custom_outputs": [ModelOutput.from_content("mockllm/model", r) for r in replies]}
+    return run_eval(config).results_path
+
+
+@pytest.fixture(scope="module")
+def answers() -> list[str]:
+    return [s.target for s in load_yaml_task(REPO / "tasks" / "arithmetic.yaml").dataset][:20]
+
+
+def test_paired_comparison_detects_a_real_improvement_and_a_regression(tmp_path: Path, answers):
+    base = _run(tmp_path, ["no idea"] * 20, 20, "base")
+    new = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers], 20, "new")
+    better = run_harness("compare", str(base), str(new.parent), "format=json")
+    assert better.returncode == 0, better.stderr
+    result = json.loads(better.stdout)
+    assert result["paired"] and result["verdict"] == "better"
+    assert result["difference"] == pytest.approx(1.0) and result["ci95"] == [1.0, 1.0]
+    n = len(answers)
+    assert result["p_value"] == pytest.approx(2 * 0.5**n) and f"McNemar ({n} gained, 0 lost)" in result["test"]
+
+    worse = run_harness("compare", str(new), str(base), "fail_on_regression=true", "format=md")
+    assert worse.returncode == 1  # NEW is significantly worse
+    assert worse.stdout.startswith("### ❌ `match`: worse") and "| base `" in worse.stdout
+
+    same = run_harness("compare", str(base), str(base), "fail_on_regression=true")
+    assert same.returncode == 0 and "no significant difference" in same.stdout
+
+
+def test_unpaired_comparison_when_the_samples_differ(tmp_path: Path, answers):
+    base = _run(tmp_path, ["no idea"] * 10, 10, "base")
+    new = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers], 20, "new")
+    result = json.loads(run_harness("compare", str(base), str(new), "format=json").stdout)
+    assert result["paired"] is False and result["test"].startswith("permutation")
+    assert result["verdict"] == "better" and result["p_value"] < 0.001
+
+
+def test_bad_inputs_are_named(tmp_path: Path):
+    base = _run(tmp_path, ["x"] * 3, 3, "base")
+    missing = run_harness("compare", str(base), str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "nope" in missing.stderr
+    metric = run_harness("compare", str(base), str(base), "metric=f1")
+    assert metric.returncode == 2 and "scorers in the run: match" in metric.stderr
+    key = run_harness("compare", str(base), str(base), "alpah=0.1")
+    assert key.returncode == 2 and "alpha=" in key.stderr
