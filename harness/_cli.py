@@ -114,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("settings", nargs="*", metavar="KEY=VALUE")
     compare.set_defaults(handler=_cmd_compare)
 
+    board = commands.add_parser(
+        "leaderboard",
+        help="build a leaderboard from results records",
+        description="Validate results records (files or directories, searched recursively) and write "
+        "leaderboard.json, leaderboard.md and a self-contained index.html into out=DIR. Bad files are named and "
+        "skipped; the rest still build.",
+    )
+    board.add_argument("inputs", nargs="+", metavar="RESULTS_OR_DIR | out=DIR")
+    board.set_defaults(handler=_cmd_leaderboard)
+
     from ._sandbox._cli import add_sandbox_commands
 
     add_sandbox_commands(commands)
@@ -218,6 +228,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     comparison = compare_runs(args.base, args.new, settings["metric"], settings["alpha"])
     print(format_comparison(comparison, settings["format"]))
     return 1 if settings["fail_on_regression"] and comparison.verdict == "worse" else 0
+
+
+def _cmd_leaderboard(args: argparse.Namespace) -> int:
+    from ._leaderboard import build
+
+    outs = [a.partition("=")[2] for a in args.inputs if a.startswith("out=")]
+    paths = [a for a in args.inputs if not a.startswith("out=")]
+    if len(outs) != 1 or not outs[0] or not paths:
+        raise HarnessError("usage: harness leaderboard RESULTS_OR_DIR... out=DIR")
+    out, skipped = build(paths, outs[0])
+    for item in skipped:
+        print(f"harness: skipped {item['path']}: {item['reason']}", file=sys.stderr)
+    print(f"wrote {out / 'leaderboard.json'}, {out / 'leaderboard.md'} and {out / 'index.html'}")
+    return 0
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
