@@ -97,6 +97,20 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--kind", choices=[k.value for k in COMPONENT_KINDS], help="kind, when a name is used by several")
     info.set_defaults(handler=_cmd_info)
 
+    evalset = commands.add_parser(
+        "eval-set",
+        help="run tasks x models from a matrix file (resumable)",
+        description="Run every task (and grid point) on every model with inspect's eval-set: retries, and "
+        "re-running with the same log_dir resumes without redoing finished work. Writes a results record per "
+        "run and log_dir/index.json.",
+        epilog="matrix keys: see harness/schemas/matrix.schema.json. Example:\n"
+        "  log_dir: runs/nightly\n  models: [mockllm/model, local/smollm2-135m]\n  limit: 20\n"
+        "  tasks:\n    - arithmetic\n    - task: capitals\n      grid: {}\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evalset.add_argument("--config", required=True, metavar="MATRIX", help="matrix YAML file")
+    evalset.set_defaults(handler=_cmd_eval_set)
+
     compare = commands.add_parser(
         "compare",
         help="compare two runs with significance",
@@ -204,6 +218,19 @@ def _cmd_list(args: argparse.Namespace) -> int:
     registry = _registry(args)
     kind = PluginKind.from_plural(args.kind) if args.kind else None
     return print_listing(registry, kind, check=args.check)
+
+
+def _cmd_eval_set(args: argparse.Namespace) -> int:
+    from ._evalset import load_matrix, run_eval_set
+
+    matrix = load_matrix(args.config)
+    outcome = run_eval_set(matrix, _registry(args))
+    for run in outcome.runs:
+        print(f"{run['status']:<10}{run['task']:<30}{run['model']:<30}{run['record']}")
+    print(
+        f"index: {outcome.index_path}" + ("" if outcome.success else "  (some tasks did not finish; re-run to resume)")
+    )
+    return 0 if outcome.success else 1
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
