@@ -111,6 +111,23 @@ def _parser() -> argparse.ArgumentParser:
     evalset.add_argument("--config", required=True, metavar="MATRIX", help="matrix YAML file")
     evalset.set_defaults(handler=_cmd_eval_set)
 
+    ci = commands.add_parser("ci", help="set up leaderboard CI", description="Continuous-integration helpers.")
+    ci_actions = ci.add_subparsers(dest="ci_command", metavar="ACTION", required=True)
+    ci_init = ci_actions.add_parser(
+        "init",
+        help="write a GitHub Actions workflow",
+        description="Write a GitHub Actions workflow that runs the eval set, uploads logs and results, builds "
+        "the leaderboard, and on pull requests posts `harness compare` against the default branch and fails on "
+        "a significant regression. Also writes an example matrix when there is none.",
+    )
+    ci_init.add_argument("--out", default=".github/workflows/plugeval.yml", help="workflow file")
+    ci_init.add_argument("--matrix", default="eval-matrix.yaml", help="eval-set matrix the workflow runs")
+    ci_init.add_argument("--packages", default="'plugeval[local]'", help="pip install arguments (harness, plugins)")
+    ci_init.add_argument("--python", default="3.11", help="Python version")
+    ci_init.add_argument("--branch", default="main", help="default branch that pull requests compare against")
+    ci_init.add_argument("--force", action="store_true", help="overwrite an existing workflow")
+    ci_init.set_defaults(handler=_cmd_ci_init)
+
     compare = commands.add_parser(
         "compare",
         help="compare two runs with significance",
@@ -231,6 +248,14 @@ def _cmd_eval_set(args: argparse.Namespace) -> int:
         f"index: {outcome.index_path}" + ("" if outcome.success else "  (some tasks did not finish; re-run to resume)")
     )
     return 0 if outcome.success else 1
+
+
+def _cmd_ci_init(args: argparse.Namespace) -> int:
+    from ._ci import init_ci
+
+    for path in init_ci(args.out, args.matrix, args.packages, args.python, args.branch, force=args.force):
+        print(f"wrote {path}")
+    return 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
