@@ -147,6 +147,8 @@ class HumanSimulator:
     max_turns: int = DEFAULT_MAX_TURNS
     name: str = "human"
     stream: TextIO | None = field(default=None, repr=False)
+    interactive: bool = True
+    """A person answers: conformance checks do not run it unattended."""
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
         import anyio

@@ -58,7 +58,11 @@ class Simulator(Protocol):
     """A simulated user. Implementations must be safe to share between concurrent samples."""
 
     name: str
-    """Identity recorded with every answer (e.g. `oracle`, `llm:openai/gpt-4o`)."""
+    """Identity recorded with every answer (e.g. `oracle`, `llm:openai/gpt-4o`).
+
+    An optional `max_turns` attribute sets the turn budget (default 3), and `interactive = True`
+    marks a simulator a person drives (conformance checks then do not run it unattended).
+    """
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
         """Answer the agent's last turn (`conversation[-1]`, role `agent`)."""
