@@ -128,6 +128,19 @@ def _parser() -> argparse.ArgumentParser:
     ci_init.add_argument("--force", action="store_true", help="overwrite an existing workflow")
     ci_init.set_defaults(handler=_cmd_ci_init)
 
+    new = commands.add_parser("new", help="scaffold a plugin package", description="Create new projects.")
+    new_actions = new.add_subparsers(dest="new_command", metavar="WHAT", required=True)
+    new_plugin = new_actions.add_parser(
+        "plugin",
+        help="scaffold plugeval-NAME/ with an example component, tests and a publish workflow",
+        description="Write plugeval-NAME/: pyproject.toml with the entry point, src/harness_NAME/ with an example "
+        "component, a conformance test (harness.testing), README, LICENSE and a trusted-publishing workflow.",
+    )
+    new_plugin.add_argument("name", help="plugin name (a Python name, e.g. my_task)")
+    new_plugin.add_argument("settings", nargs="*", metavar="kind=task|scorer|solver|simulator")
+    new_plugin.add_argument("--dir", default=".", help="where to create the package")
+    new_plugin.set_defaults(handler=_cmd_new_plugin)
+
     compare = commands.add_parser(
         "compare",
         help="compare two runs with significance",
@@ -255,6 +268,20 @@ def _cmd_ci_init(args: argparse.Namespace) -> int:
 
     for path in init_ci(args.out, args.matrix, args.packages, args.python, args.branch, force=args.force):
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_new_plugin(args: argparse.Namespace) -> int:
+    from ._scaffold import new_plugin
+
+    kind = "task"
+    for token in args.settings:
+        key, sep, value = token.partition("=")
+        if key != "kind" or not sep:
+            raise HarnessError(f"harness new plugin takes kind=task|scorer|solver|simulator; got '{token}'")
+        kind = value
+    root = new_plugin(args.name, kind, args.dir)
+    print(f"wrote {root}/ ({kind} plugin). Next: pip install -e '{root}[test]' && pytest {root}")
     return 0
 
 
