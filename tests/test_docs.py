@@ -101,3 +101,13 @@ def test_simulator_example_installs_and_answers(tmp_path: Path):
         assert asyncio.run(user.reply([Turn("agent", "Is there a database?")], context)).text == "No."
     finally:
         sys.path.remove(str(site))
+
+
+def test_eval_matrix_example_runs(tmp_path: Path):
+    extract("leaderboard-ci.md", tmp_path)
+    result = run_harness("eval-set", "--config", "eval-matrix.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = json.loads((tmp_path / "runs" / "nightly" / "index.json").read_text())
+    assert sorted(r["task"] for r in index["runs"]) == ["arithmetic", "capitals"]
+    board = run_harness("leaderboard", "runs", "out=site", cwd=tmp_path)
+    assert board.returncode == 0 and (tmp_path / "site" / "index.html").exists()
