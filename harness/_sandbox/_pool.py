@@ -118,8 +118,11 @@ class ContainerPool:
                     self.reused += 1
                     return
             self.discarded += 1
-            self._remove(lease.container_id)
             self._refill_later()
+            try:  # removal takes ~0.1 s: do it off the sample's path (close() still waits for it)
+                self._workers.submit(self._remove, lease.container_id)
+            except RuntimeError:  # pool closing
+                self._remove(lease.container_id)
         finally:
             if self._slots is not None:
                 self._slots.release()
