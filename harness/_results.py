@@ -143,7 +143,7 @@ def metric_records(log: Any) -> list[dict[str, Any]]:
     records = []
     for score in log.results.scores:
         per_sample = _sample_values(log.samples or [], score.name)
-        estimate = mean_estimate(per_sample)
+        estimate = mean_estimate(per_sample, binary=_binary_scores(log.samples or [], score.name))
         for name, metric in score.metrics.items():
             if name in _UNCERTAINTY_METRICS:
                 continue
@@ -189,6 +189,20 @@ def sample_values_by_id(samples: list[Any], scorer: str) -> dict[Any, float]:
             continue
         by_id[sample.id].append(float(to_float(value)))
     return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
+
+
+def _binary_scores(samples: list[Any], scorer: str) -> bool:
+    """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans or the integers 0/1,
+    or floats that take both 0.0 and 1.0 and nothing else. Rewards that merely happen to be all 0.0
+    are not binary (they get a t interval, not a Wilson interval on a [0, 1] scale they do not have).
+    """
+    raw = [_scorer_value(s.scores or {}, scorer) for s in samples]
+    raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
+    if not raw:
+        return False
+    if all(isinstance(v, float) for v in raw):
+        return set(raw) == {0.0, 1.0}
+    return all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)  # "P" (partial) is 0.5
 
 
 def _scorer_value(scores: dict[str, Any], name: str) -> Any:

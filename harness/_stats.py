@@ -29,12 +29,13 @@ class Estimate:
     method: CIMethod
 
 
-def mean_estimate(values: Sequence[float]) -> Estimate:
+def mean_estimate(values: Sequence[float], binary: bool | None = None) -> Estimate:
     """Mean of per-sample scores with its standard error and 95% CI.
 
     Binary scores get the Wilson score interval, which stays inside [0, 1] and
     is honest for small n and rates near 0 or 1; other scores get Student's t
-    interval. With fewer than two values the uncertainty is unknown.
+    interval. `binary` says which the scores are; None infers it (all values 0 or 1).
+    With fewer than two values the uncertainty is unknown.
     """
     n = len(values)
     if n == 0:
@@ -44,7 +45,7 @@ def mean_estimate(values: Sequence[float]) -> Estimate:
         return Estimate(mean, None, None, n, "unavailable")
     variance = sum((v - mean) ** 2 for v in values) / (n - 1)
     stderr = math.sqrt(variance / n)
-    if all(v in (0.0, 1.0) for v in values):
+    if binary if binary is not None else all(v in (0.0, 1.0) for v in values):
         return Estimate(mean, stderr, wilson_interval(mean, n), n, "wilson")
     from scipy import stats
 

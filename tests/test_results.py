@@ -103,3 +103,20 @@ def test_read_record_names_a_bad_file(tmp_path: Path):
     (tmp_path / "results.json").write_text("{not json")
     with pytest.raises(ResultsError, match="cannot read results record"):
         read_record(tmp_path)
+
+
+def test_pass_fail_scores_get_wilson_and_rewards_that_are_all_zero_do_not():
+    from types import SimpleNamespace
+
+    from harness._results import _binary_scores
+
+    def samples(*values):
+        return [SimpleNamespace(id=i, scores={"s": SimpleNamespace(value=v)}) for i, v in enumerate(values)]
+
+    assert _binary_scores(samples("I", "I", "I"), "s")  # all wrong is still pass/fail
+    assert _binary_scores(samples(True, False), "s") and _binary_scores(samples(0, 1, 1), "s")
+    assert _binary_scores(samples(0.0, 1.0, 1.0), "s")
+    assert not _binary_scores(samples(0.0, 0.0, 0.0), "s")  # e.g. a reward that was 0 everywhere
+    assert not _binary_scores(samples("C", "P"), "s")  # partial credit is 0.5
+    assert mean_estimate([0.0, 0.0, 0.0], binary=False).ci95 == (0.0, 0.0)
+    assert mean_estimate([0.0, 0.0, 0.0], binary=True).method == "wilson"
