@@ -66,3 +66,89 @@ def test_a_bad_matrix_is_named_by_line(tmp_path: Path):
     result = run_harness("eval-set", "--config", str(matrix))
     assert result.returncode == 2
     assert "matrix.yaml:5" in result.stderr and "grid" in result.stderr
+
+
+def test_an_interrupted_set_resumes_without_redoing_finished_tasks(plugin_site, tmp_path: Path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import PluginDist
+
+    site = plugin_site(
+        PluginDist(
+            name="harness-slow",
+            entry_points={"harness.tasks": {"slow": "slow_task:slow"}},
+            modules={
+                "slow_task/__init__.py": '''
+            import asyncio
+            import os
+            from inspect_ai import Task, task
+            from inspect_ai.dataset import Sample
+            from inspect_ai.scorer import includes
+            from inspect_ai.solver import solver
+
+            @solver
+            def wait(seconds: float):
+                async def solve(state, generate):
+                    await asyncio.sleep(0 if os.environ.get("SLOW_TASK_FAST") else seconds)
+                    return state
+                return solve
+
+            @task
+            def slow(seconds: float = 0.0):
+                """Wait, then score.
+
+                Args:
+                    seconds: How long each sample waits.
+                """
+                return Task(dataset=[Sample(input="x", target="x")], solver=wait(seconds), scorer=includes())
+        '''
+            },
+        )
+    )
+    matrix = _matrix(
+        tmp_path,
+        """\
+        log_dir: {log_dir}
+        models: [mockllm/model]
+        display: none
+        max_tasks: 1
+        tasks:
+          - task: slow
+            grid: {{seconds: [0.0, 60.0]}}
+    """,
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "harness", "eval-set", "--config", str(matrix)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    runs = tmp_path / "runs"
+    deadline = time.monotonic() + 120
+    finished = []
+    while time.monotonic() < deadline and not finished:
+        from inspect_ai.log import read_eval_log
+
+        for log in runs.glob("*.eval"):
+            header = read_eval_log(str(log), header_only=True)
+            if header.status == "success":
+                finished.append((log, log.stat().st_mtime_ns, header.eval.task))
+        time.sleep(0.5)
+    assert finished, "the fast task never finished"
+    run.send_signal(signal.SIGINT)  # the slow one is still waiting
+    run.communicate(timeout=120)
+    log, stamp, name = finished[0]
+    assert name == "slow[seconds=0.0]"
+    # resume (the slow task's wait switched off so the test is quick): only the unfinished task runs
+    resumed = run_harness("eval-set", "--config", str(matrix), site=site, env={"SLOW_TASK_FAST": "1"})
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert log.stat().st_mtime_ns == stamp  # the finished task was not redone
+    index = json.loads((runs / "index.json").read_text())
+    assert sorted(r["task"] for r in index["runs"]) == ["slow[seconds=0.0]", "slow[seconds=60.0]"]
+    assert {r["status"] for r in index["runs"]} == {"success"}
