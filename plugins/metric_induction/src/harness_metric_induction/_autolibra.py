@@ -7,8 +7,9 @@ Meta-metrics, computed from the judge's ratings on the same trajectories:
   trait of the same trajectory has the same sign and its metric matches the aspect's behaviour.
 - coverage = covered aspects / all aspects; redundancy = detected traits matched by no aspect of
   their trajectory / all detected traits.
-Matching is by TF-IDF cosine similarity of the aspect's behaviour to the metric's explanation and
-behaviours (threshold 0.1); the paper matches with the LLM, which is not built here yet.
+Matching is by the LLM (`matching="llm"`, as in the paper: one call per trajectory maps each aspect
+to the metrics it falls under) or by TF-IDF cosine similarity of the aspect's behaviour to the
+metric's explanation and behaviours (`matching="similarity"`, threshold 0.1; no model).
 """
 
 from __future__ import annotations
@@ -272,6 +273,50 @@ def similarity_matcher(threshold: float = 0.1) -> Matcher:
     return matches
 
 
+MATCH_PROMPT = """\
+Here are metrics for agent behaviour:
+{metrics}
+
+And behaviours people commented on in one trajectory:
+{aspects}
+
+For each behaviour (by its number), list the names of the metrics it falls under (an empty list if none)."""
+
+
+async def llm_match_table(client: StructuredClient, aspects: list[Aspect], metrics: list[LibraMetric]) -> Matcher:
+    """A matcher whose answers come from the LLM, asked once per trajectory."""
+    names = [m.name for m in metrics]
+    schema = {
+        "type": "object",
+        "required": ["matches"],
+        "properties": {
+            "matches": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["behavior", "metrics"],
+                    "properties": {
+                        "behavior": {"type": "integer", "minimum": 0},
+                        "metrics": {"type": "array", "items": {"enum": names}},
+                    },
+                },
+            }
+        },
+    }
+    table: dict[Aspect, set[str]] = {}
+    listing = "\n".join(f"- {m.name}: {m.explanation}" for m in metrics)
+    for trajectory in sorted({a.trajectory for a in aspects}):
+        own = [a for a in aspects if a.trajectory == trajectory]
+        reply = await client.ask(
+            MATCH_PROMPT.format(metrics=listing, aspects="\n".join(f"{i}. {a.behavior}" for i, a in enumerate(own))),
+            schema,
+        )
+        for item in reply["matches"]:
+            if item["behavior"] < len(own):
+                table.setdefault(own[item["behavior"]], set()).update(item["metrics"])
+    return lambda aspect, metric: metric.name in table.get(aspect, set())
+
+
 @dataclass(frozen=True)
 class MetaMetrics:
     """Coverage and redundancy with their counts."""
@@ -340,6 +385,7 @@ async def induce_autolibra(
     n_metrics: int = 4,
     clustering: Literal["llm", "embeddings"] = "llm",
     embedder: Literal["tfidf", "minilm"] = "tfidf",
+    matching: Literal["similarity", "llm"] = "similarity",
     max_iterations: int = 3,
     progress: Callable[[str, int], None] = lambda label, n: None,
 ) -> InducedLibra:
@@ -350,7 +396,6 @@ async def induce_autolibra(
         progress("grounded", 1)
     if not aspects:
         raise ConfigError("the feedback yielded no aspects; nothing to induce metrics from")
-    matcher = similarity_matcher()
     metrics: list[LibraMetric] = []
     history: list[MetaMetrics] = []
     pending = aspects
@@ -364,6 +409,9 @@ async def induce_autolibra(
         candidate = metrics + [m for m in new if m.name not in taken]
         ratings = {t.id: await rate(client, candidate, t) for t in trajectories}
         progress("rated", len(trajectories))
+        matcher = (
+            similarity_matcher() if matching == "similarity" else await llm_match_table(client, aspects, candidate)
+        )
         measured = meta_metrics(aspects, candidate, ratings, matcher)
         if history and measured.coverage <= history[-1].coverage:
             break

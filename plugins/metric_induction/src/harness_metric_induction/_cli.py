@@ -38,6 +38,7 @@ _AUTOLIBRA_KEYS: dict[str, tuple[Callable[[str], Any], Any, str]] = {
     "metrics": (int, 4, "metrics to induce per iteration"),
     "clustering": (str, "llm", "llm (the paper) or embeddings (agglomerative clustering, TF-IDF vectors)"),
     "embedder": (str, "tfidf", "vectors for clustering=embeddings: tfidf, or minilm (needs the embeddings extra)"),
+    "matching": (str, "similarity", "aspect-to-metric matching for coverage: similarity (TF-IDF) or llm"),
     "iterations": (int, 3, "re-induce on uncovered aspects at most this often"),
 }
 
@@ -187,6 +188,8 @@ def _autolibra(s: dict[str, Any]) -> int:
         raise HarnessError("clustering must be llm or embeddings")
     if s["embedder"] not in ("tfidf", "minilm"):
         raise HarnessError("embedder must be tfidf or minilm")
+    if s["matching"] not in ("similarity", "llm"):
+        raise HarnessError("matching must be similarity or llm")
     client = StructuredClient(s["model"])
     with _progress() as progress:
         bar = progress.add_task("grounding and rating", total=None)
