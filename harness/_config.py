@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +11,7 @@ import yaml
 
 from ._errors import ConfigError
 from ._kinds import COMPONENT_KINDS
+from ._schemas import load_schema
 from ._validation import validate
 from ._yamlfile import read_yaml_mapping
 
@@ -34,11 +32,9 @@ _SHORTHANDS = {kind.value: f"{kind.value}_args" for kind in COMPONENT_KINDS} | {
 _NESTED_ARGS = {*ARGS_KEYS, "model_args"}
 
 
-@lru_cache(maxsize=None)
 def run_schema() -> dict[str, Any]:
     """The JSON Schema of a run configuration (`harness/schemas/run.schema.json`)."""
-    text = resources.files("harness.schemas").joinpath("run.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return load_schema("run.schema.json")
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,13 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ._config import RunConfig
 from ._registry import PluginEntry, Registry
 from ._results import atomic_write_text, build_record, write_record
+from ._schemas import load_schema
 from ._validation import validate
 from ._yamlfile import read_yaml_mapping
 
@@ -28,9 +27,9 @@ _EVAL_SET_KEYS = ("limit", "epochs", "max_samples", "max_tasks", "retry_attempts
 _GENERATE_KEYS = ("seed", "temperature", "max_tokens", "max_connections")
 
 
-@lru_cache(maxsize=1)
 def matrix_schema() -> dict[str, Any]:
-    return json.loads(resources.files("harness.schemas").joinpath("matrix.schema.json").read_text())
+    """The JSON Schema of an eval-set matrix (`harness/schemas/matrix.schema.json`)."""
+    return load_schema("matrix.schema.json")
 
 
 @dataclass(frozen=True)

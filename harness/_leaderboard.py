@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ._errors import HarnessError
 from ._results import RESULTS_FILE, atomic_write_text, read_record
+from ._schemas import load_schema
 
 
-@lru_cache(maxsize=1)
 def leaderboard_schema() -> dict[str, Any]:
-    return json.loads(resources.files("harness.schemas").joinpath("leaderboard.schema.json").read_text())
+    """The JSON Schema of leaderboard.json (`harness/schemas/leaderboard.schema.json`)."""
+    return load_schema("leaderboard.schema.json")
 
 
 def collect(paths: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:

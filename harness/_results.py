@@ -7,13 +7,13 @@ import os
 import platform
 import tempfile
 from collections import defaultdict
-from functools import lru_cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ._errors import ResultsError
 from ._registry import PluginEntry
+from ._schemas import load_schema
 from ._stats import Estimate, mean_estimate
 
 RESULTS_FILE = "results.json"
@@ -21,11 +21,9 @@ _MEAN_METRICS = {"accuracy", "mean"}
 _UNCERTAINTY_METRICS = {"stderr"}
 
 
-@lru_cache(maxsize=None)
 def results_schema() -> dict[str, Any]:
     """The published JSON Schema of a results record."""
-    text = resources.files("harness.schemas").joinpath("results.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return load_schema("results.schema.json")
 
 
 def validate_record(record: dict[str, Any], source: str = "results record") -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import string
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +11,16 @@ from ._components import build_component
 from ._errors import ConfigError, HarnessError
 from ._kinds import PluginKind
 from ._registry import Registry
+from ._schemas import load_schema
 from ._validation import validate
 from ._yamlfile import YamlDocument, read_yaml_mapping
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-@lru_cache(maxsize=None)
 def task_schema() -> dict[str, Any]:
     """The JSON Schema of a YAML task file (`harness/schemas/task.schema.json`)."""
-    text = resources.files("harness.schemas").joinpath("task.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return load_schema("task.schema.json")
 
 
 def is_task_file(name: str) -> bool:
