@@ -17,7 +17,7 @@ from __future__ import annotations
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from harness._simulation._session import STORE_KEY
+from harness._simulation._session import record
 
 from ._profiles import violations
 
@@ -46,9 +46,7 @@ def ppp() -> Scorer:
     """Proactivity (question effort) and personalization (profile compliance) rewards."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        from inspect_ai.util import store
-
-        turns = (store().get(STORE_KEY) or {"turns": []})["turns"]
+        turns = record()["turns"]
         preferences = state.metadata.get("simulator_context", {}).get("preferences", {})
         graded = [t["info"]["effort"] for t in turns if t.get("info", {}).get("effort")]
         questions = [t["question"] for t in turns]

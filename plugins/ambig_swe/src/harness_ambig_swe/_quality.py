@@ -7,7 +7,7 @@ import re
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
-from harness._simulation._session import STORE_KEY
+from harness._simulation._session import record
 
 JUDGE_PROMPT = """\
 An engineer was given this summary of a task:
@@ -55,10 +55,9 @@ def question_quality(judge_model: str | None = None, retries: int = 2) -> Scorer
 
     async def score(state: TaskState, target: Target) -> Score:
         from inspect_ai.model import get_model
-        from inspect_ai.util import store
 
         judge = get_model(judge_model)
-        turns = [t for t in (store().get(STORE_KEY) or {"turns": []})["turns"] if not t["over_budget"]]
+        turns = [t for t in record()["turns"] if not t["over_budget"]]
         ratings, unrated = [], 0
         for turn in turns:
             prompt = JUDGE_PROMPT.format(
