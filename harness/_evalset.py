@@ -105,7 +105,7 @@ def run_eval_set(matrix: dict[str, Any], registry: Registry | None = None) -> Ev
             plugins=used,
             started_at=full.stats.started_at or started.isoformat(),
             completed_at=full.stats.completed_at or datetime.now(timezone.utc).isoformat(),
-            wall_time=time.perf_counter() - clock,
+            wall_time=_wall_time(full, fallback=time.perf_counter() - clock),
             hook_errors=[],
         )
         path = write_record(record, record_dir)
@@ -126,6 +126,16 @@ def run_eval_set(matrix: dict[str, Any], registry: Registry | None = None) -> Ev
     index_path = log_dir / "index.json"
     atomic_write_text(index_path, json.dumps(index, indent=2) + "\n")
     return EvalSetOutcome(bool(success), index_path, index["runs"])
+
+
+def _wall_time(log: Any, fallback: float) -> float:
+    """The run's own duration from its log (the set's elapsed time would mix runs, and resumes)."""
+    try:
+        started = datetime.fromisoformat(log.stats.started_at)
+        completed = datetime.fromisoformat(log.stats.completed_at)
+    except (TypeError, ValueError):
+        return fallback
+    return max(0.0, (completed - started).total_seconds())
 
 
 def _slug(text: str) -> str:
