@@ -57,10 +57,9 @@ def model_tokens_per_second(model: str, max_tokens: int = 64) -> str:
         import llama_cpp  # noqa: F401
     except ImportError:
         return "skipped (llama-cpp-python not installed: pip install 'plugeval[local]')"
-    from harness._local_model._provider import load_llama
-    from harness._local_model._resolve import resolve_model_path
+    from harness import load_local_model
 
-    llama = load_llama(resolve_model_path(model))
+    llama = load_local_model(model)
     messages = [{"role": "user", "content": "Write a short story about a robot who learns to paint."}]
     llama.create_chat_completion(messages=messages, max_tokens=8, seed=0)  # warm-up
     started = time.perf_counter()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,43 @@ def test_a_real_eval_on_the_default_model(smollm, tmp_path: Path):
     assert usage["input"] > 0 and 0 < usage["output"] <= 3 * 12
     metric = record["metrics"][0]
     assert metric["n"] == 3 and metric["ci95"] is not None
+
+
+def test_a_generation_does_not_crash_the_process(smollm):
+    # in a subprocess: llama.cpp's AMX buffer (Sapphire Rapids and later) dies with SIGSEGV, which
+    # would take pytest down with it; here it shows as exit code -11
+    script = textwrap.dedent(
+        """
+        import asyncio, llama_cpp
+        from inspect_ai.model import GenerateConfig, get_model
+        from harness import load_local_model
+        from harness._local_model._provider import extra_buffers_safe
+
+        info = llama_cpp.llama_print_system_info().decode()
+        llama = load_local_model("smollm2-135m")
+        assert llama.model_params.use_extra_bufts == extra_buffers_safe(info), info
+        output = asyncio.run(get_model("local/smollm2-135m").generate(
+            "What is 2 + 2?", config=GenerateConfig(max_tokens=8, temperature=0)))
+        print("GENERATED", repr(output.completion), "AMX" if "AMX_INT8 = 1" in info else "no AMX")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr[-2000:]}"
+    assert "GENERATED '" in result.stdout and "GENERATED ''" not in result.stdout
+
+
+def test_extra_buffers_go_off_only_for_amx_builds(monkeypatch):
+    from harness._local_model._provider import EXTRA_BUFFERS_ENV, extra_buffers_safe
+
+    monkeypatch.delenv(EXTRA_BUFFERS_ENV, raising=False)
+    avx512 = "CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AVX512_VNNI = 1 | REPACK = 1 |"
+    amx = "CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | REPACK = 1 |"
+    assert extra_buffers_safe(avx512) is True  # the repack path stays where it is safe
+    assert extra_buffers_safe(amx) is False
+    monkeypatch.setenv(EXTRA_BUFFERS_ENV, "1")
+    assert extra_buffers_safe(amx) is True
+    monkeypatch.setenv(EXTRA_BUFFERS_ENV, "off")
+    assert extra_buffers_safe(avx512) is False
 
 
 def test_generation_honours_seed_max_tokens_and_stop(smollm):

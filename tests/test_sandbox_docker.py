@@ -389,3 +389,34 @@ def test_ctrl_c_during_a_run_removes_its_containers(plugin_site, tmp_path: Path)
     out, err = run.communicate(timeout=120)
     assert run.returncode != 0
     assert [c for c in list_containers() if c.owner == owner] == [], out + err
+
+
+def test_a_sample_can_have_several_named_environments():
+    from harness import DockerSandboxConfig
+
+    config = DockerSandboxConfig(environments=("agent1", "agent2"), max_containers=2, pool_size=0)
+
+    async def scenario():
+        environments = await _sample(config)
+        assert list(environments) == ["agent1", "agent2"]
+        first, second = environments["agent1"], environments["agent2"]
+        assert first.container_id != second.container_id  # one container each, nothing shared
+        await first.write_file("mine.txt", "agent1 was here")
+        assert (await second.exec(["test", "-e", "mine.txt"])).returncode != 0
+        await _done(environments, config)
+        # both slots came back: a second sample gets its two containers without waiting
+        again = await asyncio.wait_for(_sample(config), timeout=60)
+        assert len(again) == 2
+        await _done(again, config)
+
+    run(scenario())
+    with pytest.raises(ValueError, match="distinct"):
+        DockerSandboxConfig(environments=("a", "a"))
+
+
+def test_a_sample_needing_more_containers_than_allowed_is_refused():
+    from harness import DockerSandboxConfig, SandboxError
+
+    config = DockerSandboxConfig(environments=("a", "b", "c"), max_containers=2, pool_size=0)
+    with pytest.raises(SandboxError, match="needs 3 containers but max_containers is 2"):
+        run(_sample(config))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._engine import SandboxError
 
@@ -41,6 +41,16 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     """At most this many containers of this config at once (acquire waits); None = no limit."""
     environment: tuple[str, ...] = ()
     """Environment variables set in every container, as KEY=VALUE (a tuple: inspect hashes configs)."""
+    environments: tuple[str, ...] = Field(default=("default",), min_length=1)
+    """Names of the sandbox environments each sample gets, one container each (e.g. `("agent1", "agent2")`
+    for two agents); the first is the sample's default, `sandbox(name)` reaches the others."""
+
+    @field_validator("environments")
+    @classmethod
+    def _distinct_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(names)) != len(names) or not all(name.strip() for name in names):
+            raise ValueError(f"environment names must be distinct and non-empty, got {list(names)}")
+        return names
 
     def key(self) -> str:
         """Identity of the pool this config uses."""

@@ -75,8 +75,8 @@ class HarnessDockerSandbox(SandboxEnvironment):
         parsed = parse_config(config)
         image = await anyio.to_thread.run_sync(_image_for, parsed)
         pool = pool_for(image, parsed)
-        lease = await anyio.to_thread.run_sync(pool.acquire)
-        return {"default": cls(pool, lease)}
+        leases = await anyio.to_thread.run_sync(pool.acquire_many, len(parsed.environments))
+        return {name: cls(pool, lease) for name, lease in zip(parsed.environments, leases, strict=True)}
 
     @classmethod
     async def sample_cleanup(

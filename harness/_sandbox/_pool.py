@@ -74,6 +74,7 @@ class ContainerPool:
         self._facts: _ImageFacts | None = None
         self._facts_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.config.max_containers) if self.config.max_containers else None
+        self._slot_order = threading.Lock()
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plugeval-pool")
         self._pending: list[Future] = []
         self._closed = False
@@ -90,8 +91,37 @@ class ContainerPool:
 
     def acquire(self) -> Lease:
         """A clean, started container for one sample (blocks while `max_containers` are out)."""
+        return self.acquire_many(1)[0]
+
+    def acquire_many(self, count: int) -> list[Lease]:
+        """`count` containers for one sample, their `max_containers` slots taken all at once.
+
+        Taking the slots together keeps two samples that each need several containers from
+        holding one each and waiting for each other forever.
+        """
         if self._slots is not None:
-            self._slots.acquire()
+            if count > (self.config.max_containers or count):
+                raise SandboxError(
+                    f"a sample needs {count} containers but max_containers is {self.config.max_containers}; raise it"
+                )
+            with self._slot_order:
+                for _ in range(count):
+                    self._slots.acquire()
+        leases: list[Lease] = []
+        try:
+            for _ in range(count):
+                leases.append(self._lease_one())
+        except BaseException:
+            for lease in leases:
+                lease.dirty = True
+                self.release(lease)
+            if self._slots is not None:
+                for _ in range(count - len(leases)):
+                    self._slots.release()
+            raise
+        return leases
+
+    def _lease_one(self) -> Lease:
         try:
             with self._lock:
                 warm = self._idle.pop() if self._idle else None
@@ -103,8 +133,6 @@ class ContainerPool:
         except BaseException:
             with self._lock:
                 self._leased -= 1
-            if self._slots is not None:
-                self._slots.release()
             raise
 
     def release(self, lease: Lease) -> None:
