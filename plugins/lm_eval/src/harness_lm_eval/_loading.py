@@ -1,0 +1,129 @@
+"""lm-eval's task zoo through its own `TaskManager`: names, include paths, and the errors users see."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import ConfigError, HarnessError
+
+SUPPORTED_OUTPUT_TYPES = ("generate_until", "multiple_choice", "loglikelihood")
+DEFAULT_FEWSHOT_SEED = 1234
+"""lm-eval's own default (`simple_evaluate(fewshot_random_seed=1234)`)."""
+
+
+@dataclass(frozen=True)
+class LoadedTasks:
+    """What one lm-eval name resolved to.
+
+    Attributes:
+        name: The name the user asked for (task, group, tag or YAML path).
+        tasks: Leaf tasks by name, in lm-eval's order (lm-eval `Task` objects).
+        groups: Groups by name (lm-eval `Group` objects); empty for a task or a tag.
+    """
+
+    name: str
+    tasks: dict[str, Any]
+    groups: dict[str, Any]
+
+
+@functools.lru_cache(maxsize=4)
+def task_manager(include_path: str | None = None) -> Any:
+    """lm-eval's `TaskManager` over its own tasks plus `include_path` (indexing takes seconds: cached)."""
+    from lm_eval.tasks import TaskManager
+
+    return TaskManager(include_path=include_path)
+
+
+def load_tasks(
+    name: str,
+    *,
+    include_path: str | None = None,
+    num_fewshot: int | None = None,
+    fewshot_seed: int = DEFAULT_FEWSHOT_SEED,
+    confirm_run_unsafe_code: bool = False,
+) -> LoadedTasks:
+    """Load an lm-eval task, group or tag by name, configured the way `lm_eval.simple_evaluate` does.
+
+    Raises:
+        ConfigError: Unknown name (with close matches), a missing include path, an unsupported
+            output type, or an unsafe task without `confirm_run_unsafe_code`.
+        HarnessError: The task's dataset cannot be loaded (names the dataset and the fix).
+    """
+    if include_path is not None and not Path(include_path).exists():
+        raise ConfigError(f"task.include_path '{include_path}' does not exist; give a directory of lm-eval YAML tasks")
+    manager = task_manager(str(Path(include_path).resolve()) if include_path else None)
+    if name not in manager.all_tasks and not _is_yaml_file(name):
+        raise ConfigError(_unknown_name_message(name, manager.all_tasks))
+    try:
+        loaded = manager.load([name])
+    except (ConnectionError, OSError) as ex:
+        raise HarnessError(_dataset_message(name, ex)) from ex
+    except Exception as ex:  # lm-eval raises bare ValueError/KeyError/TypeError for broken configs
+        raise HarnessError(f"lm-eval could not load task '{name}': {type(ex).__name__}: {_one_line(ex)}") from ex
+    tasks: dict[str, Any] = loaded["tasks"]
+    for task_name, task in tasks.items():
+        _check_supported(task_name, task, confirm_run_unsafe_code)
+        _configure(task, num_fewshot, fewshot_seed)
+    return LoadedTasks(name=name, tasks=tasks, groups=dict(loaded.get("groups", {})))
+
+
+def _configure(task: Any, num_fewshot: int | None, fewshot_seed: int) -> None:
+    """Few-shot count and seed as `simple_evaluate` sets them (a task pinned to 0 shots stays at 0)."""
+    configured = task.get_config("num_fewshot")
+    if num_fewshot is not None and configured != 0:
+        task.set_config(key="num_fewshot", value=num_fewshot)
+    elif configured is None:
+        task.set_config(key="num_fewshot", value=0)
+    task.set_fewshot_seed(seed=fewshot_seed)
+
+
+def _check_supported(name: str, task: Any, confirm_run_unsafe_code: bool) -> None:
+    output_type = task.get_config("output_type")
+    if output_type not in SUPPORTED_OUTPUT_TYPES:
+        raise ConfigError(
+            f"lm-eval task '{name}' has output_type {output_type}; this plugin runs "
+            f"{', '.join(SUPPORTED_OUTPUT_TYPES)} (perplexity tasks are not supported yet)"
+        )
+    if getattr(task, "MULTIMODAL", False):
+        raise ConfigError(f"lm-eval task '{name}' is multimodal; this plugin runs text tasks only")
+    if getattr(task, "UNSAFE_CODE", False) and not confirm_run_unsafe_code:
+        raise ConfigError(
+            f"lm-eval task '{name}' executes model-written code; "
+            "set task.confirm_run_unsafe_code=true to run it (as lm-eval's --confirm_run_unsafe_code)"
+        )
+
+
+def _is_yaml_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) and Path(name).is_file()
+
+
+def _unknown_name_message(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return (
+        f"unknown lm-eval task '{name}'{hint} "
+        "(`lm-eval ls tasks` lists them; task.include_path=DIR adds your own YAML tasks)"
+    )
+
+
+def _dataset_message(name: str, error: BaseException) -> str:
+    text = _one_line(error)
+    quoted = re.search(r"'([^']+)'", text)
+    dataset = f"dataset '{quoted.group(1)}'" if quoted else "its dataset"
+    if isinstance(error, FileNotFoundError) and "Hub" not in text:
+        return f"lm-eval task '{name}': {dataset} was not found ({text}); fix the path in the task's dataset_kwargs.data_files"
+    return (
+        f"lm-eval task '{name}' needs {dataset}, which is neither reachable nor in the local Hugging Face cache "
+        f"({text}); run once with network to cache it (or set HF_DATASETS_CACHE to a cache that has it), or put "
+        "a copy of the task's YAML in task.include_path with `dataset_path: json` and `dataset_kwargs: {data_files: ...}` "
+        "pointing at local files"
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
