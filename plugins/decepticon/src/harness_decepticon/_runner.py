@@ -1,0 +1,87 @@
+"""Running scripted policies over tasks in real Chromium (tests, the bench, `harness decepticon check`)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Iterable
+
+from ._browser import BrowserService, browser_service
+from ._episode import ActionError, Episode
+from ._model import DecepticonTask, Variant
+from ._policies import POLICIES, Action, Memory, Policy
+from ._snapshot import Snapshot
+
+
+async def perform(episode: Episode, action: Action) -> Snapshot:
+    """Do a policy's action in the episode (one step of the budget)."""
+    episode.count_step()
+    if action.kind == "click":
+        return await episode.click(action.ref)
+    if action.kind == "type":
+        return await episode.type(action.ref, action.text)
+    if action.kind == "select":
+        return await episode.select(action.ref, action.text)
+    raise ValueError(f"not an action to perform: {action.kind}")
+
+
+async def drive(episode: Episode, policy: Policy, snapshot: Snapshot) -> list[str]:
+    """Let `policy` act until it stops or the budget is spent; returns its trace (one line per action)."""
+    memory = Memory()
+    trace = []
+    while episode.budget_left:
+        action = policy.decide(episode.task.goal, snapshot, memory)
+        if action.kind == "stop":
+            trace.append(f"stop: {action.why}")
+            break
+        name = snapshot.control(action.ref).name if snapshot.control(action.ref) else action.ref
+        trace.append(f"{snapshot.path}: {action.kind} {name!r}{' ' + repr(action.text) if action.text else ''} ({action.why})")
+        try:
+            snapshot = await perform(episode, action)
+        except ActionError as ex:
+            trace.append(f"  error: {ex}")
+            snapshot = await episode.observe()
+    return trace
+
+
+async def run_episode(
+    task: DecepticonTask,
+    variant: Variant,
+    policy: Policy | str,
+    service: BrowserService | None = None,
+    screenshot: Path | None = None,
+) -> dict[str, Any]:
+    """One scripted episode: its outcome (success, dp, state, events...) plus the policy's trace."""
+    chosen = POLICIES[policy] if isinstance(policy, str) else policy
+    episode = Episode(task, variant, service)
+    try:
+        snapshot = await episode.open()
+        trace = await drive(episode, chosen, snapshot)
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            screenshot.write_bytes(await episode.screenshot())
+        return episode.outcome() | {"policy": chosen.name, "trace": trace}
+    finally:
+        await episode.close()
+
+
+def run_policy(
+    runs: Iterable[tuple[DecepticonTask, Variant]],
+    policy: Policy | str,
+    concurrency: int = 2,
+    service: BrowserService | None = None,
+) -> list[dict[str, Any]]:
+    """Run `policy` on each (task, variant) in real Chromium, `concurrency` episodes at a time."""
+    service = service or browser_service()
+    pending = list(runs)
+
+    async def all_runs() -> list[dict[str, Any]]:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(task: DecepticonTask, variant: Variant) -> dict[str, Any]:
+            async with gate:
+                return await run_episode(task, variant, policy, service)
+
+        return await asyncio.gather(*(one(t, v) for t, v in pending))
+
+    return service.call(all_runs)
