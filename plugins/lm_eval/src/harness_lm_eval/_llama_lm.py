@@ -25,16 +25,6 @@ from ._chat import ChatPrompt, parse_chat
 DEFAULT_MAX_GEN_TOKS = 256
 """lm-eval's default for generation length when a task sets no `max_gen_toks`."""
 
-_locks: dict[int, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def model_lock(llama: Any) -> threading.Lock:
-    """One lock per llama.cpp model object: its context serves one caller at a time."""
-    with _locks_guard:
-        return _locks.setdefault(id(llama), threading.Lock())
-
-
 class _Request(NamedTuple):
     args: tuple[str, str]
 
@@ -45,13 +35,21 @@ class LlamaCppLM(TemplateLM):
     Args:
         llama: The model (for `local/NAME`, the process-wide one from `harness.load_local_model`).
         max_gen_toks: Generation length for tasks that set none.
+        lock: Held around every use of the model's context; default `harness.local_model_lock()`,
+            the lock the `local/` provider generates under.
     """
 
-    def __init__(self, llama: Any, max_gen_toks: int = DEFAULT_MAX_GEN_TOKS) -> None:
+    def __init__(
+        self, llama: Any, max_gen_toks: int = DEFAULT_MAX_GEN_TOKS, lock: threading.Lock | None = None
+    ) -> None:
         super().__init__()
         self.llama = llama
         self.max_gen_toks = max_gen_toks
-        self._lock = model_lock(llama)
+        if lock is None:
+            from harness import local_model_lock
+
+            lock = local_model_lock()
+        self._lock = lock
         self._cached: list[int] = []  # tokens whose keys/values are in the context, from position 0
 
     @property

@@ -113,7 +113,7 @@ def _unknown_name_message(name: str, known: list[str]) -> str:
 
 def _dataset_message(name: str, error: BaseException) -> str:
     text = _one_line(error)
-    quoted = re.search(r"'([^']+)'", text)
+    quoted = re.search(r"'([^'\s]+)' on the Hub", text) or re.search(r"'([^'\s]+)'", text)
     dataset = f"dataset '{quoted.group(1)}'" if quoted else "its dataset"
     if isinstance(error, FileNotFoundError) and "Hub" not in text:
         return f"lm-eval task '{name}': {dataset} was not found ({text}); fix the path in the task's dataset_kwargs.data_files"

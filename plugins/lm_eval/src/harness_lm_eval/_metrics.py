@@ -25,12 +25,11 @@ def lm_eval_results(plan: Plan) -> Metric:
     def compute(scores: list[SampleScore]) -> dict[str, float]:
         table = results_table(plan, [s.score.metadata.get("lm_eval") for s in scores if s.score.metadata])
         shown = set() if plan.is_group_run() else set(plan.shared_mean_keys(True)) | set(plan.shared_mean_keys(False))
+        shown |= {stderr_key(key) for key in shown}
         out: dict[str, float] = {}
         for name, row in table.items():
             for key, value in row.items():
-                if key in _ROW_INFO or isinstance(value, (str, dict)) or value is None:
-                    continue
-                if key in shown or key.replace("_stderr,", ",", 1) in shown:
+                if key in _ROW_INFO or key in shown or isinstance(value, (str, dict)) or value is None:
                     continue
                 out[f"{name}/{key}"] = float(value)
         return out
@@ -59,14 +58,19 @@ def _task_row(task: Any, task_name: str, by_key: dict[str, list[Any]]) -> dict[s
 
     row: dict[str, Any] = {"name": task_name, "sample_len": max(len(v) for v in by_key.values())}
     for key, values in by_key.items():
-        metric_name, _, filter_name = key.partition(",")
-        aggregate = task.aggregation().get(metric_name, mean)
+        aggregate = task.aggregation().get(key.partition(",")[0], mean)
         row[key] = aggregate(values)
         stderr = stderr_for_metric(aggregate, bootstrap_iters=1)
         # closed forms only: lm-eval's bootstrap for F1, BLEU... forks a process pool per metric
         if stderr in (mean_stderr, acc_all_stderr) and len(values) > 1:
-            row[f"{metric_name}_stderr,{filter_name}"] = stderr(values)
+            row[stderr_key(key)] = stderr(values)
     return row
+
+
+def stderr_key(key: str) -> str:
+    """lm-eval's name for the standard error of `metric,filter`: `metric_stderr,filter`."""
+    metric_name, comma, filter_name = key.partition(",")
+    return f"{metric_name}_stderr{comma}{filter_name}"
 
 
 def _bottom_up(groups: list[Any]) -> list[Any]:
