@@ -1,0 +1,86 @@
+"""Throwaway evaluation containers from a task image: no network, limited, always removed.
+
+The agents' containers come from the harness sandbox; the evaluator wants a *fresh* container per
+merge and per test run (as CooperBench runs each in a new one), which the core's public API does
+not offer, so this module runs them on the docker SDK directly.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import tarfile
+import time
+from typing import Any
+
+from harness import SandboxError
+
+from ._image import REPO_DIR
+from ._shell import Completed
+
+EVAL_LABEL = "plugeval.cooperbench.eval"
+"""Label of every evaluation container (value: the owning process id); see the README for clean-up."""
+
+
+class Container:
+    """A started container from `image`, removed on `close()` (use it as a context manager)."""
+
+    def __init__(self, image: str, *, memory: str = "2g", cpus: float = 1.0, pids_limit: int = 1024) -> None:
+        import docker
+        import docker.errors
+
+        try:
+            self._client = docker.from_env()
+            self._container: Any = self._client.containers.run(
+                image,
+                ["sleep", "infinity"],
+                detach=True,
+                network_mode="none",
+                mem_limit=memory,
+                memswap_limit=memory,
+                nano_cpus=int(cpus * 1e9),
+                pids_limit=pids_limit,
+                user="root",
+                working_dir=REPO_DIR,
+                labels={EVAL_LABEL: str(os.getpid())},
+            )
+        except docker.errors.DockerException as ex:
+            raise SandboxError(f"cannot start an evaluation container from {image}: {ex}") from None
+
+    def __enter__(self) -> Container:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the container (killing whatever still runs in it)."""
+        import docker.errors
+
+        try:
+            self._container.remove(force=True)
+        except docker.errors.NotFound:
+            pass
+
+    def write(self, path: str, content: str | bytes) -> None:
+        """Write a file (as root, mode 0644), creating nothing but the file itself."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo(posixpath.basename(path))
+            info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
+            tar.addfile(info, io.BytesIO(data))
+        if not self._container.put_archive(posixpath.dirname(path), buffer.getvalue()):
+            raise SandboxError(f"could not write {path} into the evaluation container")
+
+    def run(self, cmd: list[str], *, timeout: int = 600, workdir: str = REPO_DIR) -> Completed:
+        """Run a command; after `timeout` seconds its process is killed and `timed_out` is set."""
+        wrapped = ["timeout", "--kill-after=10", str(timeout), *cmd]
+        exit_code, (stdout, stderr) = self._container.exec_run(wrapped, workdir=workdir, user="root", demux=True)
+        return Completed(
+            exit_code,
+            (stdout or b"").decode("utf-8", errors="replace"),
+            (stderr or b"").decode("utf-8", errors="replace"),
+            timed_out=exit_code in (124, 137),
+        )

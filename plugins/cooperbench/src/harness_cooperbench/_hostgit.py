@@ -1,0 +1,54 @@
+"""git on the host, for preparing sources and build contexts (never the agents' or the evaluator's git)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from harness import ConfigError
+
+_QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+
+
+def git(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git; on failure (with `check`) raise ConfigError carrying git's last line of stderr."""
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **_QUIET_ENV}
+        )
+    except FileNotFoundError:
+        raise ConfigError("git is not installed on this machine; CooperBench needs it to prepare sources") from None
+    if check and result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise ConfigError(f"git {' '.join(args[:3])} failed in {cwd}: {lines[-1] if lines else 'no output'}")
+    return result
+
+
+def has_commit(repo: Path, commit: str) -> bool:
+    """Whether `repo` (a work tree or a bare repository) holds `commit`."""
+    return git("cat-file", "-e", f"{commit}^{{commit}}", cwd=repo, check=False).returncode == 0
+
+
+def is_repository(path: Path) -> bool:
+    """Whether `path` is the top of a git work tree or a bare repository."""
+    if not path.is_dir():
+        return False
+    found = git("rev-parse", "--git-dir", cwd=path, check=False)
+    if found.returncode != 0:
+        return False
+    git_dir = (path / found.stdout.strip()).resolve()
+    return git_dir == path.resolve() or git_dir == (path / ".git").resolve()
+
+
+def single_commit_clone(source: Path, commit: str, target: Path) -> None:
+    """A fresh repository at `target` holding only `commit` (shallow), checked out on branch `main`.
+
+    Fetching by commit id works for shallow sources without branches; history after the base commit
+    (the upstream solution) never reaches the agents.
+    """
+    git("init", "-q", "-b", "main", str(target))
+    # the source's upload-pack refuses unadvertised commit ids unless told otherwise
+    upload_pack = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
+    git("fetch", "-q", "--depth", "1", f"--upload-pack={upload_pack}", str(source.resolve()), commit, cwd=target)
+    git("reset", "-q", "--hard", commit, cwd=target)
