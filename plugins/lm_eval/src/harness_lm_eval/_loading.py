@@ -32,11 +32,11 @@ class LoadedTasks:
 
 
 @functools.lru_cache(maxsize=4)
-def task_manager(include_path: str | None = None) -> Any:
-    """lm-eval's `TaskManager` over its own tasks plus `include_path` (indexing takes seconds: cached)."""
+def task_manager(include_path: str | None = None, include_defaults: bool = True) -> Any:
+    """lm-eval's `TaskManager` over its own tasks and/or `include_path` (indexing takes seconds: cached)."""
     from lm_eval.tasks import TaskManager
 
-    return TaskManager(include_path=include_path)
+    return TaskManager(include_path=include_path, include_defaults=include_defaults)
 
 
 def load_tasks(
@@ -54,22 +54,46 @@ def load_tasks(
             output type, or an unsafe task without `confirm_run_unsafe_code`.
         HarnessError: The task's dataset cannot be loaded (names the dataset and the fix).
     """
-    if include_path is not None and not Path(include_path).exists():
-        raise ConfigError(f"task.include_path '{include_path}' does not exist; give a directory of lm-eval YAML tasks")
-    manager = task_manager(str(Path(include_path).resolve()) if include_path else None)
-    if name not in manager.all_tasks and not _is_yaml_file(name):
-        raise ConfigError(_unknown_name_message(name, manager.all_tasks))
-    try:
-        loaded = manager.load([name])
-    except (ConnectionError, OSError) as ex:
-        raise HarnessError(_dataset_message(name, ex)) from ex
-    except Exception as ex:  # lm-eval raises bare ValueError/KeyError/TypeError for broken configs
-        raise HarnessError(f"lm-eval could not load task '{name}': {type(ex).__name__}: {_one_line(ex)}") from ex
+    loaded = _load(name, include_path)
     tasks: dict[str, Any] = loaded["tasks"]
     for task_name, task in tasks.items():
         _check_supported(task_name, task, confirm_run_unsafe_code)
         _configure(task, num_fewshot, fewshot_seed)
     return LoadedTasks(name=name, tasks=tasks, groups=dict(loaded.get("groups", {})))
+
+
+def _load(name: str, include_path: str | None) -> dict[str, Any]:
+    """`TaskManager.load([name])`. With an include path, its own tasks are indexed first (a fraction of a
+    second, against seconds for lm-eval's whole zoo); the zoo is added only when the name or something
+    it refers to is not among them."""
+    if include_path is not None and not Path(include_path).exists():
+        raise ConfigError(f"task.include_path '{include_path}' does not exist; give a directory of lm-eval YAML tasks")
+    path = str(Path(include_path).resolve()) if include_path else None
+    if path is not None:
+        manager = task_manager(path, include_defaults=False)
+        if name in manager.all_tasks:
+            try:
+                return _load_with(manager, name)
+            except (KeyError, ValueError):  # e.g. a group listing one of lm-eval's own tasks
+                pass
+    manager = task_manager(path)
+    if name not in manager.all_tasks and not _is_yaml_file(name):
+        raise ConfigError(_unknown_name_message(name, manager.all_tasks))
+    try:
+        return _load_with(manager, name)
+    except (KeyError, ValueError) as ex:
+        raise HarnessError(f"lm-eval could not load task '{name}': {type(ex).__name__}: {_one_line(ex)}") from ex
+
+
+def _load_with(manager: Any, name: str) -> dict[str, Any]:
+    try:
+        return manager.load([name])
+    except (ConnectionError, OSError) as ex:
+        raise HarnessError(_dataset_message(name, ex)) from ex
+    except (KeyError, ValueError):
+        raise
+    except Exception as ex:  # lm-eval raises bare TypeError/AttributeError... for broken configs
+        raise HarnessError(f"lm-eval could not load task '{name}': {type(ex).__name__}: {_one_line(ex)}") from ex
 
 
 def _configure(task: Any, num_fewshot: int | None, fewshot_seed: int) -> None:
