@@ -29,3 +29,29 @@ def shop_task():
     from harness_decepticon._tasks import load_tasks
 
     return load_tasks(DATA / "shop_sneak.json")[0]
+
+
+def harness_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run the real `harness` command in a subprocess."""
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k != "HARNESS_DISABLE_PLUGINS"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=600
+    )
+
+
+def scripted_model(*calls: tuple[str, dict] | str):
+    """mockllm that makes these tool calls (or says these texts), in order; usage is set so nothing counts tokens."""
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    outputs = []
+    for call in calls:
+        if isinstance(call, str):
+            output = ModelOutput.from_content("mockllm/model", call)
+        else:
+            output = ModelOutput.for_tool_call("mockllm/model", call[0], call[1])
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        outputs.append(output)
+    return get_model("mockllm/model", custom_outputs=outputs)

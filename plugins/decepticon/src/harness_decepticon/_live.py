@@ -1,0 +1,52 @@
+"""The live episode of each inspect sample: opened by a solver, read by the scorer, closed by the task's cleanup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspect_ai.solver import TaskState
+
+from ._episode import Episode
+from ._model import DecepticonTask
+from ._snapshot import Snapshot
+
+_episodes: dict[str, Episode] = {}
+
+
+def sample_task(state: TaskState) -> DecepticonTask:
+    """The DECEPTICON task a sample carries in its metadata."""
+    try:
+        document = state.metadata["decepticon_task"]
+    except KeyError:
+        raise RuntimeError(
+            "this sample has no DECEPTICON task in its metadata; decepticon solvers and scorers run on task=decepticon"
+        ) from None
+    return DecepticonTask.model_validate(document)
+
+
+async def start_episode(state: TaskState) -> tuple[Episode, Snapshot]:
+    """Open a fresh site and browser context for this sample (closing any earlier one of the same sample)."""
+    await close_episode(state)
+    task = sample_task(state)
+    episode = Episode(task, state.metadata["variant"])
+    _episodes[state.uuid] = episode
+    snapshot = await episode.service.run(episode.open, timeout=60)
+    return episode, snapshot
+
+
+def live_episode(state: TaskState) -> Episode | None:
+    """The sample's open episode, if a solver started one."""
+    return _episodes.get(state.uuid)
+
+
+def episode_outcome(state: TaskState) -> dict[str, Any] | None:
+    """The sample's episode outcome (live), or None when no episode ran."""
+    episode = _episodes.get(state.uuid)
+    return episode.outcome() if episode else None
+
+
+async def close_episode(state: TaskState) -> None:
+    """Close the sample's episode (the task's cleanup calls this after scoring)."""
+    episode = _episodes.pop(state.uuid, None)
+    if episode is not None:
+        await episode.service.run(episode.close, timeout=30)
