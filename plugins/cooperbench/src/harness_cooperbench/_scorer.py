@@ -65,7 +65,7 @@ def merged_tests(test_timeout: int = 900) -> Scorer:
             patches = [await agent_diff("agent1", base), await agent_diff("agent2", base)]
             run = partial(evaluate_coop, meta["image"], task, i, j, patches[0], patches[1], test_timeout)
         evaluation: PairEvaluation = await anyio.to_thread.run_sync(run)
-        messages = state.store.get(STORE_KEY, []) or []
+        messages = state.store.get(STORE_KEY) or []
         return Score(
             value=_values(evaluation, messages),
             answer="\n".join(patches),
