@@ -5,11 +5,8 @@ empty contexts); this class supplies what a backend must: tokenization, per-toke
 and generation. The plugin uses it to score multiple-choice tasks by log-likelihood, and the
 agreement bench hands it to `lm_eval.simple_evaluate`.
 
-Log-likelihoods come from llama.cpp's low-level API on the model's own context: the tokens are
-decoded with logits requested only at the positions that are scored, so the model needs no
-`logits_all=True` (which would allocate n_ctx x n_vocab floats, 800 MB at 4096 x 49152).
-The key-value cache keeps the longest common prefix between calls, so the choices of one question
-share one pass over the question.
+Log-likelihoods come from llama.cpp's low-level API on the model's own context (see
+`_llama_scoring`), so the shared `local/` model serves them without reloading.
 """
 
 from __future__ import annotations
@@ -17,13 +14,14 @@ from __future__ import annotations
 import threading
 from typing import Any, NamedTuple
 
-import numpy as np
 from lm_eval.api.model import TemplateLM
 
 from ._chat import ChatPrompt, parse_chat
+from ._llama_scoring import continuation_logprob, forget
 
 DEFAULT_MAX_GEN_TOKS = 256
 """lm-eval's default for generation length when a task sets no `max_gen_toks`."""
+
 
 class _Request(NamedTuple):
     args: tuple[str, str]
@@ -50,7 +48,6 @@ class LlamaCppLM(TemplateLM):
 
             lock = local_model_lock()
         self._lock = lock
-        self._cached: list[int] = []  # tokens whose keys/values are in the context, from position 0
 
     @property
     def eot_token_id(self) -> int:
@@ -87,11 +84,8 @@ class LlamaCppLM(TemplateLM):
     def _loglikelihood_tokens(
         self, requests: list[tuple[tuple[str, str], list[int], list[int]]], **kwargs: Any
     ) -> list[tuple[float, bool]]:
-        results = []
         with self._lock:
-            for _, context, continuation in requests:
-                results.append(self._score(context, continuation))
-        return results
+            return [continuation_logprob(self.llama, context, continuation) for _, context, continuation in requests]
 
     def loglikelihood_rolling(self, requests: list[Any], disable_tqdm: bool = False) -> list[float]:
         raise NotImplementedError("loglikelihood_rolling (perplexity tasks) is not supported")
@@ -114,7 +108,7 @@ class LlamaCppLM(TemplateLM):
                 request["stop"] = [until] if isinstance(until, str) else list(until)
             chat = parse_chat(context)
             with self._lock:
-                self._cached = []  # generation reuses the context's cache on its own terms
+                forget(self.llama)  # generation uses the KV cache on its own terms
                 if chat is not None:
                     response = self.llama.create_chat_completion(messages=chat.messages, **request)
                     outputs.append(response["choices"][0]["message"].get("content") or "")
@@ -126,55 +120,6 @@ class LlamaCppLM(TemplateLM):
     def _render(self, context: str) -> str:
         chat = parse_chat(context)
         return context if chat is None else render_chat(self.llama, chat)
-
-    def _score(self, context: list[int], continuation: list[int]) -> tuple[float, bool]:
-        if not continuation:
-            return 0.0, True
-        tokens = (context + continuation)[-(self.max_length + 1) :]
-        first = len(tokens) - len(continuation)  # index of the first scored token
-        rows = self._logits_for(tokens[:-1], first - 1)
-        total, greedy = 0.0, True
-        for row, token in zip(rows, tokens[first:], strict=True):
-            top = float(row.max())
-            total += float(row[token]) - (top + float(np.log(np.exp(row - top).sum())))
-            greedy = greedy and int(row.argmax()) == token
-        return total, greedy
-
-    def _logits_for(self, tokens: list[int], start: int) -> list[np.ndarray]:
-        """Logits after each of `tokens[start:]` (decoding only what the cache does not hold)."""
-        import llama_cpp
-
-        llama = self.llama
-        memory = llama_cpp.llama_get_memory(llama.ctx)
-        if llama.n_tokens != 0:  # the model generated since our last call: its cache is not ours
-            self._cached = []
-        keep = min(_common_prefix(self._cached, tokens), start)
-        llama_cpp.llama_memory_seq_rm(memory, -1, keep, -1)
-        n_vocab, n_batch = llama.n_vocab(), llama.n_batch
-        batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
-        rows: list[np.ndarray] = []
-        try:
-            for begin in range(keep, len(tokens), n_batch):
-                chunk = tokens[begin : begin + n_batch]
-                batch.n_tokens = len(chunk)
-                for j, token in enumerate(chunk):
-                    batch.token[j] = token
-                    batch.pos[j] = begin + j
-                    batch.n_seq_id[j] = 1
-                    batch.seq_id[j][0] = 0
-                    batch.logits[j] = begin + j >= start
-                if llama_cpp.llama_decode(llama.ctx, batch) != 0:
-                    self._cached = []
-                    raise RuntimeError(f"llama.cpp could not decode {len(tokens)} tokens (context {self.max_length})")
-                for j in range(len(chunk)):
-                    if begin + j >= start:
-                        logits = llama_cpp.llama_get_logits_ith(llama.ctx, j)
-                        rows.append(np.ctypeslib.as_array(logits, shape=(n_vocab,)).astype(np.float64))
-        finally:
-            llama_cpp.llama_batch_free(batch)
-            llama.reset()  # the Llama object's own bookkeeping: its next generation starts afresh
-        self._cached = list(tokens)
-        return rows
 
 
 def render_chat(llama: Any, chat: ChatPrompt) -> str:
@@ -195,11 +140,3 @@ def render_chat(llama: Any, chat: ChatPrompt) -> str:
 
 def _token_text(llama: Any, token: int) -> str:
     return llama.detokenize([token], special=True).decode("utf-8", errors="ignore") if token >= 0 else ""
-
-
-def _common_prefix(a: list[int], b: list[int]) -> int:
-    n = min(len(a), len(b))
-    for i in range(n):
-        if a[i] != b[i]:
-            return i
-    return n
