@@ -36,7 +36,7 @@ def main() -> int:
         print("llama-cpp-python is not installed: pip install 'plugeval[local]'")
         return 1
     from harness import load_local_model
-    from harness._local_model._provider import extra_buffers_safe
+    from harness.models import extra_buffers_safe
 
     default = extra_buffers_safe(llama_cpp.llama_print_system_info().decode(errors="replace"))
     figures = {}

@@ -23,9 +23,8 @@ TARGET_RATIO = 0.3
 
 
 async def pooled_times(samples: int, image: str, dirty: bool = False, pause: float = 0.0) -> list[float]:
-    from harness._sandbox._config import DockerSandboxConfig
-    from harness._sandbox._environment import HarnessDockerSandbox
-    from harness._sandbox._pool import close_pools
+    from harness.sandbox import DockerSandboxConfig, HarnessDockerSandbox
+    from harness.sandbox import close_sandbox_pools as close_pools
 
     config = DockerSandboxConfig(image=image)
     await HarnessDockerSandbox.task_init("bench", config)

@@ -1,14 +1,19 @@
 """plugeval: a plugin-based evaluation harness for LLMs and LLM agents, on inspect-ai.
 
-The public API is what this module exports. Heavy parts (inspect-ai) are
-imported only when used, so `import harness` stays cheap.
+The public API is what this module exports (plus the documented modules `harness.simulation`,
+`harness.sandbox`, `harness.hookspecs` and `harness.testing`). Everything under a `_`-prefixed
+name is private and may change. Heavy parts (inspect-ai) are imported only when used, so
+`import harness` stays cheap.
+
+A run flows one way: `load_run_config` (or `RunConfig(...)`) → `plan` (a frozen `RunPlan`) →
+`execute` (inspect-ai) → a results record (`read_record`) and hooks (`hookimpl`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._errors import (
+from harness._errors import (
     AmbiguousPluginError,
     ConfigError,
     HarnessError,
@@ -16,23 +21,47 @@ from ._errors import (
     PluginNotFoundError,
     ResultsError,
 )
-from ._kinds import PluginKind
-from ._registry import PluginEntry, Registry
-from .hookspecs import hookimpl
+from harness.hookspecs import hookimpl
+from harness.plugins._kinds import PluginKind
+from harness.plugins._registry import PluginEntry, Registry
 
 if TYPE_CHECKING:
-    from ._config import RunConfig
-    from ._run import RunOutcome
-    from ._sandbox._config import DockerSandboxConfig
-    from ._sandbox._engine import SandboxError
-    from ._simulation._protocol import Simulator, SimulatorContext, SimulatorReply, Turn
-    from ._simulation._tool import ask_user, simulated_user
+    from harness.config._key_values import KeyValues, parse_key_values
+    from harness.config._run_config import RunConfig, load_run_config, parse_overrides
+    from harness.declarative._task_file import load_yaml_task
+    from harness.models._gguf_files import LocalModelError
+    from harness.models._local_provider import load_local_model, local_model_lock
+    from harness.results._record import read_record
+    from harness.results._stats import Estimate, mean_estimate, wilson_interval
+    from harness.run._execute import EvalSetOutcome, RunOutcome, execute, execute_set, run_eval
+    from harness.run._offline import install_offline_token_counting
+    from harness.run._plan import PlannedComponent, RunPlan, plan
+    from harness.sandbox._config import DockerSandboxConfig
+    from harness.sandbox._engine import SandboxError
+    from harness.simulation import (
+        ConversationRecord,
+        ConversationTurn,
+        Simulator,
+        SimulatorContext,
+        SimulatorReply,
+        Turn,
+        ask_user,
+        conversation_record,
+        simulated_user,
+    )
 
 __all__ = [
     "AmbiguousPluginError",
     "ConfigError",
+    "ConversationRecord",
+    "ConversationTurn",
     "DockerSandboxConfig",
+    "Estimate",
+    "EvalSetOutcome",
     "HarnessError",
+    "KeyValues",
+    "LocalModelError",
+    "PlannedComponent",
     "PluginEntry",
     "PluginKind",
     "PluginLoadError",
@@ -41,39 +70,66 @@ __all__ = [
     "ResultsError",
     "RunConfig",
     "RunOutcome",
+    "RunPlan",
     "SandboxError",
     "Simulator",
     "SimulatorContext",
     "SimulatorReply",
     "Turn",
     "ask_user",
+    "conversation_record",
+    "execute",
+    "execute_set",
     "hookimpl",
+    "install_offline_token_counting",
     "load_local_model",
     "load_run_config",
     "load_yaml_task",
     "local_model_lock",
+    "mean_estimate",
+    "parse_key_values",
+    "parse_overrides",
+    "plan",
     "read_record",
     "run_eval",
     "simulated_user",
+    "wilson_interval",
 ]
 
 _LAZY = {
-    "RunConfig": "._config",
-    "load_run_config": "._config",
-    "RunOutcome": "._run",
-    "run_eval": "._run",
-    "load_yaml_task": "._yaml_task",
-    "load_local_model": "._local_model._provider",
-    "local_model_lock": "._local_model._provider",
-    "read_record": "._results",
-    "DockerSandboxConfig": "._sandbox._config",
-    "SandboxError": "._sandbox._engine",
-    "Simulator": "._simulation._protocol",
-    "SimulatorContext": "._simulation._protocol",
-    "SimulatorReply": "._simulation._protocol",
-    "Turn": "._simulation._protocol",
-    "ask_user": "._simulation._tool",
-    "simulated_user": "._simulation._tool",
+    "KeyValues": "harness.config._key_values",
+    "parse_key_values": "harness.config._key_values",
+    "RunConfig": "harness.config._run_config",
+    "load_run_config": "harness.config._run_config",
+    "parse_overrides": "harness.config._run_config",
+    "load_yaml_task": "harness.declarative._task_file",
+    "LocalModelError": "harness.models._gguf_files",
+    "load_local_model": "harness.models._local_provider",
+    "local_model_lock": "harness.models._local_provider",
+    "read_record": "harness.results._record",
+    "Estimate": "harness.results._stats",
+    "mean_estimate": "harness.results._stats",
+    "wilson_interval": "harness.results._stats",
+    "EvalSetOutcome": "harness.run._execute",
+    "RunOutcome": "harness.run._execute",
+    "execute": "harness.run._execute",
+    "execute_set": "harness.run._execute",
+    "run_eval": "harness.run._execute",
+    "install_offline_token_counting": "harness.run._offline",
+    "PlannedComponent": "harness.run._plan",
+    "RunPlan": "harness.run._plan",
+    "plan": "harness.run._plan",
+    "DockerSandboxConfig": "harness.sandbox._config",
+    "SandboxError": "harness.sandbox._engine",
+    "ConversationRecord": "harness.simulation",
+    "ConversationTurn": "harness.simulation",
+    "Simulator": "harness.simulation",
+    "SimulatorContext": "harness.simulation",
+    "SimulatorReply": "harness.simulation",
+    "Turn": "harness.simulation",
+    "ask_user": "harness.simulation",
+    "conversation_record": "harness.simulation",
+    "simulated_user": "harness.simulation",
 }
 
 
@@ -81,5 +137,9 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from importlib import import_module
 
-        return getattr(import_module(_LAZY[name], __name__), name)
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

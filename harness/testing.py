@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 import pytest
 
-from ._kinds import PluginKind
-from ._registry import PluginEntry, Registry
+from harness.plugins._kinds import PluginKind
+from harness.plugins._registry import PluginEntry, Registry
 
 
 class ConformanceError(AssertionError):
@@ -111,7 +111,7 @@ def _given(args: dict[str, Any]) -> str:
 def _check_documented(factory: Callable[..., Any], where: str, given: dict[str, Any]) -> None:
     import inspect
 
-    from ._params import factory_params
+    from harness.plugins._params import factory_params
 
     if not (inspect.getdoc(factory) or "").strip():
         raise ConformanceError(f"{where} has no docstring (its first line is the summary `harness list` shows)")
@@ -137,7 +137,7 @@ def _one_sample_task(**overrides: Any) -> Any:
 def _eval_one(task: Any, where: str, **kwargs: Any) -> None:
     from inspect_ai import eval as inspect_eval
 
-    from ._offline import install_offline_token_counting
+    from harness.run._offline import install_offline_token_counting
 
     install_offline_token_counting()
     log = inspect_eval(task, model="mockllm/model", limit=1, display="none", log_dir=_scratch_log_dir(), **kwargs)[0]
@@ -185,12 +185,12 @@ def _check_scorer(built: Any, where: str, run_sample: bool) -> None:
 
 
 def _check_simulator(built: Any, where: str, run_sample: bool) -> None:
-    from ._simulation._protocol import Simulator, SimulatorContext, SimulatorReply, Turn
+    from harness.simulation._protocol import Simulator, SimulatorContext, SimulatorReply, Turn
 
     if not isinstance(built, Simulator):
         raise ConformanceError(f"{where} returned {type(built).__name__}, which lacks `name` or async `reply`")
     if run_sample and not getattr(built, "interactive", False):  # a person answers: nothing to run unattended
-        from ._offline import install_offline_token_counting
+        from harness.run._offline import install_offline_token_counting
 
         install_offline_token_counting()
         context = SimulatorContext(hidden_info="The answer is 42.", sample_id="conformance")
@@ -202,7 +202,7 @@ def _check_simulator(built: Any, where: str, run_sample: bool) -> None:
 def _check_hooks(obj: Any, where: str) -> None:
     import pluggy
 
-    from . import hookspecs
+    from harness import hookspecs
 
     manager = pluggy.PluginManager("harness")
     manager.add_hookspecs(hookspecs)

@@ -11,8 +11,8 @@ import pytest
 
 def require_docker() -> None:
     """Fail (in CI) or skip (on a workstation without an engine) when no Docker engine answers."""
-    from harness._sandbox._base_image import base_image_exists
-    from harness._sandbox._engine import SandboxError
+    from harness.sandbox._base_image import base_image_exists
+    from harness.sandbox._engine import SandboxError
 
     try:
         present = base_image_exists()

@@ -13,7 +13,7 @@ from docker_support import require_docker
 
 from conftest import REPO, PluginDist, pip_install, run_harness
 from harness import ConfigError, SimulatorContext, Turn, load_run_config, run_eval
-from harness._config import parse_overrides
+from harness.config._run_config import parse_overrides
 
 SHARED = REPO.parent / "shared" / "data" / "ambig_swe"
 CONTINUE = "Please continue working on the task."
@@ -93,7 +93,7 @@ def test_detection_metrics_on_a_known_confusion_table():
 
 
 def test_oracle_answers_from_the_hidden_information_or_says_it_has_none():
-    from harness._simulation._builtins import OracleSimulator
+    from harness.simulation._simulators import OracleSimulator
 
     context = SimulatorContext(
         hidden_info="The discount is a percentage. Totals are rounded to 2 decimals. The sky is blue."
@@ -106,7 +106,7 @@ def test_oracle_answers_from_the_hidden_information_or_says_it_has_none():
 
 
 def test_replay_answers_the_nearest_recorded_question():
-    from harness._simulation._builtins import ReplaySimulator
+    from harness.simulation._simulators import ReplaySimulator
 
     path = SHARED / "qa_pairs_claude_sonnet.json"
     replay = ReplaySimulator(path=str(path))
@@ -124,7 +124,7 @@ def test_replay_answers_the_nearest_recorded_question():
 
 
 def test_human_simulator_reads_typed_answers():
-    from harness._simulation._builtins import HumanSimulator
+    from harness.simulation._simulators import HumanSimulator
 
     human = HumanSimulator(stream=io.StringIO("Use the percentage.\n"))
     reply = asyncio.run(human.reply([Turn("agent", "Percent?")], SimulatorContext(hidden_info="x")))
@@ -415,7 +415,9 @@ def test_proactivity_and_personalization_rewards_follow_the_documented_formulas(
 
 
 def test_oracle_grades_effort_by_where_the_answer_comes_from():
-    from harness._simulation._builtins import OracleSimulator
+    from harness_ambig_swe import EFFORT_BY_SECTION
+
+    from harness.simulation import OracleSimulator
 
     context = SimulatorContext(
         hidden_info="",
@@ -424,6 +426,7 @@ def test_oracle_grades_effort_by_where_the_answer_comes_from():
             "hints": "The code uses dict unpacking.",
             "files": "Files that need changes: confmerge/merge.py.",
         },
+        section_effort=EFFORT_BY_SECTION,
     )
     oracle = OracleSimulator(top_k=1)
 
@@ -445,8 +448,8 @@ def test_the_judge_rating_is_parsed_or_left_out():
 
 
 def test_llm_simulator_answers_through_an_inspect_model():
-    from harness._offline import install_offline_token_counting
-    from harness._simulation._builtins import LLMSimulator
+    from harness.run._offline import install_offline_token_counting
+    from harness.simulation._simulators import LLMSimulator
 
     install_offline_token_counting()  # as run_eval does: mockllm counts tokens with a downloaded file
     simulator = LLMSimulator(model="mockllm/model")

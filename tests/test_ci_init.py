@@ -40,7 +40,7 @@ def test_generated_workflow_passes_actionlint(tmp_path: Path):
         "leaderboard",
     ]
     # the generated matrix is a valid matrix
-    from harness._evalset import load_matrix
+    from harness.run._eval_set import load_matrix
 
     assert load_matrix(tmp_path / "eval-matrix.yaml")["models"] == ["local/smollm2-135m"]
     again = run_harness("ci", "init", cwd=tmp_path)

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO, run_harness
 from harness import load_run_config, load_yaml_task, run_eval
-from harness._config import parse_overrides
+from harness.config._run_config import parse_overrides
 
 
 def _run(tmp_path: Path, replies: list[str], limit: int, name: str) -> Path:
@@ -70,4 +70,4 @@ def test_bad_inputs_are_named(tmp_path: Path):
     metric = run_harness("compare", str(base), str(base), "metric=f1")
     assert metric.returncode == 2 and "scorers in the run: match" in metric.stderr
     key = run_harness("compare", str(base), str(base), "alpah=0.1")
-    assert key.returncode == 2 and "alpha=" in key.stderr
+    assert key.returncode == 2 and "did you mean 'alpha'" in key.stderr

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from harness import ConfigError
-from harness._config import coerce, load_run_config, parse_overrides
+from harness.config._run_config import coerce, load_run_config, parse_overrides
 
 
 def test_values_are_typed_by_the_schema():

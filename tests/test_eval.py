@@ -12,7 +12,7 @@ import pytest
 
 from conftest import PluginDist, run_harness
 from harness import load_run_config, read_record, run_eval
-from harness._config import parse_overrides
+from harness.config._run_config import parse_overrides
 
 
 def scripted(*replies: str) -> dict:

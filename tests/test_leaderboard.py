@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, run_harness
 from harness import load_run_config, run_eval
-from harness._config import parse_overrides
+from harness.config._run_config import parse_overrides
 
 ARTIFACTS = Path(os.environ.get("HARNESS_TEST_ARTIFACTS", REPO / "test-artifacts"))
 EVIL = "<script>alert(1)</script>"

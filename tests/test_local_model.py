@@ -57,7 +57,7 @@ def test_a_generation_does_not_crash_the_process(smollm):
         import asyncio, llama_cpp
         from inspect_ai.model import GenerateConfig, get_model
         from harness import load_local_model
-        from harness._local_model._provider import extra_buffers_safe
+        from harness.models._local_provider import extra_buffers_safe
 
         info = llama_cpp.llama_print_system_info().decode()
         llama = load_local_model("smollm2-135m")
@@ -73,7 +73,7 @@ def test_a_generation_does_not_crash_the_process(smollm):
 
 
 def test_extra_buffers_go_off_only_for_amx_builds(monkeypatch):
-    from harness._local_model._provider import EXTRA_BUFFERS_ENV, extra_buffers_safe
+    from harness.models._local_provider import EXTRA_BUFFERS_ENV, extra_buffers_safe
 
     monkeypatch.delenv(EXTRA_BUFFERS_ENV, raising=False)
     avx512 = "CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AVX512_VNNI = 1 | REPACK = 1 |"
@@ -111,7 +111,7 @@ def test_tool_calls_are_parsed_from_the_emulation_format():
     from inspect_ai.tool import ToolInfo, ToolParams
     from inspect_ai.util import JSONSchema
 
-    from harness._local_model._tools import ToolCallEmulation
+    from harness.models._tool_emulation import ToolCallEmulation
 
     tools = [
         ToolInfo(

@@ -185,7 +185,7 @@ def test_listing_and_help_import_no_plugin_and_not_inspect(plugin_site):
     site = plugin_site(GOOD, BROKEN)
     probe = (
         "import sys\n"
-        "from harness._cli import main\n"
+        "from harness.cli._main import main\n"
         "try:\n"
         "    main(sys.argv[1:])\n"
         "finally:\n"
@@ -203,7 +203,7 @@ def test_listing_and_help_import_no_plugin_and_not_inspect(plugin_site):
 
 
 def test_summary_cache_follows_source_changes(tmp_path: Path):
-    from harness._docs import SummaryCache, summary_line
+    from harness.plugins._summaries import SummaryCache, summary_line
 
     package = tmp_path / "summary_pkg"
     package.mkdir()
@@ -219,9 +219,9 @@ def test_summary_cache_follows_source_changes(tmp_path: Path):
         assert SummaryCache(cache_file).get("summary_pkg:thing") == "First summary."
 
         module.write_text('def thing():\n    """Second, longer summary."""\n')
-        from harness import _docs
+        from harness.plugins import _summaries
 
-        _docs._parse.cache_clear()
+        _summaries._parse.cache_clear()
         assert SummaryCache(cache_file).get("summary_pkg:thing") is None  # stale: the file changed
         assert summary_line("summary_pkg:thing", SummaryCache(cache_file)) == "Second, longer summary."
     finally:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness import ResultsError, read_record
-from harness._results import atomic_write_text, validate_record, write_record
-from harness._stats import mean_estimate, wilson_interval
+from harness.results._record import atomic_write_text, validate_record, write_record
+from harness.results._stats import mean_estimate, wilson_interval
 
 
 def minimal_record() -> dict:
@@ -108,7 +108,7 @@ def test_read_record_names_a_bad_file(tmp_path: Path):
 def test_pass_fail_scores_get_wilson_and_rewards_that_are_all_zero_do_not():
     from types import SimpleNamespace
 
-    from harness._results import _binary_scores
+    from harness.results._record import _binary_scores
 
     def samples(*values):
         return [SimpleNamespace(id=i, scores={"s": SimpleNamespace(value=v)}) for i, v in enumerate(values)]

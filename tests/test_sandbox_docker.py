@@ -23,13 +23,13 @@ from conftest import run_harness
 def _docker():
     require_docker()
     yield
-    from harness._sandbox._pool import close_pools
+    from harness.sandbox._pool import close_pools
 
     close_pools()
 
 
 async def _sample(config=None):
-    from harness._sandbox._environment import HarnessDockerSandbox
+    from harness.sandbox._environment import HarnessDockerSandbox
 
     await HarnessDockerSandbox.task_init("test", config)
     environments = await HarnessDockerSandbox.sample_init("test", config, {})
@@ -37,7 +37,7 @@ async def _sample(config=None):
 
 
 async def _done(environments, config=None):
-    from harness._sandbox._environment import HarnessDockerSandbox
+    from harness.sandbox._environment import HarnessDockerSandbox
 
     await HarnessDockerSandbox.sample_cleanup("test", config, environments, False)
 
@@ -110,7 +110,7 @@ def test_no_network_by_default_even_to_the_hosts_loopback():
             except OSError as ex:
                 print("blocked", host, type(ex).__name__)
     """)
-    from harness._sandbox._config import DockerSandboxConfig
+    from harness.sandbox._config import DockerSandboxConfig
 
     async def scenario():
         isolated = await _sample()
@@ -132,7 +132,7 @@ def test_no_network_by_default_even_to_the_hosts_loopback():
 
 
 def test_memory_limit_is_enforced():
-    from harness._sandbox._config import DockerSandboxConfig
+    from harness.sandbox._config import DockerSandboxConfig
 
     config = DockerSandboxConfig(memory="64m", pool_size=0)
 
@@ -170,7 +170,7 @@ def test_ten_concurrent_sandboxes_are_isolated_and_state_never_leaks():
 
 
 def test_a_clean_container_is_reused_and_a_used_one_is_not():
-    from harness._sandbox._config import DockerSandboxConfig
+    from harness.sandbox._config import DockerSandboxConfig
 
     config = DockerSandboxConfig(pool_size=1)
 
@@ -191,7 +191,7 @@ def test_a_clean_container_is_reused_and_a_used_one_is_not():
 
 
 def test_a_bad_image_name_gives_a_clear_error(tmp_path: Path):
-    from harness._sandbox._engine import SandboxError
+    from harness.sandbox._engine import SandboxError
 
     with pytest.raises(SandboxError, match="not present and could not be pulled"):
         run(_sample("plugeval/no-such-image:1"))
@@ -218,7 +218,7 @@ def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     script.write_text(
         textwrap.dedent("""
         import asyncio, sys, time
-        from harness._sandbox._environment import HarnessDockerSandbox
+        from harness.sandbox._environment import HarnessDockerSandbox
         async def main():
             await HarnessDockerSandbox.task_init("t", None)
             for _ in range(2):
@@ -235,7 +235,7 @@ def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
-    from harness._sandbox._cleanup import list_containers
+    from harness.sandbox._cleanup import list_containers
 
     assert len(list_containers("killedrun01")) >= 2  # SIGKILL: no teardown ran
     listing = run_harness("sandbox", "ps")
@@ -292,7 +292,7 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
     result = run_harness("eval", "task=shell_facts", f"log_dir={tmp_path}", "display=none", site=site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "accuracy" in result.stdout and "1.000" in result.stdout, result.stdout
-    from harness._sandbox._cleanup import list_containers
+    from harness.sandbox._cleanup import list_containers
 
     assert [c for c in list_containers() if c.owner_alive is False] == []
 
@@ -320,7 +320,7 @@ def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: P
 
 
 def test_max_containers_makes_acquire_wait():
-    from harness._sandbox._config import DockerSandboxConfig
+    from harness.sandbox._config import DockerSandboxConfig
 
     config = DockerSandboxConfig(max_containers=2, pool_size=0)
 
@@ -340,7 +340,7 @@ def test_max_containers_makes_acquire_wait():
 def test_ctrl_c_during_a_run_removes_its_containers(plugin_site, tmp_path: Path):
     from conftest import PluginDist
 
-    from harness._sandbox._cleanup import list_containers
+    from harness.sandbox._cleanup import list_containers
 
     site = plugin_site(
         PluginDist(

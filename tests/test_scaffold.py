@@ -41,7 +41,7 @@ def test_each_kind_scaffolds_into_a_conforming_plugin(kind: str, tmp_path: Path)
 
 def test_bad_scaffold_requests(tmp_path: Path):
     assert "lowercase" in run_harness("new", "plugin", "My-Plugin", "--dir", str(tmp_path)).stderr
-    assert "kind must be one of" in run_harness("new", "plugin", "x", "kind=agent", "--dir", str(tmp_path)).stderr
+    assert "'kind' must be one of" in run_harness("new", "plugin", "x", "kind=agent", "--dir", str(tmp_path)).stderr
     assert run_harness("new", "plugin", "twice", "--dir", str(tmp_path)).returncode == 0
     again = run_harness("new", "plugin", "twice", "--dir", str(tmp_path))
     assert again.returncode == 2 and "already exists" in again.stderr

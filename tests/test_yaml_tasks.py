@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO, run_harness
 from harness import ConfigError, load_yaml_task
-from harness._yaml_task import read_task_file
+from harness.declarative._task_file import read_task_file
 
 
 def write(tmp_path: Path, text: str, data: str | None = '{"q": "2+2", "a": "4"}\n') -> Path:

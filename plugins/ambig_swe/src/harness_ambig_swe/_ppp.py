@@ -17,9 +17,15 @@ from __future__ import annotations
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from harness._simulation._session import record
+from harness.simulation import conversation_record
 
 from ._profiles import violations
+
+EFFORT_BY_SECTION = {"issue": "low", "hints": "medium", "files": "high"}
+"""Effort a question costs the user, by where its answer comes from (PPP): the issue they wrote
+(low), background they must look up (medium), or code locations they must dig out (high); a
+question the user cannot answer is high effort too. Simulators read it from the sample's
+`SimulatorContext.section_effort`."""
 
 MEDIUM_PENALTY, HIGH_PENALTY, ALL_LOW_BONUS = 0.1, 0.5, 0.05
 COMPLIANCE_BONUS, VIOLATION_PENALTY = 0.05, 0.1
@@ -46,15 +52,15 @@ def ppp() -> Scorer:
     """Proactivity (question effort) and personalization (profile compliance) rewards."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        turns = record()["turns"]
+        turns = conversation_record().turns
         preferences = state.metadata.get("simulator_context", {}).get("preferences", {})
-        graded = [t["info"]["effort"] for t in turns if t.get("info", {}).get("effort")]
-        questions = [t["question"] for t in turns]
+        graded = [t.info["effort"] for t in turns if t.info.get("effort")]
+        questions = [t.question for t in turns]
         return Score(
             value={"proactivity": proactivity(graded), "personalization": personalization(questions, preferences)},
             metadata={
                 "efforts": graded,
-                "ungraded": sum(1 for t in turns if not t.get("info", {}).get("effort")),
+                "ungraded": sum(1 for t in turns if not t.info.get("effort")),
                 "violations": {q: violations(q, preferences) for q in questions if violations(q, preferences)},
             },
         )

@@ -7,7 +7,7 @@ import re
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
-from harness._simulation._session import record
+from harness.simulation import conversation_record
 
 JUDGE_PROMPT = """\
 An engineer was given this summary of a task:
@@ -57,11 +57,11 @@ def question_quality(judge_model: str | None = None, retries: int = 2) -> Scorer
         from inspect_ai.model import get_model
 
         judge = get_model(judge_model)
-        turns = [t for t in record()["turns"] if not t["over_budget"]]
+        turns = conversation_record().asked
         ratings, unrated = [], 0
         for turn in turns:
             prompt = JUDGE_PROMPT.format(
-                summary=state.metadata.get("summary", ""), question=turn["question"], answer=turn["answer"]
+                summary=state.metadata.get("summary", ""), question=turn.question, answer=turn.answer
             )
             for _ in range(retries + 1):
                 rating = parse_rating((await judge.generate(prompt)).completion)

@@ -9,7 +9,7 @@ from inspect_ai.scorer import CORRECT, INCORRECT, Score, Scorer, Target, accurac
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
-from harness._simulation._session import record
+from harness.simulation import conversation_record
 
 from ._metrics import detection_accuracy, f1, fnr, fpr, precision, recall
 from ._prompts import REPO_DIR
@@ -72,7 +72,7 @@ def asked_when_underspecified() -> Scorer:
     """Detection mode: whether the agent asked (any question within budget) vs. whether it had to."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        asked = any(not t["over_budget"] for t in record()["turns"])
+        asked = bool(conversation_record().asked)
         underspecified = bool(state.metadata["underspecified"])
         return Score(
             value={"underspecified": int(underspecified), "asked": int(asked)},

@@ -12,11 +12,11 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.tool import bash, python, text_editor
 
 from harness import ConfigError, Simulator, ask_user, simulated_user
-from harness._simulation._builtins import FixedReplySimulator, oracle
+from harness.simulation import FixedReplySimulator, OracleSimulator
 
 from ._gitrepo import COMMIT_SCRIPT
 from ._instances import MINISUITE, Instance, load_instances
-from ._ppp import ppp
+from ._ppp import EFFORT_BY_SECTION, ppp
 from ._profiles import PROFILES, persona_for
 from ._prompts import REPO_DIR, SETTINGS, agent_input, detection_input
 from ._quality import question_quality
@@ -63,7 +63,7 @@ def ambig_swe(
     loaded = load_instances(dataset, on_invalid)
     for problem in loaded.problems:
         print(f"ambig_swe: skipped invalid row: {problem}", file=sys.stderr)
-    user = simulator or oracle()
+    user = simulator or OracleSimulator()
     max_turns = int(getattr(user, "max_turns", 3))
     rng = random.Random(seed)
     samples = []
@@ -93,7 +93,8 @@ def ambig_swe(
         tools.append(ask_user(FixedReplySimulator()))
     return Task(
         dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
-        solver=[simulated_user(), react(tools=tools)],
+        # the full setting has no user: no context, so the record says `simulation: null`
+        solver=[simulated_user(), react(tools=tools)] if setting != "full" or detection else react(tools=tools),
         scorer=_scorers(setting, detection, test_timeout, judge_model),
         sandbox=_sandbox(sandbox),
         message_limit=message_limit,
@@ -128,6 +129,7 @@ def _sample(
         "simulator_context": {
             "hidden_info": instance.hidden_info,
             "sections": instance.hidden_sections,
+            "section_effort": dict(EFFORT_BY_SECTION),
             "persona": persona_for(profile),
             "preferences": {key: True for key in PROFILES[profile]},
         },

@@ -390,6 +390,8 @@ async def induce_autolibra(
     progress: Callable[[str, int], None] = lambda label, n: None,
 ) -> InducedLibra:
     """Ground all feedback, induce metrics, judge, measure; re-induce on uncovered aspects while coverage rises."""
+    if embedder not in EMBEDDERS:
+        raise ConfigError(f"embedder must be one of {', '.join(EMBEDDERS)}, got {embedder!r}")
     aspects: list[Aspect] = []
     for trajectory in trajectories:
         aspects += await ground(client, trajectory)
@@ -403,7 +405,7 @@ async def induce_autolibra(
         new = (
             await induce_with_llm(client, pending, n_metrics)
             if clustering == "llm"
-            else induce_with_embeddings(pending, n_metrics)
+            else induce_with_embeddings(pending, n_metrics, EMBEDDERS[embedder])
         )
         taken = {m.name for m in metrics}
         candidate = metrics + [m for m in new if m.name not in taken]

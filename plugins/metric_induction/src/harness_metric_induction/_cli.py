@@ -6,40 +6,68 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-from harness import HarnessError
+from harness import ConfigError, HarnessError, parse_key_values
 
-_AUTOMETRICS_KEYS: dict[str, tuple[Callable[[str], Any], Any, str]] = {
-    "data": (str, None, "CSV of rated outputs (required)"),
-    "task": (str, None, "one-sentence description of the task (required; drives metric retrieval)"),
-    "out": (str, None, "metric set file to write, e.g. scorers/simplification.yaml (required)"),
-    "name": (str, None, "name of the metric set (default: the out file's stem)"),
-    "judge.model": (str, None, "model that proposes and applies criteria (default: none = bank only)"),
-    "criteria": (int, 3, "LLM criteria to generate"),
-    "method": (str, "pls", "regression: pls, lasso or ridge"),
-    "top_k": (int, 5, "metrics kept in the composite"),
-    "retrieve_k": (int, 8, "bank metrics retrieved for the task"),
-    "max_rows": (int, 0, "use at most this many rows (0 = all; LLM cost grows with rows x criteria)"),
-    "seed": (int, 0, "seed of the 80/20 split"),
-    "output_column": (str, "simple", "CSV column with the output"),
-    "source_column": (str, "original", "CSV column with the source/input"),
-    "references_column": (str, "references", "CSV column with reference(s)"),
-    "score_column": (str, "score", "CSV column with the human score"),
-    "group_column": (str, "id", "CSV column grouping rows that must stay on one side of the split"),
+def _string(description: str, default: str | None = None) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "description": description} | (
+        {"default": default} if default is not None else {}
+    )
+
+
+def _integer(description: str, default: int, minimum: int = 0) -> dict[str, Any]:
+    return {"type": "integer", "minimum": minimum, "default": default, "description": description}
+
+
+def _choice(description: str, options: list[str]) -> dict[str, Any]:
+    return {"enum": options, "default": options[0], "description": description}
+
+
+AUTOMETRICS_SETTINGS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["data", "task", "out"],
+    "properties": {
+        "data": _string("CSV of rated outputs"),
+        "task": _string("one-sentence description of the task (drives metric retrieval)"),
+        "out": _string("metric set file to write, e.g. scorers/simplification.yaml"),
+        "name": _string("name of the metric set (default: the out file's stem)"),
+        "judge": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"model": _string("model that proposes and applies criteria (default: none = bank only)")},
+        },
+        "criteria": _integer("LLM criteria to generate", 3, 1),
+        "method": _choice("regression", ["pls", "lasso", "ridge"]),
+        "top_k": _integer("metrics kept in the composite", 5, 1),
+        "retrieve_k": _integer("bank metrics retrieved for the task", 8, 1),
+        "max_rows": _integer("use at most this many rows (0 = all; LLM cost grows with rows x criteria)", 0),
+        "seed": _integer("seed of the 80/20 split", 0),
+        "output_column": _string("CSV column with the output", "simple"),
+        "source_column": _string("CSV column with the source/input", "original"),
+        "references_column": _string("CSV column with reference(s)", "references"),
+        "score_column": _string("CSV column with the human score", "score"),
+        "group_column": _string("CSV column grouping rows that must stay on one side of the split", "id"),
+    },
 }
 
-_AUTOLIBRA_KEYS: dict[str, tuple[Callable[[str], Any], Any, str]] = {
-    "trajectories": (str, None, "JSONL of {id, steps, feedback}, or an inspect log (required)"),
-    "feedback": (str, None, "JSONL of {sample_id, feedback}, when trajectories is an inspect log"),
-    "out": (str, None, "metric set file to write (required)"),
-    "name": (str, None, "name of the metric set (default: the out file's stem)"),
-    "model": (str, None, "model for grounding, induction and judging (default: the default inspect model)"),
-    "metrics": (int, 4, "metrics to induce per iteration"),
-    "clustering": (str, "llm", "llm (the paper) or embeddings (agglomerative clustering, TF-IDF vectors)"),
-    "embedder": (str, "tfidf", "vectors for clustering=embeddings: tfidf, or minilm (needs the embeddings extra)"),
-    "matching": (str, "similarity", "aspect-to-metric matching for coverage: similarity (TF-IDF) or llm"),
-    "iterations": (int, 3, "re-induce on uncovered aspects at most this often"),
+AUTOLIBRA_SETTINGS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["trajectories", "out"],
+    "properties": {
+        "trajectories": _string("JSONL of {id, steps, feedback}, or an inspect log"),
+        "feedback": _string("JSONL of {sample_id, feedback}, when trajectories is an inspect log"),
+        "out": _string("metric set file to write"),
+        "name": _string("name of the metric set (default: the out file's stem)"),
+        "model": _string("model for grounding, induction and judging (default: the grader role, else the default model)"),
+        "metrics": _integer("metrics to induce per iteration", 4, 1),
+        "clustering": _choice("llm (the paper) or embeddings (agglomerative clustering)", ["llm", "embeddings"]),
+        "embedder": _choice("vectors for clustering=embeddings (minilm needs the embeddings extra)", ["tfidf", "minilm"]),
+        "matching": _choice("aspect-to-metric matching for coverage", ["similarity", "llm"]),
+        "iterations": _integer("re-induce on uncovered aspects at most this often", 3, 1),
+    },
 }
 
 
@@ -49,52 +77,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="harness induce", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     methods = parser.add_subparsers(dest="method_name", metavar="METHOD", required=True)
-    for name, keys, handler in (
-        ("autometrics", _AUTOMETRICS_KEYS, _autometrics),
-        ("autolibra", _AUTOLIBRA_KEYS, _autolibra),
+    for name, schema, handler in (
+        ("autometrics", AUTOMETRICS_SETTINGS, _autometrics),
+        ("autolibra", AUTOLIBRA_SETTINGS, _autolibra),
     ):
         sub = methods.add_parser(
             name,
             help=f"induce metrics with {name}",
-            epilog=_keys_help(keys),
+            description=f"Induce a metric set with {name} and write it as a scorer file.",
+            epilog=_keys_help(schema),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.add_argument("settings", nargs="*", metavar="KEY=VALUE")
-        sub.set_defaults(handler=handler, keys=keys)
-    args = parser.parse_args(argv)
+        sub.set_defaults(handler=handler, schema=schema)
     try:
-        settings = _settings(args.settings, args.keys)
-        return args.handler(settings)
+        args = parser.parse_args(argv)
+    except SystemExit as ex:  # --help, or a usage error argparse already printed
+        return int(ex.code or 0)
+    try:
+        return args.handler(settings(args.settings, args.schema))
     except HarnessError as ex:
         print(f"harness induce: error: {ex}", file=sys.stderr)
         return ex.exit_code
 
 
-def _keys_help(keys: dict[str, tuple[Callable[[str], Any], Any, str]]) -> str:
-    return "keys:\n" + "\n".join(
-        f"  {k:<18} {h}" + (f" (default {d})" if d not in (None, 0) else "") for k, (_, d, h) in keys.items()
-    )
+def _keys_help(schema: dict[str, Any]) -> str:
+    lines = ["keys:"]
+    for key, prop in _flat(schema):
+        required = " (required)" if key in schema.get("required", []) else ""
+        default = f" (default {prop['default']})" if prop.get("default") not in (None, 0) else ""
+        lines.append(f"  {key:<18} {prop.get('description', '')}{required}{default}")
+    return "\n".join(lines)
 
 
-def _settings(tokens: list[str], keys: dict[str, tuple[Callable[[str], Any], Any, str]]) -> dict[str, Any]:
-    from difflib import get_close_matches
+def _flat(schema: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    items = []
+    for key, prop in schema["properties"].items():
+        if prop.get("type") == "object" and "properties" in prop:
+            items += _flat(prop, f"{prefix}{key}.")
+        else:
+            items.append((prefix + key, prop))
+    return items
 
-    values = {k: default for k, (_, default, _) in keys.items()}
-    for token in tokens:
-        key, sep, raw = token.partition("=")
-        if not sep:
-            raise HarnessError(f"'{token}' is not KEY=VALUE")
-        if key not in keys:
-            close = get_close_matches(key, keys, n=1)
-            raise HarnessError(f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else ""))
-        try:
-            values[key] = keys[key][0](raw)
-        except ValueError as ex:
-            raise HarnessError(f"{key}: {ex}") from ex
-    missing = [k for k, (_, _, h) in keys.items() if "(required" in h and values[k] is None]
+
+def settings(tokens: list[str], schema: dict[str, Any]) -> dict[str, Any]:
+    """KEY=VALUE settings typed and checked by `schema` (harness's own parser), defaults filled in."""
+    values: dict[str, Any] = {k: p["default"] for k, p in schema["properties"].items() if "default" in p}
+    values.update(parse_key_values(tokens, schema, example="out=scorers/x.yaml").values)
+    missing = [k for k in schema.get("required", []) if k not in values]
     if missing:
-        raise HarnessError(f"missing {', '.join(missing)} (KEY=VALUE)")
+        raise ConfigError(f"missing {', '.join(missing)} (KEY=VALUE); see `harness induce METHOD --help`")
     values["name"] = values.get("name") or Path(values["out"]).stem
+    values.setdefault("judge", {})
+    values.setdefault("feedback", None)
+    values.setdefault("model", None)
     return values
 
 
@@ -125,7 +161,7 @@ def _autometrics(s: dict[str, Any]) -> int:
     )
     if s["max_rows"]:
         rows = rows[: s["max_rows"]]
-    if s["judge.model"] is None:
+    if s["judge"].get("model") is None:
         result = run_bank_only(
             rows, s["task"], retrieve_k=s["retrieve_k"], top_k=s["top_k"], method=s["method"], seed=s["seed"]
         )
@@ -149,7 +185,7 @@ def _autometrics(s: dict[str, Any]) -> int:
         from ._client import StructuredClient
         from ._criteria import induce_autometrics
 
-        client = StructuredClient(s["judge.model"])
+        client = StructuredClient(s["judge"]["model"])
         with _progress() as progress:
             bar = progress.add_task("criteria, judging, baseline", total=None)
             induced = asyncio.run(
@@ -184,12 +220,6 @@ def _autolibra(s: dict[str, Any]) -> int:
     from ._metricset import save_metric_set
 
     trajectories = load_trajectories(s["trajectories"], s["feedback"])
-    if s["clustering"] not in ("llm", "embeddings"):
-        raise HarnessError("clustering must be llm or embeddings")
-    if s["embedder"] not in ("tfidf", "minilm"):
-        raise HarnessError("embedder must be tfidf or minilm")
-    if s["matching"] not in ("similarity", "llm"):
-        raise HarnessError("matching must be similarity or llm")
     client = StructuredClient(s["model"])
     with _progress() as progress:
         bar = progress.add_task("grounding and rating", total=None)
@@ -201,6 +231,8 @@ def _autolibra(s: dict[str, Any]) -> int:
                 name=s["name"],
                 n_metrics=s["metrics"],
                 clustering=s["clustering"],
+                embedder=s["embedder"],
+                matching=s["matching"],
                 max_iterations=s["iterations"],
                 progress=lambda label, n: progress.advance(bar, n),
             )

@@ -51,7 +51,7 @@ class StructuredClient:
         from inspect_ai.model import Model, get_model
 
         if self._model is None:
-            from harness._offline import install_offline_token_counting
+            from harness import install_offline_token_counting
 
             install_offline_token_counting()  # keep mockllm/local runs offline, as harness eval does
             spec = self._model_spec

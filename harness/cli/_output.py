@@ -1,0 +1,149 @@
+"""What the CLI prints: plugin listings, plugin info and run summaries."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from harness.plugins._summaries import SummaryCache, summary_line
+from harness._errors import AmbiguousPluginError, HarnessError, PluginLoadError
+from harness.plugins._kinds import COMPONENT_KINDS, PluginKind
+from harness.plugins._registry import PluginEntry, Registry
+
+
+def print_listing(registry: Registry, kind: PluginKind | None, check: bool = False) -> int:
+    """Print installed plugins; with `check`, import each and mark those that fail. Returns the exit code."""
+    kinds = [kind] if kind else [*COMPONENT_KINDS, PluginKind.HOOKS]
+    any_broken = False
+    summaries = SummaryCache()
+    for current in kinds:
+        entries = registry.entries(current)
+        print(f"{current.plural} ({len(entries)})")
+        if not entries:
+            print("  (none installed)")
+        names = [e.name for e in entries]
+        width = max([len(_display_name(e, names)) for e in entries] + [4])
+        for entry in entries:
+            problem = entry.problem or (_load_problem(entry) if check else None)
+            any_broken |= problem is not None
+            status = f"BROKEN: {problem}" if problem else summary_line(entry.reference, summaries)
+            source = f"{entry.dist} {entry.version}"
+            print(f"  {_display_name(entry, names):<{width}}  {source:<28}  {status}")
+    summaries.save()
+    return 1 if check and any_broken else 0
+
+
+def _display_name(entry: PluginEntry, names: list[str]) -> str:
+    return entry.qualified_name if names.count(entry.name) > 1 else entry.name
+
+
+def _load_problem(entry: PluginEntry) -> str | None:
+    try:
+        entry.load()
+    except PluginLoadError as ex:
+        return str(ex).split(": ", 1)[-1] if "failed to load" not in str(ex) else str(ex).split(" from ", 1)[-1]
+    return None
+
+
+def print_info(registry: Registry, name: str, kind_name: str | None) -> int:
+    """Print a plugin's source, docs and parameters."""
+    from harness.declarative._task_file import is_task_file
+
+    if is_task_file(name):
+        return _print_task_file(name)
+    entry = _find(registry, name, kind_name)
+    factory = entry.load()
+    from harness.plugins._params import accepts_extra_params, factory_params
+
+    import inspect
+
+    print(f"{entry.kind.value} {entry.name}  ({entry.dist} {entry.version}, {entry.reference})")
+    doc = inspect.getdoc(factory) or "(no docstring)"
+    print()
+    print("  " + doc.split("\n\nArgs:")[0].replace("\n", "\n  "))
+    params = factory_params(factory)
+    print()
+    print("parameters:" if params else "parameters: none")
+    for param in params:
+        kind = _schema_words(param.schema)
+        default = "required" if param.required else f"default {param.default!r}"
+        print(f"  {entry.kind.value}.{param.name}  ({kind}; {default})")
+        if param.doc:
+            print(f"      {param.doc}")
+    if accepts_extra_params(factory):
+        print("  (also accepts other keyword parameters)")
+    return 0
+
+
+def _find(registry: Registry, name: str, kind_name: str | None) -> PluginEntry:
+    kinds = [PluginKind(kind_name)] if kind_name else list(COMPONENT_KINDS)
+    found, errors = [], []
+    for kind in kinds:
+        try:
+            found.append(registry.resolve(kind, name))
+        except HarnessError as ex:
+            errors.append(ex)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        options = ", ".join(f"--kind {e.kind.value}" for e in found)
+        raise HarnessError(f"'{name}' names plugins of several kinds; add one of: {options}")
+    ambiguous = [e for e in errors if isinstance(e, AmbiguousPluginError)]
+    raise (
+        (ambiguous or errors)[0]
+        if kind_name or ambiguous
+        else HarnessError(f"no plugin named '{name}'; see `harness list`")
+    )
+
+
+def _schema_words(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+    if "anyOf" in schema:
+        return " or ".join(_schema_words(option) for option in schema["anyOf"])
+    return str(schema.get("type", "any"))
+
+
+def _print_task_file(path: str) -> int:
+    from harness.declarative._task_file import read_task_file
+
+    document = read_task_file(path)
+    spec = document.data
+    print(f"task {spec['name']}  (YAML file {document.path})")
+    if spec.get("description"):
+        print(f"\n  {spec['description']}")
+    source = spec["dataset"].get("path") or f"hf:{spec['dataset'].get('hf')}"
+    print(f"\ndataset: {source}  target field: {spec['dataset']['target']}")
+    print(f"scorer: {spec.get('scorer', 'match')}  solver: {spec.get('solver', 'generate')}")
+    print("parameters: none (edit the file)")
+    return 0
+
+
+def print_outcome(outcome: Any) -> None:
+    """Print a run's metrics with their uncertainty and where the results are."""
+    record = outcome.record
+    print()
+    print(f"run {record['run_id']}: {record['task']['name']} on {record['model']} — {record['status']}")
+    samples = record["samples"]
+    print(
+        f"samples: {samples['completed']}/{samples['total']} completed, {samples['errors']} errors, "
+        f"epochs {samples['epochs']}; tokens: {record['tokens']['total']}; wall time {record['wall_time_seconds']:.1f}s"
+    )
+    for metric in record["metrics"]:
+        print("  " + format_metric(metric))
+    if record.get("error"):
+        print(f"error: {record['error']}", file=sys.stderr)
+    print(f"results: {outcome.results_path}")
+    if record.get("inspect_log"):
+        print(f"inspect log: {record['inspect_log']}  (view with `inspect view`)")
+    for path in outcome.extra_paths:
+        print(f"also written: {path}")
+
+
+def format_metric(metric: dict[str, Any]) -> str:
+    """`scorer/metric = value ± stderr  95% CI [lo, hi]  n=N` with n/a where unknown."""
+    value = "n/a" if metric["value"] is None else f"{metric['value']:.3f}"
+    stderr = "n/a" if metric["stderr"] is None else f"{metric['stderr']:.3f}"
+    ci = "n/a" if metric["ci95"] is None else f"[{metric['ci95'][0]:.3f}, {metric['ci95'][1]:.3f}]"
+    name = f"{metric['scorer']}/{metric['name']}"
+    return f"{name} = {value} ± {stderr}  95% CI {ci} ({metric['ci_method']})  n={metric['n']}"

@@ -1,0 +1,1 @@
+"""Declarative YAML tasks and scorer files (internal)."""

@@ -1,0 +1,178 @@
+"""Declarative tasks: a YAML file naming a dataset, a prompt template, a target and a scorer."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+from typing import Any
+
+from harness.plugins._factory import build_component
+from harness._errors import ConfigError, HarnessError
+from harness.plugins._kinds import PluginKind
+from harness.plugins._registry import Registry
+from harness.config._schemas import load_schema
+from harness.config._validation import validate
+from harness.config._yaml_reader import YamlDocument, read_yaml_mapping
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def task_schema() -> dict[str, Any]:
+    """The JSON Schema of a YAML task file (`harness/schemas/task.schema.json`)."""
+    return load_schema("task.schema.json")
+
+
+def is_task_file(name: str) -> bool:
+    return name.endswith(YAML_SUFFIXES)
+
+
+def read_task_file(path: str | Path) -> YamlDocument:
+    """Read and validate a YAML task file.
+
+    Raises:
+        ConfigError: Naming `file:line` and the field at fault.
+    """
+    document = read_yaml_mapping(path, "task file")
+    validate(document.data, task_schema(), where=document.where)
+    _check_template(document)
+    return document
+
+
+def load_yaml_task(path: str | Path, registry: Registry | None = None) -> Any:
+    """Build an `inspect_ai.Task` from a YAML task file."""
+    from inspect_ai import Task
+    from inspect_ai.model import GenerateConfig
+    from inspect_ai.solver import system_message
+
+    document = read_task_file(path)
+    spec = document.data
+    registry = registry or Registry.from_environment()
+    dataset = _dataset(document)
+    solver = _component(registry, PluginKind.SOLVER, spec.get("solver", "generate"), document)
+    solvers = [system_message(spec["system_message"]), solver] if spec.get("system_message") else [solver]
+    scorer = _component(registry, PluginKind.SCORER, spec.get("scorer", "match"), document)
+    return Task(
+        name=spec["name"],
+        dataset=dataset,
+        solver=solvers,
+        scorer=scorer,
+        config=GenerateConfig(**spec.get("generate", {})),
+        version=spec.get("version", 0),
+        metadata={"task_file": str(Path(path).resolve())},
+    )
+
+
+def _component(registry: Registry, kind: PluginKind, spec: str | dict[str, Any], document: YamlDocument) -> Any:
+    name, args = (spec, {}) if isinstance(spec, str) else (spec["name"], spec.get("args", {}))
+    try:
+        return build_component(registry, kind, name, args, prefix=f"{kind.value}.args.")
+    except HarnessError as ex:
+        raise ConfigError(f"{document.where((kind.value,))}: {ex}") from ex
+
+
+def _check_template(document: YamlDocument) -> None:
+    try:
+        fields = _fields(document.data["prompt"])
+    except ValueError as ex:
+        raise ConfigError(f"{document.where(('prompt',))}: prompt template is malformed: {ex}") from ex
+    bad = [f for f in fields if not f.isidentifier()]
+    if bad:
+        raise ConfigError(
+            f"{document.where(('prompt',))}: prompt field '{{{bad[0]}}}' is not a plain field name; "
+            "write {field} for a value of the row, {{ and }} for literal braces"
+        )
+
+
+def _dataset(document: YamlDocument) -> Any:
+    from inspect_ai.dataset import MemoryDataset, Sample
+
+    spec = document.data["dataset"]
+    prompt: str = document.data["prompt"]
+    rows = _rows(document)
+    needed = [*_fields(prompt), spec["target"]]
+    samples = []
+    for number, row in enumerate(rows, start=1):
+        where = f"{document.where(('dataset',))}: row {number}"
+        missing = [f for f in needed if f not in row]
+        if missing:
+            raise ConfigError(
+                f"{where} has no field '{missing[0]}' (its fields: {', '.join(map(str, row))}); "
+                "fix the row or the task's prompt/target"
+            )
+        samples.append(
+            Sample(
+                id=row[spec["id"]] if spec.get("id") and spec["id"] in row else number,
+                input=prompt.format(**{k: "" if v is None else v for k, v in row.items()}),
+                target=_target(row[spec["target"]]),
+                metadata={k: row.get(k) for k in spec.get("metadata", [])},
+            )
+        )
+    if not samples:
+        raise ConfigError(f"{document.where(('dataset',))}: the dataset has no rows")
+    dataset = MemoryDataset(samples, name=document.data["name"])
+    if spec.get("shuffle"):
+        dataset.shuffle(seed=0)
+    return dataset
+
+
+def _fields(template: str) -> list[str]:
+    return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+
+
+def _target(value: Any) -> str | list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _rows(document: YamlDocument) -> list[dict[str, Any]]:
+    spec = document.data["dataset"]
+    if "hf" in spec:
+        return _hf_rows(document)
+    path = (document.path.parent / spec["path"]).resolve()
+    where = document.where(("dataset", "path"))
+    if not path.is_file():
+        raise ConfigError(f"{where}: dataset file '{path}' does not exist; paths are relative to the task file")
+    if path.suffix == ".csv":
+        import csv
+
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        rows = json.loads(text)
+        if not isinstance(rows, list):
+            raise ConfigError(f"{where}: '{path.name}' must hold a JSON list of objects")
+        return rows
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as ex:
+            raise ConfigError(f"{path}:{number}: invalid JSON line in dataset: {ex.msg}") from ex
+        if not isinstance(row, dict):
+            raise ConfigError(f"{path}:{number}: dataset line must be a JSON object")
+        rows.append(row)
+    return rows
+
+
+def _hf_rows(document: YamlDocument) -> list[dict[str, Any]]:
+    spec = document.data["dataset"]
+    try:
+        import datasets  # type: ignore[import-not-found]
+    except ImportError as ex:
+        raise ConfigError(
+            f"{document.where(('dataset', 'hf'))}: Hugging Face datasets need the 'datasets' package: "
+            "pip install datasets"
+        ) from ex
+    try:
+        loaded = datasets.load_dataset(spec["hf"], spec.get("name"), split=spec.get("split", "test"))
+    except Exception as ex:  # network, auth, missing split...
+        raise ConfigError(
+            f"{document.where(('dataset', 'hf'))}: cannot load Hugging Face dataset '{spec['hf']}': {ex}. "
+            "Offline, set HF_DATASETS_OFFLINE=1 with a local cache, or use dataset.path"
+        ) from ex
+    return [dict(row) for row in loaded]

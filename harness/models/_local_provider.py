@@ -1,0 +1,243 @@
+"""`local/NAME`: an inspect ModelAPI that runs a GGUF model in this process with llama-cpp-python."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import anyio
+from inspect_ai.model import (
+    ChatCompletionChoice,
+    ChatMessage,
+    GenerateConfig,
+    ModelAPI,
+    ModelCall,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.model._providers.util.chatapi import chat_api_input
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from harness.models._gguf_files import KNOWN_MODELS, LocalModelError, resolve_model_path
+
+DEFAULT_MAX_TOKENS = 256
+DEFAULT_CONTEXT = 4096
+
+_models: dict[tuple[Path, int, str | None, bool], Any] = {}
+_models_lock = threading.Lock()
+_generate_lock = threading.Lock()
+"""llama.cpp contexts are not thread-safe: one generation at a time per process."""
+
+
+def load_llama(
+    path: Path, n_ctx: int = DEFAULT_CONTEXT, chat_format: str | None = None, extra_buffers: bool | None = None
+) -> Any:
+    """The process-wide llama_cpp.Llama for `path` (loaded once).
+
+    Chat formatting uses the template stored in the GGUF file unless `chat_format` names one of
+    llama-cpp-python's formats (needed for files without a template). `extra_buffers` chooses
+    llama.cpp's extra weight buffers (repacked layouts); None (the default) turns them off only
+    where they crash (see `extra_buffers_safe`).
+    """
+    try:
+        import llama_cpp
+    except ImportError as ex:
+        raise LocalModelError(
+            "local/ models need llama-cpp-python: pip install 'plugeval[local]' "
+            "(it compiles from source, about 10 minutes on 2 cores), or choose another model, "
+            "e.g. model=mockllm/model"
+        ) from ex
+    if extra_buffers is None:
+        extra_buffers = extra_buffers_safe(llama_cpp.llama_print_system_info().decode(errors="replace"))
+    with _models_lock:
+        key = (path, n_ctx, chat_format, extra_buffers)
+        if key not in _models:
+            try:
+                with _model_params(llama_cpp, use_extra_bufts=extra_buffers):
+                    _models[key] = llama_cpp.Llama(
+                        model_path=str(path),
+                        n_ctx=n_ctx,
+                        n_threads=max(1, (os.cpu_count() or 2)),
+                        chat_format=chat_format,
+                        verbose=False,
+                    )
+            except ValueError as ex:
+                raise LocalModelError(f"llama.cpp could not load {path}: {ex}") from ex
+        return _models[key]
+
+
+def extra_buffers_safe(system_info: str) -> bool:
+    """Whether llama.cpp's extra weight buffers may be used with this build.
+
+    A build with AMX (compiled natively on Intel Sapphire Rapids or later) puts weights into
+    its AMX buffer, which segfaults on the first decode (an open llama.cpp bug); there all extra
+    buffers go off, since llama.cpp has no switch for AMX alone. Elsewhere they stay on: the CPU
+    repack path is safe and faster. `HARNESS_LLAMA_EXTRA_BUFFERS=0|1` overrides the choice.
+
+    Args:
+        system_info: `llama_cpp.llama_print_system_info()`, e.g. "CPU : AVX2 = 1 | AMX_INT8 = 1 | ...".
+    """
+    override = os.environ.get(EXTRA_BUFFERS_ENV, "").strip().lower()
+    if override in ("0", "false", "off", "no"):
+        return False
+    if override in ("1", "true", "on", "yes"):
+        return True
+    return not any(f"{feature} = 1" in system_info for feature in ("AMX_INT8", "AMX_BF16", "AMX_TILE"))
+
+
+EXTRA_BUFFERS_ENV = "HARNESS_LLAMA_EXTRA_BUFFERS"
+
+
+@contextmanager
+def _model_params(llama_cpp: Any, **fields: Any) -> Iterator[None]:
+    """Set llama_model_params fields that `llama_cpp.Llama()` does not take as arguments.
+
+    Llama() starts from `llama_model_default_params()`; for the duration of one load (callers
+    hold `_models_lock`) that function returns defaults with `fields` changed.
+    """
+    module = llama_cpp.llama_cpp
+    original = module.llama_model_default_params
+
+    def defaults() -> Any:
+        params = original()
+        for name, value in fields.items():
+            setattr(params, name, value)
+        return params
+
+    module.llama_model_default_params = defaults
+    try:
+        yield
+    finally:
+        module.llama_model_default_params = original
+
+
+@modelapi(name="local")
+class LocalModelAPI(ModelAPI):
+    """GGUF models on the CPU: `local/smollm2-135m`, `local/gemma3-270m` or `local/PATH.gguf`.
+
+    Model args: `n_ctx` (context length, default 4096), `chat_format` (a llama-cpp-python chat
+    format, for GGUF files without a chat template; default: the file's template) and
+    `extra_buffers` (llama.cpp's repacked weight buffers; default: on unless the build uses AMX). Tool calls are
+    emulated (see `_tools.py`).
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig | None = None,
+        n_ctx: int = DEFAULT_CONTEXT,
+        chat_format: str | None = None,
+        extra_buffers: bool | None = None,
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config or GenerateConfig())
+        if model_args:
+            raise LocalModelError(
+                f"local/ models take model_args n_ctx, chat_format and extra_buffers, got {', '.join(sorted(model_args))}"
+            )
+        self._path = resolve_model_path(model_name)
+        known = KNOWN_MODELS.get(model_name)
+        self._llama = load_llama(
+            self._path, int(n_ctx), chat_format or (known.chat_format if known else None), _flag(extra_buffers)
+        )
+
+    def max_tokens(self) -> int | None:
+        return DEFAULT_MAX_TOKENS
+
+    def max_connections(self) -> int:
+        return 1
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> tuple[ModelOutput, ModelCall]:
+        from harness.models._tool_emulation import ToolCallEmulation
+
+        handler = ToolCallEmulation(self.model_name)
+        messages = chat_api_input(input, tools, handler)
+        request: dict[str, Any] = {"messages": messages, "max_tokens": config.max_tokens or DEFAULT_MAX_TOKENS}
+        if config.temperature is not None:
+            request["temperature"] = config.temperature
+        if config.top_p is not None:
+            request["top_p"] = config.top_p
+        if config.seed is not None:
+            request["seed"] = config.seed
+        if config.stop_seqs:
+            request["stop"] = config.stop_seqs
+        started = time.monotonic()
+        try:
+            response = await anyio.to_thread.run_sync(self._complete, request)
+        except ValueError as ex:
+            if "context window" not in str(ex):
+                raise
+            output = ModelOutput.from_content(self.model_name, "", stop_reason="model_length", error=str(ex))
+            return output, ModelCall.create(request, {"error": str(ex)}, time=time.monotonic() - started)
+        choice = response["choices"][0]
+        text = choice["message"].get("content") or ""
+        message = handler.parse_assistant_response(text, tools)
+        stop_reason = "tool_calls" if message.tool_calls else _stop_reason(choice.get("finish_reason"))
+        usage = response.get("usage") or {}
+        output = ModelOutput(
+            model=self.model_name,
+            choices=[ChatCompletionChoice(message=message, stop_reason=stop_reason)],
+            usage=ModelUsage(
+                input_tokens=usage.get("prompt_tokens", 0),
+                output_tokens=usage.get("completion_tokens", 0),
+                total_tokens=usage.get("total_tokens", 0),
+            ),
+        )
+        return output, ModelCall.create(request, response, time=time.monotonic() - started)
+
+    def _complete(self, request: dict[str, Any]) -> dict[str, Any]:
+        with _generate_lock:
+            return self._llama.create_chat_completion(**request)
+
+
+def load_local_model(name: str, n_ctx: int = DEFAULT_CONTEXT, extra_buffers: bool | None = None) -> Any:
+    """The process-wide `llama_cpp.Llama` behind `local/NAME`, for plugins that need more than chat.
+
+    The same object the `local/` provider generates with (loaded once per process, AMX-safe), e.g.
+    for log-likelihoods of given continuations. Use it under `local_model_lock()`: llama.cpp
+    contexts are not thread-safe.
+
+    Args:
+        name: `smollm2-135m`, `gemma3-270m` or a path to a .gguf file (with or without `local/`).
+        n_ctx: Context length.
+        extra_buffers: llama.cpp's repacked weight buffers; None chooses as the provider does.
+
+    Raises:
+        LocalModelError: Unknown name, missing package or file, or llama-cpp-python not installed.
+    """
+    name = name.removeprefix("local/")
+    known = KNOWN_MODELS.get(name)
+    return load_llama(resolve_model_path(name), n_ctx, known.chat_format if known else None, extra_buffers)
+
+
+def local_model_lock() -> threading.Lock:
+    """The lock every use of a local model's context must hold (generation included)."""
+    return _generate_lock
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise LocalModelError(f"model_args.extra_buffers must be true or false, got {value!r}")
+
+
+def _stop_reason(finish_reason: str | None) -> str:
+    return {"length": "max_tokens", "stop": "stop"}.get(finish_reason or "", "unknown")

@@ -1,0 +1,1 @@
+"""Plugin discovery (internal): the registry of entry points, plugin parameters, building components."""

@@ -1,0 +1,1 @@
+"""Results (internal): records with uncertainty, comparisons of runs, leaderboards."""

@@ -1,0 +1,56 @@
+"""Bootstrap intervals for metrics that are not plain means (precision, F1, rates...).
+
+The metric's own inspect implementation is re-run on resamples of the per-sample scores (samples
+drawn with replacement, all epochs of a drawn sample kept together), so any registered metric
+gets an interval without knowing its formula (Efron & Tibshirani, 1993: percentile bootstrap).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable
+
+from harness.results._stats import Estimate
+
+RESAMPLES = 1000
+SEED = 20260101
+
+
+def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value: float | None) -> Estimate | None:
+    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None."""
+    metric = _metric_function(metric_name)
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    from inspect_ai.scorer import SampleScore
+
+    for sample in samples:
+        score = (sample.scores or {}).get(scorer)
+        if score is not None:
+            groups[sample.id].append(SampleScore(score=score, sample_id=sample.id))
+    units = list(groups.values())
+    if metric is None or len(units) < 2:
+        return None
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    draws = []
+    for _ in range(RESAMPLES):
+        picked = rng.integers(0, len(units), len(units))
+        try:
+            draws.append(float(metric([s for i in picked for s in units[i]])))
+        except Exception:  # the metric cannot be computed on some resample (e.g. divides by zero)
+            return None
+    values = np.array(draws)
+    low, high = np.percentile(values, [2.5, 97.5])
+    return Estimate(value, float(values.std(ddof=1)), (float(low), float(high)), len(units), "bootstrap")
+
+
+def _metric_function(name: str) -> Callable[[list[Any]], Any] | None:
+    from inspect_ai._util.registry import registry_find, registry_unqualified_name  # private: re-check on upgrades
+
+    factories = registry_find(lambda info: info.type == "metric" and registry_unqualified_name(info) == name)
+    if len(factories) != 1:
+        return None
+    try:
+        return factories[0]()
+    except TypeError:  # a metric factory that needs arguments
+        return None

@@ -1,0 +1,276 @@
+"""The results record: built from an inspect log, validated by schema, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from harness._errors import ResultsError
+from harness.plugins._registry import PluginEntry
+from harness.config._schemas import load_schema
+from harness.results._stats import Estimate, mean_estimate
+
+RESULTS_FILE = "results.json"
+_MEAN_METRICS = {"accuracy", "mean"}
+_UNCERTAINTY_METRICS = {"stderr"}
+
+
+def results_schema() -> dict[str, Any]:
+    """The published JSON Schema of a results record."""
+    return load_schema("results.schema.json")
+
+
+def validate_record(record: dict[str, Any], source: str = "results record") -> None:
+    """Raise `ResultsError` naming the first field that breaks the schema."""
+    from harness.config._validation import validate
+
+    try:
+        validate(record, results_schema(), error=ResultsError)
+    except ResultsError as ex:
+        raise ResultsError(f"{source} is invalid: {ex}") from ex
+
+
+def build_record(
+    *,
+    run_id: str,
+    log: Any,
+    task_ref: str,
+    params: dict[str, Any],
+    plugins: list[PluginEntry],
+    started_at: str,
+    completed_at: str,
+    wall_time: float,
+    hook_errors: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The results record of one finished (or failed) inspect eval log."""
+    samples = log.samples or []
+    results = log.results
+    stats = log.stats
+    by_model = {
+        model: {"input": usage.input_tokens, "output": usage.output_tokens, "total": usage.total_tokens}
+        for model, usage in (stats.model_usage or {}).items()
+    }
+    return {
+        "schema_version": 1,
+        "run_id": run_id,
+        "status": log.status,
+        "error": log.error.message if log.error else None,
+        "started_at": started_at,
+        "completed_at": completed_at,
+        "wall_time_seconds": round(wall_time, 3),
+        "versions": {
+            "plugeval": _version("plugeval"),
+            "inspect_ai": _version("inspect-ai"),
+            "python": platform.python_version(),
+            "plugins": [{"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins],
+        },
+        "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
+        "model": log.eval.model,
+        "params": params,
+        "metrics": metric_records(log),
+        "samples": {
+            "total": results.total_samples if results else len({s.id for s in samples}),
+            "completed": results.completed_samples if results else 0,
+            "errors": sum(1 for s in samples if s.error is not None),
+            "epochs": log.eval.config.epochs or 1,
+        },
+        "tokens": {
+            "input": sum(u["input"] for u in by_model.values()),
+            "output": sum(u["output"] for u in by_model.values()),
+            "total": sum(u["total"] for u in by_model.values()),
+            "by_model": by_model,
+        },
+        "inspect_log": log.location or None,
+        "hook_errors": hook_errors,
+        "simulation": simulation_summary(samples),
+    }
+
+
+def simulation_summary(samples: list[Any]) -> dict[str, Any] | None:
+    """Who played the user and how much the agents asked: questions per sample with its CI.
+
+    None when the task has no simulated user (no sample was given a simulator context); a task
+    whose agents never asked reports 0 questions. Each sample's full conversation stays in the
+    inspect log (sample store `harness.simulation` and transcript events from `simulator`).
+    """
+    from harness.simulation._record import STORE_KEY, ConversationRecord
+    from harness.simulation._session import CONTEXT_KEY
+
+    stores = [s.store or {} for s in samples]
+    if not any(STORE_KEY in store or CONTEXT_KEY in store for store in stores):
+        return None
+    records = [ConversationRecord.from_dict(store.get(STORE_KEY)) for store in stores]
+    asked = [float(len(r.asked)) for r in records]
+    turns = [float(len(r.turns)) for r in records]
+    return {
+        "simulators": sorted({r.simulator for r in records if r.simulator}),
+        "max_turns": max((r.max_turns for r in records if r.max_turns is not None), default=None),
+        "samples": len(records),
+        "samples_that_asked": sum(1 for a in asked if a > 0),
+        "questions_per_sample": _estimate_dict(mean_estimate(asked)),
+        "turns_per_sample": _estimate_dict(mean_estimate(turns)),
+        "over_budget_turns": int(sum(t - a for t, a in zip(turns, asked, strict=True))),
+    }
+
+
+def _estimate_dict(estimate: Estimate) -> dict[str, Any]:
+    return {
+        "value": estimate.value,
+        "stderr": estimate.stderr,
+        "ci95": list(estimate.ci95) if estimate.ci95 else None,
+        "n": estimate.n,
+        "ci_method": estimate.method,
+    }
+
+
+def metric_records(log: Any) -> list[dict[str, Any]]:
+    """Each metric of each scorer with value, stderr, 95% CI and n.
+
+    Means (`accuracy`, `mean`) get their uncertainty from the per-sample scores,
+    epochs first averaged per sample. Inspect's own `stderr` metric is folded
+    into the metric it describes rather than listed on its own. Other metrics
+    keep inspect's value and get a percentile-bootstrap interval from re-running
+    the metric on resampled samples, or `ci_method: unavailable` when it cannot be re-run.
+    """
+    if not log.results:
+        return []
+    records = []
+    for score in log.results.scores:
+        per_sample = _sample_values(log.samples or [], score.name)
+        estimate = mean_estimate(per_sample, binary=_binary_scores(log.samples or [], score.name))
+        for name, metric in score.metrics.items():
+            if name in _UNCERTAINTY_METRICS:
+                continue
+            value = _number(metric.value)
+            if name in _MEAN_METRICS and estimate.n:
+                records.append(_metric_dict(score.name, name, value, estimate))
+            else:
+                from harness.results._metric_bootstrap import bootstrap_estimate
+
+                n = len({s.id for s in log.samples or [] if score.name in (s.scores or {})})
+                found = bootstrap_estimate(log.samples or [], score.name, name, value) if value is not None else None
+                records.append(
+                    _metric_dict(score.name, name, value, found or Estimate(value, None, None, n, "unavailable"))
+                )
+    return records
+
+
+def _metric_dict(scorer: str, name: str, value: float | None, estimate: Estimate) -> dict[str, Any]:
+    return {
+        "scorer": scorer,
+        "name": name,
+        "value": value,
+        "stderr": estimate.stderr,
+        "ci95": list(estimate.ci95) if estimate.ci95 else None,
+        "n": estimate.n,
+        "ci_method": estimate.method,
+    }
+
+
+def _sample_values(samples: list[Any], scorer: str) -> list[float]:
+    return list(sample_values_by_id(samples, scorer).values())
+
+
+def sample_values_by_id(samples: list[Any], scorer: str) -> dict[Any, float]:
+    """Each sample's value for `scorer` (epochs averaged), keyed by sample id; unscored samples left out."""
+    from inspect_ai.scorer import value_to_float
+
+    to_float = value_to_float()
+    by_id: dict[Any, list[float]] = defaultdict(list)
+    for sample in samples:
+        value = _scorer_value(sample.scores or {}, scorer)
+        if value is None or isinstance(value, (dict, list)):
+            continue
+        by_id[sample.id].append(float(to_float(value)))
+    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
+
+
+def _binary_scores(samples: list[Any], scorer: str) -> bool:
+    """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans or the integers 0/1,
+    or floats that take both 0.0 and 1.0 and nothing else. Rewards that merely happen to be all 0.0
+    are not binary (they get a t interval, not a Wilson interval on a [0, 1] scale they do not have).
+    """
+    raw = [_scorer_value(s.scores or {}, scorer) for s in samples]
+    raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
+    if not raw:
+        return False
+    if all(isinstance(v, float) for v in raw):
+        return set(raw) == {0.0, 1.0}
+    return all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)  # "P" (partial) is 0.5
+
+
+def _scorer_value(scores: dict[str, Any], name: str) -> Any:
+    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
+
+    inspect reports a scorer with dict values and per-key metrics as one score per key.
+    """
+    if name in scores:
+        return scores[name].value
+    for score in scores.values():
+        if isinstance(score.value, dict) and name in score.value:
+            return score.value[name]
+    return None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a score
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def write_record(record: dict[str, Any], out_dir: Path) -> Path:
+    """Validate and write `results.json` atomically: readers see the old file or the new one, never half.
+
+    Raises:
+        ResultsError: The record breaks the schema, or the file cannot be written.
+    """
+    validate_record(record)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / RESULTS_FILE
+    try:
+        atomic_write_text(target, json.dumps(record, indent=2, default=str) + "\n")
+    except OSError as ex:
+        raise ResultsError(f"cannot write {target}: {ex.strerror or ex}") from ex
+    return target
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write through a temporary file in the same directory, fsync, then rename over `path`."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_record(path: str | Path) -> dict[str, Any]:
+    """Read and validate a results record (a `results.json` file or the directory holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as ex:
+        raise ResultsError(f"cannot read results record '{path}': {ex}") from ex
+    validate_record(record, source=str(path))
+    return record

@@ -1,0 +1,1 @@
+"""Running evaluations (internal): config → plan → inspect-ai → results record, with hooks."""

@@ -1,0 +1,271 @@
+"""Executing plans on inspect-ai: run ids, log directories, hooks, sandbox labels and results records.
+
+`execute(plan)` runs one plan with inspect's `eval`; `execute_set(plans, ...)` runs many with
+inspect's `eval_set` (retries, and resuming a set that was stopped). Both give every run a
+harness run id (recorded in the inspect log's metadata as `harness_run_id`), call the hooks,
+label sandbox containers with the run id and write one results record per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from harness._errors import HarnessError
+from harness.plugins._registry import Registry
+from harness.results._record import atomic_write_text, build_record, write_record
+from harness.run._hooks import HookRelay, hook_relay
+from harness.run._plan import RunPlan, plan
+
+RUN_ID_METADATA = "harness_run_id"
+"""Key of the inspect log's eval metadata that holds the harness run id."""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a finished run produced.
+
+    Attributes:
+        record: The results record.
+        results_path: Where `results.json` was written.
+        extra_paths: Files written by `harness_write_results` hooks.
+    """
+
+    record: dict[str, Any]
+    results_path: Path
+    extra_paths: list[Path]
+
+
+@dataclass(frozen=True)
+class EvalSetOutcome:
+    """Whether every run of a set finished, and the index of its records."""
+
+    success: bool
+    index_path: Path
+    runs: list[dict[str, Any]]
+
+
+def run_eval(config: Any, registry: Registry | None = None) -> RunOutcome:
+    """Plan and execute one evaluation: `execute(plan(config, registry))`.
+
+    Raises:
+        HarnessError: Bad configuration, unknown or broken plugins, or an unwritable results
+            record; the message names the fix.
+    """
+    registry = registry or Registry.from_environment()
+    return execute(plan(config, registry), registry)
+
+
+def execute(run: RunPlan, registry: Registry | None = None) -> RunOutcome:
+    """Run one plan with inspect's `eval` and write its results record beside the inspect log.
+
+    Raises:
+        HarnessError: inspect could not start the evaluation (bad model name, missing provider
+            or key...), or the record cannot be written.
+    """
+    from inspect_ai import eval as inspect_eval
+
+    hooks = hook_relay(registry or Registry.from_environment())
+    _prepare_inspect()
+    run_id = new_run_id()
+    started = datetime.now(timezone.utc)
+    run_dir = Path(run.log_dir) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
+    params = run.params()
+    hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
+    clock = time.perf_counter()
+    with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id):
+        logs = _call_inspect(
+            inspect_eval,
+            run.task,
+            solver=run.solver,
+            model=run.model,
+            model_args=dict(run.model_args),
+            model_roles=dict(run.model_roles) or None,
+            log_dir=str(run_dir),
+            metadata={RUN_ID_METADATA: run_id},
+            **run.inspect_args,
+        )
+    log = logs[0]
+    record = build_record(
+        run_id=run_id,
+        log=log,
+        task_ref=run.config.task,
+        params=params,
+        plugins=run.plugins,
+        started_at=started.isoformat(),
+        completed_at=datetime.now(timezone.utc).isoformat(),
+        wall_time=time.perf_counter() - clock,
+        hook_errors=[e.to_dict() for e in hooks.errors],
+    )
+    return _finish(record, run_dir, hooks)
+
+
+def execute_set(
+    plans: Sequence[RunPlan],
+    log_dir: str | Path,
+    set_args: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> EvalSetOutcome:
+    """Run many plans as one inspect eval set, resumable: re-running skips finished runs.
+
+    Each plan's task runs on its own model (and roles); records go to
+    `log_dir/records/<task>--<model>--<run id>/results.json` and `log_dir/index.json` lists them.
+
+    Args:
+        plans: The runs; their task names must differ for the same model.
+        log_dir: The set's directory (inspect's eval-set log dir).
+        set_args: Keyword arguments for inspect's `eval_set` (retry_attempts, max_tasks, limit...).
+        registry: Where hook plugins come from.
+    """
+    from inspect_ai import eval_set, task_with
+    from inspect_ai.log import read_eval_log
+
+    hooks = hook_relay(registry or Registry.from_environment())
+    _prepare_inspect()
+    log_dir = Path(log_dir)
+    set_id = new_run_id()
+    run_ids = {(p.task_name, p.model): new_run_id() for p in plans}
+    tasks = []
+    for item in plans:
+        run_id = run_ids[(item.task_name, item.model)]
+        metadata = {**(item.task.metadata or {}), RUN_ID_METADATA: run_id}
+        tasks.append(
+            task_with(
+                item.task,
+                model=_model(item),
+                model_roles=dict(item.model_roles) or None,
+                metadata=metadata,
+                **({"solver": item.solver} if item.solver is not None else {}),
+            )
+        )
+        hooks.call("harness_run_start", run_id=run_id, config=item.params(), log_dir=log_dir)
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    with _forwarding(hooks, lambda task, model: run_ids.get((task, model), set_id)), sandbox_run_id(set_id):
+        success, logs = _call_inspect(eval_set, tasks, log_dir=str(log_dir), **dict(set_args or {}))
+    by_key = {(p.task_name, p.model): p for p in plans}
+    runs = []
+    for log in logs:
+        full = read_eval_log(log.location)
+        item = by_key.get((full.eval.task, full.eval.model))
+        run_id = str((full.eval.metadata or {}).get(RUN_ID_METADATA) or full.eval.eval_id[:12])
+        record = build_record(
+            run_id=run_id,
+            log=full,
+            task_ref=item.config.task if item else full.eval.task,
+            params=item.params() | {"model": full.eval.model} if item else {"task": full.eval.task},
+            plugins=item.plugins if item else [],
+            started_at=full.stats.started_at or started.isoformat(),
+            completed_at=full.stats.completed_at or datetime.now(timezone.utc).isoformat(),
+            wall_time=_wall_time(full, fallback=time.perf_counter() - clock),
+            hook_errors=[e.to_dict() for e in hooks.errors],
+        )
+        record_dir = log_dir / "records" / f"{_slug(full.eval.task)}--{_slug(full.eval.model)}--{run_id}"
+        outcome = _finish(record, record_dir, hooks)
+        runs.append(
+            {
+                "task": full.eval.task,
+                "model": full.eval.model,
+                "run_id": run_id,
+                "status": full.status,
+                "record": str(outcome.results_path),
+                "log": full.location,
+            }
+        )
+    index = {
+        "generated_at": datetime.now(timezone.utc).isoformat(),
+        "success": bool(success),
+        "runs": sorted(runs, key=lambda r: (r["task"], r["model"])),
+    }
+    index_path = log_dir / "index.json"
+    atomic_write_text(index_path, json.dumps(index, indent=2) + "\n")
+    return EvalSetOutcome(bool(success), index_path, index["runs"])
+
+
+def new_run_id() -> str:
+    """A fresh harness run id (12 hex digits)."""
+    return uuid.uuid4().hex[:12]
+
+
+@contextmanager
+def sandbox_run_id(run_id: str) -> Iterator[None]:
+    """Expose the run id to sandbox providers, which label their containers with it."""
+    previous = os.environ.get("PLUGEVAL_RUN_ID")
+    os.environ["PLUGEVAL_RUN_ID"] = run_id
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PLUGEVAL_RUN_ID", None)
+        else:
+            os.environ["PLUGEVAL_RUN_ID"] = previous
+
+
+def _finish(record: dict[str, Any], out_dir: Path, hooks: HookRelay) -> RunOutcome:
+    results_path = write_record(record, out_dir)
+    hooks.call("harness_run_end", run_id=record["run_id"], record=record, results_path=results_path)
+    extra = hooks.call("harness_write_results", record=record, out_dir=out_dir)
+    if len(hooks.errors) > len(record["hook_errors"]):  # rewrite so the record names every failed hook
+        record["hook_errors"] = [e.to_dict() for e in hooks.errors]
+        results_path = write_record(record, out_dir)
+    return RunOutcome(record, results_path, _paths(extra))
+
+
+def _prepare_inspect() -> None:
+    from harness.run._offline import install_offline_token_counting
+
+    install_offline_token_counting()
+
+
+def _call_inspect(function: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except HarnessError:
+        raise
+    except Exception as ex:  # inspect raises for bad model names, missing providers, keys...
+        raise HarnessError(f"inspect could not run the evaluation: {type(ex).__name__}: {ex}") from ex
+
+
+def _model(item: RunPlan) -> Any:
+    if not item.model_args:
+        return item.model
+    from inspect_ai.model import get_model
+
+    return get_model(item.model, **dict(item.model_args))
+
+
+@contextmanager
+def _forwarding(hooks: HookRelay, run_for: Any) -> Iterator[None]:
+    from harness.run._sample_events import forwarding
+
+    with forwarding(hooks, run_for):
+        yield
+
+
+def _wall_time(log: Any, fallback: float) -> float:
+    """A run's own duration from its log (the set's elapsed time would mix runs, and resumes)."""
+    try:
+        started = datetime.fromisoformat(log.stats.started_at)
+        completed = datetime.fromisoformat(log.stats.completed_at)
+    except (TypeError, ValueError):
+        return fallback
+    return max(0.0, (completed - started).total_seconds())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:60]
+
+
+def _paths(values: list[Any]) -> list[Path]:
+    paths: list[Path] = []
+    for value in values:
+        paths.extend(Path(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
+    return paths

@@ -1,0 +1,105 @@
+"""The run's hook plugins: `harness.hooks` entry points, called through pluggy, one failure at a time.
+
+Calls go through pluggy's own hook calling (`manager.hook.NAME(...)`), so ordering
+(`tryfirst`/`trylast`), wrappers (`wrapper=True`, `hookwrapper=True`) and `firstresult` specs
+behave as pluggy documents. What the harness adds is isolation: an implementation that raises is
+reported by plugin name (stderr and the record's `hook_errors`) and counted as returning None,
+and the run and the other implementations go on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from harness import hookspecs
+from harness._errors import PluginLoadError
+from harness.plugins._kinds import PluginKind
+from harness.plugins._registry import Registry
+
+
+@dataclass(frozen=True)
+class HookError:
+    """A hook implementation that raised."""
+
+    plugin: str
+    hook: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"plugin": self.plugin, "hook": self.hook, "error": self.error}
+
+
+@dataclass
+class HookRelay:
+    """Calls the hooks of the registered plugins; collects failures instead of raising."""
+
+    manager: pluggy.PluginManager
+    errors: list[HookError] = field(default_factory=list)
+
+    def register(self, plugin: Any, name: str) -> None:
+        """Register a hook plugin; one that pluggy rejects is reported and left out."""
+        try:
+            self.manager.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as ex:
+            self.report(name, "register", str(ex))
+            return
+        for caller in self.manager.get_hookcallers(plugin) or []:
+            for impl in caller.get_hookimpls():
+                if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                    impl.function = self._isolated(impl.function, name, caller.name)
+
+    def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call `hook_name` with pluggy; return the implementations' non-None results."""
+        caller = getattr(self.manager.hook, hook_name)
+        if not caller.get_hookimpls():
+            return []
+        try:
+            outcome = caller(**kwargs)
+        except Exception as ex:  # only a wrapper gets here: plain implementations are isolated
+            self.report("(a hook wrapper)", hook_name, f"{type(ex).__name__}: {ex}")
+            return []
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            return [] if outcome is None else [outcome]
+        return [value for value in outcome if value is not None]
+
+    def has_implementations(self, hook_name: str) -> bool:
+        return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
+
+    def report(self, plugin: str, hook_name: str, error: str) -> None:
+        """Record a failure and tell the user; the run continues."""
+        self.errors.append(HookError(plugin, hook_name, error))
+        print(f"harness: hook plugin '{plugin}' failed in {hook_name}: {error} (run continues)", file=sys.stderr)
+
+    def _isolated(self, function: Callable[..., Any], plugin: str, hook_name: str) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:  # pluggy passes the implementation's own arguments, in order
+            try:
+                return function(*args)
+            except Exception as ex:  # a plugin can fail in any way; the run goes on
+                self.report(plugin, hook_name, f"{type(ex).__name__}: {ex}")
+                return None
+
+        return call
+
+
+def hook_relay(registry: Registry) -> HookRelay:
+    """A relay with every enabled `harness.hooks` plugin registered.
+
+    A hook plugin that fails to import or register is reported like a failing hook and left
+    out; the others still run.
+    """
+    manager = pluggy.PluginManager("harness")
+    manager.add_hookspecs(hookspecs)
+    relay = HookRelay(manager)
+    for entry in registry.entries(PluginKind.HOOKS):
+        try:
+            plugin = entry.load()
+        except PluginLoadError as ex:
+            relay.report(entry.qualified_name, "register", str(ex))
+            continue
+        relay.register(plugin, entry.qualified_name)
+    return relay

@@ -1,0 +1,50 @@
+"""Forwards inspect-ai's per-sample events to the harness's pluggy hooks during a harness run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from inspect_ai.hooks import Hooks, SampleEnd, TaskStart, hooks
+
+from harness.run._hooks import HookRelay
+
+RunIdFor = Callable[[str, str], str]
+"""(task name, model) → the harness run id of that run."""
+
+
+@dataclass
+class _Forwarding:
+    relay: HookRelay
+    run_for: RunIdFor
+    by_eval: dict[str, str] = field(default_factory=dict)
+
+
+_active: _Forwarding | None = None
+
+
+@hooks(name="plugeval", description="Calls harness_sample_end hooks of plugeval plugins.")
+class _SampleForwarder(Hooks):
+    def enabled(self) -> bool:
+        return _active is not None
+
+    async def on_task_start(self, data: TaskStart) -> None:
+        if _active is not None:
+            _active.by_eval[data.eval_id] = _active.run_for(data.spec.task, data.spec.model)
+
+    async def on_sample_end(self, data: SampleEnd) -> None:
+        if _active is not None:
+            run_id = _active.by_eval.get(data.eval_id) or data.eval_id[:12]
+            _active.relay.call("harness_sample_end", run_id=run_id, sample=data.sample)
+
+
+@contextmanager
+def forwarding(relay: HookRelay, run_for: RunIdFor) -> Iterator[None]:
+    """Forward sample events to `relay` while the block runs (only if a plugin implements the hook)."""
+    global _active
+    _active = _Forwarding(relay, run_for) if relay.has_implementations("harness_sample_end") else None
+    try:
+        yield
+    finally:
+        _active = None

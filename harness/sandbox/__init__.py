@@ -1,0 +1,37 @@
+"""The `harness-docker` sandbox: inspect sandboxes on the docker SDK, with a warm container pool.
+
+Tasks ask for it with `sandbox=("harness-docker", DockerSandboxConfig(...))` (or an image name,
+a Dockerfile or a YAML file). Public here: the config, the error type, the environment class
+(for code that drives sandboxes without a task, e.g. benchmarks) and `close_sandbox_pools`.
+Names are loaded on first use, so `harness --help` imports neither docker nor inspect-ai.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.sandbox._base_image import BASE_IMAGE
+    from harness.sandbox._config import DockerSandboxConfig
+    from harness.sandbox._engine import SandboxError
+    from harness.sandbox._environment import HarnessDockerSandbox
+    from harness.sandbox._pool import close_pools as close_sandbox_pools
+
+__all__ = ["BASE_IMAGE", "DockerSandboxConfig", "HarnessDockerSandbox", "SandboxError", "close_sandbox_pools"]
+
+_LAZY = {
+    "BASE_IMAGE": ("harness.sandbox._base_image", "BASE_IMAGE"),
+    "DockerSandboxConfig": ("harness.sandbox._config", "DockerSandboxConfig"),
+    "SandboxError": ("harness.sandbox._engine", "SandboxError"),
+    "HarnessDockerSandbox": ("harness.sandbox._environment", "HarnessDockerSandbox"),
+    "close_sandbox_pools": ("harness.sandbox._pool", "close_pools"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attribute = _LAZY[name]
+        return getattr(import_module(module), attribute)
+    raise AttributeError(f"module 'harness.sandbox' has no attribute {name!r}")

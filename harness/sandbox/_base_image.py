@@ -1,0 +1,107 @@
+"""Build the Debian base image `plugeval/base:bookworm` without a registry: debootstrap + docker import."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from harness.sandbox._engine import SandboxError, docker_client
+
+BASE_IMAGE = "plugeval/base:bookworm"
+SANDBOX_USER = "agent"
+SANDBOX_UID = 1000
+_PACKAGES = "python3,python3-pip,python3-venv,git,ca-certificates,procps"
+
+
+def base_image_exists(tag: str = BASE_IMAGE) -> bool:
+    """Whether the engine already has the image `tag`."""
+    import docker.errors
+
+    try:
+        docker_client().images.get(tag)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def build_base_image(
+    tag: str = BASE_IMAGE,
+    *,
+    suite: str = "bookworm",
+    mirror: str = "http://deb.debian.org/debian",
+    force: bool = False,
+    log=print,
+) -> str:
+    """Build `tag` from a debootstrap root file system; returns the image id.
+
+    The image has python3 (with pip and venv), git and procps, a non-root user `agent` (uid 1000)
+    that sandboxes run commands as, and pip allowed to install system-wide (a sandbox is disposable,
+    so Debian's externally-managed guard only gets in the agent's way). Reuses an existing image
+    unless `force`.
+    """
+    client = docker_client()
+    if not force and base_image_exists(tag):
+        image = client.images.get(tag)
+        log(f"{tag} already present ({image.short_id}); use --force to rebuild")
+        return image.id
+    if shutil.which("debootstrap") is None:
+        raise SandboxError("debootstrap is not installed: apt-get install -y debootstrap")
+    if os.geteuid() != 0:
+        raise SandboxError("debootstrap needs root: run `harness sandbox base-image` as root (or with sudo)")
+    with tempfile.TemporaryDirectory(prefix="plugeval-rootfs-") as tmp:
+        rootfs = Path(tmp) / "rootfs"
+        log(f"debootstrap {suite} into {rootfs} (a few minutes)...")
+        _run(["debootstrap", "--variant=minbase", f"--include={_PACKAGES}", suite, str(rootfs), mirror])
+        _prepare_rootfs(rootfs)
+        log(f"importing as {tag}...")
+        tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+        assert tar.stdout is not None
+        image_id = client.api.import_image_from_stream(
+            tar.stdout,
+            repository=tag.split(":")[0],
+            tag=tag.split(":")[1] if ":" in tag else "latest",
+            changes=[
+                "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "ENV LANG=C.UTF-8",
+                'CMD ["/bin/bash"]',
+            ],
+        )
+        if tar.wait() != 0:
+            raise SandboxError("tar of the root file system failed")
+    image = client.images.get(tag)
+    log(f"built {tag} ({image.short_id}) from {str(image_id)[:80]}")
+    return image.id
+
+
+def _prepare_rootfs(rootfs: Path) -> None:
+    subprocess.run(
+        [
+            "chroot",
+            str(rootfs),
+            "useradd",
+            "--create-home",
+            "--uid",
+            str(SANDBOX_UID),
+            "--shell",
+            "/bin/bash",
+            SANDBOX_USER,
+        ],
+        check=True,
+    )
+    for marker in (rootfs / "usr" / "lib").glob("python3*/EXTERNALLY-MANAGED"):
+        marker.unlink()
+    workspace = rootfs / "workspace"
+    workspace.mkdir(exist_ok=True)
+    os.chown(workspace, SANDBOX_UID, SANDBOX_UID)
+    shutil.rmtree(rootfs / "var" / "cache" / "apt" / "archives", ignore_errors=True)
+    (rootfs / "var" / "cache" / "apt" / "archives" / "partial").mkdir(parents=True, exist_ok=True)
+
+
+def _run(cmd: list[str]) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).splitlines()[-5:])
+        raise SandboxError(f"{cmd[0]} failed (exit {result.returncode}):\n{tail}")

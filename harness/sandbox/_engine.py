@@ -1,0 +1,47 @@
+"""Connecting to the Docker engine, with an error that says what to do when it is not there."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from harness._errors import HarnessError
+
+if TYPE_CHECKING:
+    import docker
+
+RUN_LABEL = "plugeval.run"
+"""Label carried by every container the harness starts; its value is the run id."""
+OWNER_LABEL = "plugeval.owner"
+"""Label naming the process that owns a container, as HOST:PID, so cleanup can tell live runs from dead ones."""
+
+
+class SandboxError(HarnessError):
+    """A sandbox could not be created, built or used."""
+
+
+_client: docker.DockerClient | None = None
+_client_lock = threading.Lock()
+
+
+def docker_client() -> docker.DockerClient:
+    """The process-wide docker client; raises SandboxError when no engine answers."""
+    global _client
+    with _client_lock:
+        if _client is not None:
+            return _client
+        try:
+            import docker
+        except ImportError as ex:  # pragma: no cover - docker is a core dependency
+            raise SandboxError("the docker Python SDK is missing: pip install 'docker>=7.1'") from ex
+        try:
+            client = docker.from_env(timeout=120)
+            client.ping()
+        except Exception as ex:  # docker raises DockerException or requests errors
+            raise SandboxError(
+                f"no Docker engine answers ({type(ex).__name__}: {str(ex).splitlines()[0] if str(ex) else ''}). "
+                "Start dockerd (or set DOCKER_HOST), or choose the local sandbox explicitly with "
+                "sandbox=local (no isolation: commands run on this machine)"
+            ) from ex
+        _client = client
+        return client

@@ -1,0 +1,78 @@
+"""Finding or building the image a sandbox config names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from harness.sandbox._base_image import BASE_IMAGE
+from harness.sandbox._config import DockerSandboxConfig
+from harness.sandbox._engine import SandboxError, docker_client
+
+
+def ensure_image(config: DockerSandboxConfig) -> str:
+    """Return the tag of the image for `config`, building or pulling it when absent."""
+    if config.dockerfile:
+        return _build_dockerfile(Path(config.dockerfile), config.image)
+    return _present_or_pulled(config.image or BASE_IMAGE)
+
+
+def _present_or_pulled(name: str) -> str:
+    import docker.errors
+
+    client = docker_client()
+    try:
+        client.images.get(name)
+        return name
+    except docker.errors.ImageNotFound:
+        pass
+    except docker.errors.APIError as ex:
+        raise SandboxError(f"sandbox image {name!r} is not a valid image name: {ex.explanation}") from ex
+    try:
+        client.images.pull(name)
+        return name
+    except docker.errors.DockerException as ex:
+        hint = (
+            "build it with `harness sandbox base-image`"
+            if name == BASE_IMAGE
+            else f"build it (Dockerfiles can start FROM {BASE_IMAGE}) or check the name"
+        )
+        reason = getattr(ex, "explanation", None) or str(ex)
+        raise SandboxError(f"sandbox image {name!r} is not present and could not be pulled ({reason}); {hint}") from ex
+
+
+def _build_dockerfile(dockerfile: Path, tag: str | None) -> str:
+    import docker.errors
+
+    if not dockerfile.is_file():
+        raise SandboxError(f"sandbox Dockerfile {dockerfile} not found")
+    context = dockerfile.parent
+    tag = tag or f"plugeval/task:{_context_digest(context)}"
+    client = docker_client()
+    try:
+        client.images.get(tag)
+        return tag
+    except docker.errors.ImageNotFound:
+        pass
+    try:
+        client.images.build(path=str(context), dockerfile=dockerfile.name, tag=tag, rm=True, pull=False)
+    except docker.errors.BuildError as ex:
+        lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
+        tail = " | ".join(line for line in lines if line)[-600:]
+        raise SandboxError(f"building {dockerfile} failed: {ex.msg}. Last output: {tail}") from ex
+    except docker.errors.APIError as ex:
+        raise SandboxError(f"building {dockerfile} failed: {ex.explanation}") from ex
+    return tag
+
+
+def _context_digest(context: Path) -> str:
+    """Hash of every file in the build context, so an edit rebuilds and nothing else does."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(context):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            digest.update(str(path.relative_to(context)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

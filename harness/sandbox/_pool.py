@@ -1,0 +1,314 @@
+"""A warm pool of started containers per image and config, reused only when provably clean."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from harness.sandbox._config import DockerSandboxConfig
+from harness.sandbox._engine import OWNER_LABEL, RUN_LABEL, SandboxError, docker_client
+from harness.sandbox._exec import TIMEOUT_BINARY, run_exec
+from harness.sandbox._state import StateProbe
+
+_process_run_id = uuid.uuid4().hex[:12]
+
+
+def current_run_id() -> str:
+    """The run id containers are labelled with: the harness run's, else one per process."""
+    return os.environ.get("PLUGEVAL_RUN_ID") or _process_run_id
+
+
+def owner_tag() -> str:
+    """HOST:PID of this process, the value of the owner label."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Lease:
+    """A container handed to one sample, with what the pool learnt about its image."""
+
+    container_id: str
+    user: str | None
+    workdir: str
+    timeout_in_container: bool
+    dirty: bool = False
+    """Set when something may have escaped the reset check (e.g. a command that overran its deadline)."""
+
+
+@dataclass
+class _Warm:
+    container_id: str
+    probe: StateProbe
+    baseline: tuple[frozenset, int]
+
+
+@dataclass
+class _ImageFacts:
+    user: str | None
+    timeout_in_container: bool
+
+
+@dataclass
+class ContainerPool:
+    """Containers of one image+config: `acquire` hands one out, `release` resets or discards it.
+
+    A released container goes back to the pool only if `docker diff` and its process list are
+    exactly as they were when it was started; otherwise it is removed and a fresh one started in
+    the background, so no state passes from one sample to the next.
+    """
+
+    image: str
+    config: DockerSandboxConfig
+    run_id: str = field(default_factory=current_run_id)
+
+    def __post_init__(self) -> None:
+        self._idle: list[_Warm] = []
+        self._live: set[str] = set()
+        self._baselines: dict[str, _Warm] = {}
+        self._lock = threading.Lock()
+        self._facts: _ImageFacts | None = None
+        self._facts_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.config.max_containers) if self.config.max_containers else None
+        self._slot_order = threading.Lock()
+        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plugeval-pool")
+        self._pending: list[Future] = []
+        self._closed = False
+        self._leased = 0
+        self.reused = 0
+        self.discarded = 0
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def warm(self) -> None:
+        """Start `pool_size` containers in the background."""
+        for _ in range(self.config.pool_size):
+            self._refill_later()
+
+    def acquire(self) -> Lease:
+        """A clean, started container for one sample (blocks while `max_containers` are out)."""
+        return self.acquire_many(1)[0]
+
+    def acquire_many(self, count: int) -> list[Lease]:
+        """`count` containers for one sample, their `max_containers` slots taken all at once.
+
+        Taking the slots together keeps two samples that each need several containers from
+        holding one each and waiting for each other forever.
+        """
+        if self._slots is not None:
+            if count > (self.config.max_containers or count):
+                raise SandboxError(
+                    f"a sample needs {count} containers but max_containers is {self.config.max_containers}; raise it"
+                )
+            with self._slot_order:
+                for _ in range(count):
+                    self._slots.acquire()
+        leases: list[Lease] = []
+        try:
+            for _ in range(count):
+                leases.append(self._lease_one())
+        except BaseException:
+            for lease in leases:
+                lease.dirty = True
+                self.release(lease)
+            if self._slots is not None:
+                for _ in range(count - len(leases)):
+                    self._slots.release()
+            raise
+        return leases
+
+    def _lease_one(self) -> Lease:
+        try:
+            with self._lock:
+                warm = self._idle.pop() if self._idle else None
+                self._leased += 1
+            if warm is None:
+                warm = self._start()
+            facts = self._image_facts(warm.container_id)
+            return Lease(warm.container_id, facts.user, self.config.workdir, facts.timeout_in_container)
+        except BaseException:
+            with self._lock:
+                self._leased -= 1
+            raise
+
+    def release(self, lease: Lease) -> None:
+        """Return the container: back to the pool when clean, else remove it."""
+        try:
+            warm = None if lease.dirty or self._closed else self._clean_warm(lease.container_id)
+            with self._lock:
+                self._leased -= 1
+                if warm is not None:
+                    self._idle.append(warm)
+                    self.reused += 1
+                    return
+            self.discarded += 1
+            self._refill_later()
+            try:  # removal takes ~0.1 s: do it off the sample's path (close() still waits for it)
+                self._workers.submit(self._remove, lease.container_id)
+            except RuntimeError:  # pool closing
+                self._remove(lease.container_id)
+        finally:
+            if self._slots is not None:
+                self._slots.release()
+
+    def close(self) -> None:
+        """Remove every container this pool started."""
+        self._closed = True
+        for future in list(self._pending):
+            future.cancel()
+        self._workers.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            ids = list(self._live)
+            self._idle.clear()
+        for container_id in ids:
+            self._remove(container_id)
+
+    @property
+    def live_containers(self) -> list[str]:
+        with self._lock:
+            return sorted(self._live)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _refill_later(self) -> None:
+        if self._closed:
+            return
+        with self._lock:
+            self._pending = [f for f in self._pending if not f.done()]
+            # containers out with samples count: a clean one comes back, a used one triggers a refill then
+            wanted = self.config.pool_size - len(self._idle) - len(self._pending) - self._leased
+            for _ in range(max(wanted, 0)):
+                try:
+                    self._pending.append(self._workers.submit(self._start_idle))
+                except RuntimeError:  # executor shut down by close()
+                    break
+
+    def _start_idle(self) -> None:
+        warm = self._start()
+        with self._lock:
+            if self._closed:
+                stale = True
+            else:
+                stale = False
+                self._idle.append(warm)
+        if stale:
+            self._remove(warm.container_id)
+
+    def _start(self) -> _Warm:
+        import docker.errors
+
+        client = docker_client()
+        config = self.config
+        try:
+            container = client.containers.run(
+                self.image,
+                command=["sleep", "infinity"],
+                detach=True,
+                init=True,
+                labels={RUN_LABEL: self.run_id, OWNER_LABEL: owner_tag()},
+                network_mode="bridge" if config.network else "none",
+                mem_limit=config.memory,
+                memswap_limit=config.memory,
+                nano_cpus=int(config.cpus * 1e9),
+                pids_limit=config.pids_limit,
+                environment=list(config.environment),
+                security_opt=["no-new-privileges"],
+            )
+        except docker.errors.ImageNotFound as ex:
+            raise SandboxError(f"sandbox image {self.image!r} not found: {ex.explanation}") from ex
+        except docker.errors.APIError as ex:
+            raise SandboxError(f"could not start a sandbox from {self.image!r}: {ex.explanation}") from ex
+        with self._lock:
+            self._live.add(container.id)
+        try:
+            facts = self._image_facts(container.id)
+            owner = facts.user or "root"
+            prepared = run_exec(
+                client.api,
+                container.id,
+                ["/bin/sh", "-c", 'mkdir -p "$1" && chown "$2" "$1"', "sh", config.workdir, owner],
+                user="root",
+            )
+            if prepared.returncode != 0:
+                raise SandboxError(
+                    f"could not create the sandbox workdir {config.workdir} in {self.image}: "
+                    f"{prepared.stderr.decode(errors='replace').strip()}"
+                )
+            probe = StateProbe.for_container(client.api, container.id)
+            warm = _Warm(container.id, probe, probe.fingerprint(client.api))
+            with self._lock:
+                self._baselines[container.id] = warm
+            return warm
+        except BaseException:
+            self._remove(container.id)
+            raise
+
+    def _image_facts(self, container_id: str) -> _ImageFacts:
+        with self._facts_lock:
+            if self._facts is None:
+                self._facts = self._probe(container_id)
+            return self._facts
+
+    def _probe(self, container_id: str) -> _ImageFacts:
+        api = docker_client().api
+        user = self.config.user
+        if user == "auto":
+            has_agent = run_exec(api, container_id, ["/bin/sh", "-c", "id -u agent"], user="root")
+            user = "agent" if has_agent.returncode == 0 else None
+        has_timeout = run_exec(api, container_id, ["/bin/sh", "-c", f"test -x {TIMEOUT_BINARY}"], user="root")
+        return _ImageFacts(user=user, timeout_in_container=has_timeout.returncode == 0)
+
+    def _clean_warm(self, container_id: str) -> _Warm | None:
+        client = docker_client()
+        try:
+            with self._lock:
+                known = self._baselines.get(container_id)
+            if known is None:
+                return None
+            return known if known.probe.fingerprint(client.api) == known.baseline else None
+        except Exception:
+            return None
+
+    def _remove(self, container_id: str) -> None:
+        import docker.errors
+
+        try:
+            docker_client().api.remove_container(container_id, force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError:
+            return  # left for `harness sandbox cleanup`; it carries the run label
+        with self._lock:
+            self._live.discard(container_id)
+            self._baselines.pop(container_id, None)
+
+
+_pools: dict[tuple[str, str], ContainerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool_for(image: str, config: DockerSandboxConfig) -> ContainerPool:
+    """The process's pool for `image` and `config`, created (and warmed) on first use."""
+    key = (image, config.key())
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            pool = _pools[key] = ContainerPool(image, config)
+            pool.warm()
+        return pool
+
+
+def close_pools(image: str | None = None, config: DockerSandboxConfig | None = None) -> None:
+    """Close the pools for `image`+`config`, or all of them."""
+    with _pools_lock:
+        keys = [k for k in _pools if image is None or k == (image, config.key() if config else k[1])]
+        pools = [_pools.pop(k) for k in keys]
+    for pool in pools:
+        pool.close()
+
+
+atexit.register(close_pools)

@@ -1,0 +1,69 @@
+"""What a simulator is: given the conversation so far and its private context, a reply or the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, Sequence, runtime_checkable
+
+CONTINUE_MESSAGE = "Please continue working on the task."
+"""What the user says once the turn budget is spent (and all the `hidden` setting's user ever says)."""
+
+NO_INFORMATION = "I don't have that information."
+
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the agent–user conversation."""
+
+    role: Literal["agent", "user"]
+    text: str
+
+
+@dataclass(frozen=True)
+class SimulatorContext:
+    """What the simulated user knows and is like; the agent never sees it.
+
+    Attributes:
+        hidden_info: Facts only the user holds (e.g. the full issue, hints, file paths).
+        persona: Who the user is, for simulators that role-play.
+        preferences: How the user wants to be asked (e.g. {"one_question_at_a_time": True}).
+        sample_id: Id of the sample, for simulators that replay recorded answers.
+        sections: The hidden information by kind (e.g. issue, hints, files), when the task has
+            them; simulators use it to grade how much effort a question costs the user.
+        section_effort: Effort (`low`, `medium`, `high`) an answer from each section costs the
+            user, as the task defines it (e.g. Ambig-SWE: issue low, hints medium, files high);
+            a section it does not name counts as `medium`.
+    """
+
+    hidden_info: str
+    persona: str = ""
+    preferences: dict[str, Any] = field(default_factory=dict)
+    sample_id: str | int | None = None
+    sections: dict[str, str] = field(default_factory=dict)
+    section_effort: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SimulatorReply:
+    """A simulator's answer. `end` ends the conversation; `info` is recorded (e.g. question effort)."""
+
+    text: str
+    end: bool = False
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Simulator(Protocol):
+    """A simulated user. Implementations must be safe to share between concurrent samples."""
+
+    name: str
+    """Identity recorded with every answer (e.g. `oracle`, `llm:openai/gpt-4o`).
+
+    An optional `max_turns` attribute sets the turn budget (default 3), and `interactive = True`
+    marks a simulator a person drives (conformance checks then do not run it unattended).
+    """
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        """Answer the agent's last turn (`conversation[-1]`, role `agent`)."""
+        ...

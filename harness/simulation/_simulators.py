@@ -1,0 +1,228 @@
+"""Built-in simulators: llm, oracle, replay, human, and a fixed reply."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from harness._errors import ConfigError
+from harness.simulation._protocol import CONTINUE_MESSAGE, NO_INFORMATION, SimulatorContext, SimulatorReply, Turn
+from harness.simulation._session import DEFAULT_MAX_TURNS
+
+USER_ROLE = "user"
+"""The inspect model role that plays simulated users (`model_roles.user=...`)."""
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{2,}|\n(?=[-*#] )|\n(?=```)")
+
+
+def _tfidf_best(query: str, candidates: list[str]) -> list[tuple[float, int]]:
+    """Cosine similarity of `query` to each candidate under TF-IDF fitted on the candidates, best first."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(candidates)
+    except ValueError:  # only stop words
+        return []
+    scores = linear_kernel(vectorizer.transform([query]), matrix)[0]
+    return sorted(((float(s), i) for i, s in enumerate(scores)), reverse=True)
+
+
+@dataclass
+class OracleSimulator:
+    """Answers with the sentences of the hidden information most similar to the question (TF-IDF).
+
+    No model: deterministic, for offline tests and as a cheap baseline. Below `threshold` cosine
+    similarity it says it does not have the information.
+    """
+
+    top_k: int = 2
+    threshold: float = 0.1
+    max_turns: int = DEFAULT_MAX_TURNS
+    name: str = "oracle"
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        parts = context.sections.items() if context.sections else [("", context.hidden_info)]
+        tagged = [(kind, s.strip()) for kind, text in parts for s in _SENTENCE.split(text) if len(s.strip()) > 3]
+        sentences = [sentence for _, sentence in tagged]
+        ranked = [(score, i) for score, i in _tfidf_best(conversation[-1].text, sentences) if score >= self.threshold]
+        if not ranked:
+            return SimulatorReply(NO_INFORMATION, info={"similarity": 0.0, "effort": "high"})
+        chosen = sorted(i for _, i in ranked[: self.top_k])  # in the order the user would tell them
+        info: dict[str, Any] = {"similarity": round(ranked[0][0], 4)}
+        if context.sections:
+            levels = [context.section_effort.get(tagged[i][0], "medium") for i in chosen]
+            info["effort"] = max(levels, key=["low", "medium", "high"].index)
+        return SimulatorReply(" ".join(sentences[i] for i in chosen), info=info)
+
+
+@dataclass
+class ReplaySimulator:
+    """Answers from recorded question/answer pairs of the same sample, nearest question first.
+
+    `path` is a JSON list of `{"instance_id": ..., "qa_pairs": [[question, answer], ...]}` (the
+    Ambig-SWE release's format).
+    """
+
+    path: str
+    threshold: float = 0.0
+    max_turns: int = DEFAULT_MAX_TURNS
+    name: str = "replay"
+    _pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        file = Path(self.path)
+        if not file.is_file():
+            raise ConfigError(f"replay simulator: {file} not found (simulator.path=FILE.json)")
+        try:
+            rows = json.loads(file.read_text())
+            self._pairs = {str(r["instance_id"]): [(q, a) for q, a in r["qa_pairs"]] for r in rows}
+        except (ValueError, KeyError, TypeError) as ex:
+            raise ConfigError(
+                f"replay simulator: {file} is not a list of {{instance_id, qa_pairs: [[q, a], ...]}}: {ex}"
+            ) from ex
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        pairs = self._pairs.get(str(context.sample_id), [])
+        if not pairs:
+            return SimulatorReply(NO_INFORMATION, info={"recorded": 0})
+        ranked = _tfidf_best(conversation[-1].text, [q for q, _ in pairs])
+        if not ranked or ranked[0][0] < self.threshold:
+            return SimulatorReply(NO_INFORMATION, info={"recorded": len(pairs)})
+        score, index = ranked[0]
+        return SimulatorReply(
+            pairs[index][1], info={"matched_question": pairs[index][0], "similarity": round(score, 4)}
+        )
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+
+PERSONA_PROMPT = """\
+You are a user who asked a software engineer for help. You know the following, which the engineer \
+does not:
+
+<hidden>
+{hidden_info}
+</hidden>
+{persona}
+Answer the engineer's questions truthfully and briefly, using only what you know above. If the \
+answer is not in it, say "I don't have that information." Do not solve the task for them and do \
+not volunteer information they did not ask for."""
+
+
+@dataclass
+class LLMSimulator:
+    """A persona prompt over an inspect model: `model` if given, else the run's `user` role, else the run's model."""
+
+    model: str | None = None
+    temperature: float = 0.0
+    max_turns: int = DEFAULT_MAX_TURNS
+    prompt: str = PERSONA_PROMPT
+    name: str = field(init=False, default="llm")
+
+    def __post_init__(self) -> None:
+        self.name = f"llm:{self.model}" if self.model else "llm:role=user"
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        from inspect_ai.model import ChatMessageAssistant, ChatMessageSystem, ChatMessageUser, GenerateConfig, get_model
+
+        persona = f"\nAbout you: {context.persona}\n" if context.persona else "\n"
+        messages: list[Any] = [
+            ChatMessageSystem(content=self.prompt.format(hidden_info=context.hidden_info, persona=persona))
+        ]
+        for turn in conversation:  # the engineer speaks as "user" to this model; it answers as assistant
+            messages.append(
+                ChatMessageUser(content=turn.text) if turn.role == "agent" else ChatMessageAssistant(content=turn.text)
+            )
+        model = get_model(self.model) if self.model else get_model(role=USER_ROLE)
+        output = await model.generate(messages, config=GenerateConfig(temperature=self.temperature))
+        return SimulatorReply(output.completion.strip() or NO_INFORMATION)
+
+
+@dataclass
+class HumanSimulator:
+    """A person types the answers in the terminal (Sim2Real checks need real users)."""
+
+    max_turns: int = DEFAULT_MAX_TURNS
+    name: str = "human"
+    stream: TextIO | None = field(default=None, repr=False)
+    interactive: bool = True
+    """A person answers: conformance checks do not run it unattended."""
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        import anyio
+
+        question = conversation[-1].text
+        if self.stream is not None:  # scripted input (tests, piped answers)
+            line = self.stream.readline()
+            return SimulatorReply(line.strip() or NO_INFORMATION)
+        from inspect_ai.util import input_screen
+
+        with input_screen(header="The agent asks you (simulated user)") as console:
+            console.print(f"[bold]Context you hold:[/bold]\n{context.hidden_info}\n")
+            console.print(f"[bold]Question:[/bold] {question}")
+            answer = await anyio.to_thread.run_sync(lambda: console.input("Your answer (empty = end): "))
+        return SimulatorReply(answer.strip() or CONTINUE_MESSAGE, end=not answer.strip())
+
+
+@dataclass
+class FixedReplySimulator:
+    """Always gives the same answer (the `hidden` setting's user: "Please continue working on the task.")."""
+
+    text: str = CONTINUE_MESSAGE
+    max_turns: int = 1_000_000
+    name: str = "fixed"
+
+    async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        return SimulatorReply(self.text)
+
+
+# -- plugin factories (entry points harness.simulators) ------------------------------------------
+
+
+def oracle(top_k: int = 2, threshold: float = 0.1, max_turns: int = DEFAULT_MAX_TURNS) -> OracleSimulator:
+    """Answer from the hidden information by TF-IDF sentence retrieval; no model.
+
+    Args:
+        top_k: Sentences per answer.
+        threshold: Minimum cosine similarity; below it the user has no information.
+        max_turns: Questions answered before the user only says to continue.
+    """
+    return OracleSimulator(top_k=top_k, threshold=threshold, max_turns=max_turns)
+
+
+def replay(path: str, threshold: float = 0.0, max_turns: int = DEFAULT_MAX_TURNS) -> ReplaySimulator:
+    """Answer from recorded question/answer pairs of the same sample, nearest question first.
+
+    Args:
+        path: JSON file of [{"instance_id", "qa_pairs": [[question, answer], ...]}].
+        threshold: Minimum similarity to a recorded question.
+        max_turns: Questions answered before the user only says to continue.
+    """
+    return ReplaySimulator(path=path, threshold=threshold, max_turns=max_turns)
+
+
+def llm(model: str | None = None, temperature: float = 0.0, max_turns: int = DEFAULT_MAX_TURNS) -> LLMSimulator:
+    """A persona prompt over an inspect model that holds the hidden information.
+
+    Args:
+        model: Model of the user, e.g. openai/gpt-4o (default: the run's `user` role,
+            `model_roles.user=...`, else the model under test).
+        temperature: Sampling temperature of the user model.
+        max_turns: Questions answered before the user only says to continue.
+    """
+    return LLMSimulator(model=model, temperature=temperature, max_turns=max_turns)
+
+
+def human(max_turns: int = DEFAULT_MAX_TURNS) -> HumanSimulator:
+    """A person answers in the terminal (run with max_samples=1).
+
+    Args:
+        max_turns: Questions answered before the user only says to continue.
+    """
+    return HumanSimulator(max_turns=max_turns)
