@@ -43,6 +43,20 @@ def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     assert record["samples"]["total"] == 3  # the 7-word sentence is filtered out
     assert (run_dir / "wordcount-summary.txt").read_text().startswith("wordcount accuracy=0.0 n=3")
 
+    import os
+    import subprocess
+    import sys
+
+    script = subprocess.run(
+        [sys.executable, str(tmp_path / "plugeval-wordcount" / "run_wordcount.py"), str(tmp_path / "api-logs")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    assert script.returncode == 0, script.stderr
+    assert "plugins: ['plugeval-wordcount/wordcount'] args: {'limit_words': 6}" in script.stdout
+    assert "exact_number/accuracy = 0.0 n=3" in script.stdout
+
 
 def test_yaml_task_example_builds(tmp_path: Path):
     extract("yaml-tasks.md", tmp_path)

@@ -49,14 +49,15 @@ def question_quality(judge_model: str | None = None, retries: int = 2) -> Scorer
     """Rate each answered question 1–5 with an LLM judge (default: the run's model).
 
     Args:
-        judge_model: Model of the judge, e.g. openai/gpt-4o.
+        judge_model: Model of the judge, e.g. openai/gpt-4o (default: the run's `grader` role,
+            `model_roles.grader=...`, else the model under test).
         retries: Extra attempts when the judge's reply has no rating; then the question is left unrated.
     """
 
     async def score(state: TaskState, target: Target) -> Score:
         from inspect_ai.model import get_model
 
-        judge = get_model(judge_model)
+        judge = get_model(judge_model) if judge_model else get_model(role="grader")
         turns = conversation_record().asked
         ratings, unrated = [], 0
         for turn in turns:

@@ -54,7 +54,8 @@ def ambig_swe(
         message_limit: Messages per sample before the agent is stopped.
         test_timeout: Seconds the test run may take.
         user_profile: Preferences of the simulated user (personalization): none, one_question, no_questions, brief.
-        judge_model: Question-quality judge (interactive and detection mode); default: the run's model.
+        judge_model: Question-quality judge (interactive and detection mode); default: the run's
+            `grader` role (model_roles.grader=...), else the model under test.
     """
     if user_profile not in PROFILES:
         raise ConfigError(f"task.user_profile must be one of {', '.join(PROFILES)}, got {user_profile!r}")

@@ -11,6 +11,10 @@ from harness import HarnessError
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
+GRADER_ROLE = "grader"
+"""inspect's model role for judges (as in inspect's own model_graded_qa)."""
+
+
 class InductionError(HarnessError):
     """An induction step could not be completed (e.g. the model never gave a valid reply)."""
 
@@ -55,7 +59,12 @@ class StructuredClient:
 
             install_offline_token_counting()  # keep mockllm/local runs offline, as harness eval does
             spec = self._model_spec
-            self._model = spec if isinstance(spec, Model) else get_model(spec, **self._model_args)
+            if isinstance(spec, Model):
+                self._model = spec
+            elif spec is None:  # the run's judge: the grader role (model_roles.grader=...), else the model
+                self._model = get_model(role=GRADER_ROLE)
+            else:
+                self._model = get_model(spec, **self._model_args)
         return self._model
 
     @property

@@ -35,7 +35,8 @@ def induced_metrics(path: str, judge_model: str | None = None, retries: int = 2)
 
     Args:
         path: Metric set YAML written by `harness induce` (usually given as scorer=FILE.yaml).
-        judge_model: Model of the judge (default: the run's model).
+        judge_model: Model of the judge (default: the run's `grader` role, `model_roles.grader=...`,
+            else the model under test).
         retries: Retries of a malformed judge reply.
     """
     metric_set = load_metric_set(path)
