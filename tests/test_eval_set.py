@@ -152,3 +152,41 @@ def test_an_interrupted_set_resumes_without_redoing_finished_tasks(plugin_site, 
     index = json.loads((runs / "index.json").read_text())
     assert sorted(r["task"] for r in index["runs"]) == ["slow[seconds=0.0]", "slow[seconds=60.0]"]
     assert {r["status"] for r in index["runs"]} == {"success"}
+
+
+def test_a_matrix_gets_overrides_hooks_roles_and_run_ids_like_eval(plugin_site, tmp_path: Path):
+    from test_eval import HOOKS
+
+    site = plugin_site(HOOKS)
+    matrix = _matrix(
+        tmp_path,
+        """\
+        log_dir: {log_dir}
+        models:
+          - mockllm/model
+          - model: mockllm/other
+            model_roles: {{grader: mockllm/judge}}
+        display: none
+        limit: 2
+        tasks:
+          - task: capitals
+            scorer: match
+            scorer_args: {{location: any}}
+    """,
+    )
+    out = tmp_path / "hook.json"
+    result = run_harness("eval-set", "--config", str(matrix), site=site, env={"HOOK_OUT": str(out)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = json.loads((tmp_path / "runs" / "index.json").read_text())
+    records = {run["model"]: json.loads(Path(run["record"]).read_text()) for run in index["runs"]}
+    assert set(records) == {"mockllm/model", "mockllm/other"}
+    for run in index["runs"]:
+        record = records[run["model"]]
+        assert record["run_id"] == run["run_id"] and len(record["run_id"]) == 12
+        assert [m["scorer"] for m in record["metrics"]] == ["match"]  # the override, not capitals' includes
+        assert record["params"]["scorer_args"] == {"location": "any"}
+        # hooks ran for the set's runs: the faulty plugin's failure is named in every record
+        assert record["hook_errors"] and record["hook_errors"][0]["plugin"] == "harness-test-hooks/faulty"
+    assert records["mockllm/other"]["params"]["model_roles"] == {"grader": "mockllm/judge"}
+    assert "model_roles" not in records["mockllm/model"]["params"]
+    assert json.loads(out.read_text())["samples"] == 4  # sample hooks saw both runs' samples
