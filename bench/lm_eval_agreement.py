@@ -92,7 +92,12 @@ def write_builtin_tasks(root: Path) -> Path:
 
     def arc_doc(i: int, question: str, texts: list[str], gold: int) -> dict[str, Any]:
         labels = [chr(ord("A") + k) for k in range(len(texts))]
-        return {"id": f"a{i}", "question": question, "choices": {"text": texts, "label": labels}, "answerKey": labels[gold]}
+        return {
+            "id": f"a{i}",
+            "question": question,
+            "choices": {"text": texts, "label": labels},
+            "answerKey": labels[gold],
+        }
 
     files = {
         "gsm_train": [{"question": q, "answer": a} for q, a in GSM_TRAIN],
@@ -103,23 +108,26 @@ def write_builtin_tasks(root: Path) -> Path:
     for name, rows in files.items():
         (root / f"{name}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     tasks = Path(lm_eval.__file__).parent / "tasks"
-    for task, base, prefix in (("agree_gsm", tasks / "gsm8k" / "gsm8k.yaml", "gsm"), ("agree_arc", tasks / "arc" / "arc_easy.yaml", "arc")):
+    for task, base, prefix in (
+        ("agree_gsm", tasks / "gsm8k" / "gsm8k.yaml", "gsm"),
+        ("agree_arc", tasks / "arc" / "arc_easy.yaml", "arc"),
+    ):
         (root / f"{task}.yaml").write_text(
             f"include: {base}\ntask: {task}\ntag: []\ndataset_path: json\ndataset_name: null\n"
-            f"dataset_kwargs:\n  data_files:\n    train: {root / prefix}_train.jsonl\n    test: {root / prefix}_test.jsonl\n"
+            f"dataset_kwargs:\n  data_files:\n    train: {root / prefix}_train.jsonl\n"
+            f"    test: {root / prefix}_test.jsonl\n"
             "training_split: train\nvalidation_split: null\nfewshot_split: train\ntest_split: test\n"
         )
     return root
 
 
-def run_lm_eval(args: argparse.Namespace, include_path: str | None, lm: Any) -> dict[str, Any]:
+def run_lm_eval(args: argparse.Namespace, task_manager: Any, lm: Any) -> dict[str, Any]:
     import lm_eval
-    from lm_eval.tasks import TaskManager
 
     return lm_eval.simple_evaluate(
         model=lm,
         tasks=[args.task],
-        task_manager=TaskManager(include_path=include_path),
+        task_manager=task_manager,
         apply_chat_template=args.chat_template,
         fewshot_as_multiturn=args.chat_template,
         limit=args.limit,
@@ -166,7 +174,11 @@ def compare(task: str, theirs: dict[str, Any], log: Any) -> list[dict[str, Any]]
         context = doc["arguments"][0][0]
         chat = parse_chat(context)
         their_prompt = chat.messages if chat else context
-        our_prompt = sample.input if isinstance(sample.input, str) else [{"role": m.role, "content": m.text} for m in sample.input]
+        our_prompt = (
+            sample.input
+            if isinstance(sample.input, str)
+            else [{"role": m.role, "content": m.text} for m in sample.input]
+        )
         if "lm_eval_loglikelihoods" in sample.store:
             their_resps = [r[0][0] for r in doc["resps"]]
             our_resps = [ll for ll, _ in sample.store["lm_eval_loglikelihoods"]]
@@ -177,13 +189,22 @@ def compare(task: str, theirs: dict[str, Any], log: Any) -> list[dict[str, Any]]
             delta, same_resps = None, their_resps == our_resps
         their_metrics = {
             f"{m},{d['filter']}": float(d[m])
-            for d in theirs["samples"][task] if d["doc_id"] == doc["doc_id"] for m in d["metrics"]
+            for d in theirs["samples"][task]
+            if d["doc_id"] == doc["doc_id"]
+            for m in d["metrics"]
         }
         our_metrics = sample.scores["lm_eval"].value
-        rows.append({
-            "doc_id": doc["doc_id"], "prompt": their_prompt == our_prompt, "responses": same_resps, "delta": delta,
-            "metrics": their_metrics == our_metrics, "theirs": their_resps, "ours": our_resps,
-        })
+        rows.append(
+            {
+                "doc_id": doc["doc_id"],
+                "prompt": their_prompt == our_prompt,
+                "responses": same_resps,
+                "delta": delta,
+                "metrics": their_metrics == our_metrics,
+                "theirs": their_resps,
+                "ours": our_resps,
+            }
+        )
     return rows
 
 
@@ -193,20 +214,26 @@ def main() -> int:
     parser.add_argument("--include-path", help="directory of your own lm-eval YAML tasks")
     parser.add_argument("--limit", type=int, help="first N documents")
     parser.add_argument("--max-gen-toks", type=int, help="cap generation length (both sides)")
-    parser.add_argument("--no-chat-template", dest="chat_template", action="store_false",
-                        help="lm-eval's plain-text prompts (default: chat template, as inspect chat models see them)")
+    parser.add_argument(
+        "--no-chat-template",
+        dest="chat_template",
+        action="store_false",
+        help="lm-eval's plain-text prompts (default: chat template, as inspect chat models see them)",
+    )
     parser.add_argument("--model", default="smollm2-135m", help="local/ model name")
     args = parser.parse_args()
     from harness import load_local_model
     from harness_lm_eval import LlamaCppLM
+    from lm_eval.tasks import TaskManager
 
     with tempfile.TemporaryDirectory(prefix="lm-eval-agreement-") as scratch:
         include_path = args.include_path
         if include_path is None and args.task in ("agree_gsm", "agree_arc"):
             include_path = str(write_builtin_tasks(Path(scratch)))
         lm = LlamaCppLM(load_local_model(args.model))
+        task_manager = TaskManager(include_path=include_path)  # indexing lm-eval's zoo: not timed
         started = time.perf_counter()
-        theirs = run_lm_eval(args, include_path, lm)
+        theirs = run_lm_eval(args, task_manager, lm)
         lm_eval_seconds = time.perf_counter() - started
         started = time.perf_counter()
         record, log = run_plugin(args, include_path, str(Path(scratch) / "logs"))
@@ -216,12 +243,20 @@ def main() -> int:
         return 0 if rows and all(r["prompt"] and r["responses"] and r["metrics"] for r in rows) else 1
 
 
-def report(args: argparse.Namespace, theirs: dict[str, Any], record: dict[str, Any], rows: list[dict[str, Any]],
-           lm_eval_seconds: float, plugin_seconds: float) -> None:
+def report(
+    args: argparse.Namespace,
+    theirs: dict[str, Any],
+    record: dict[str, Any],
+    rows: list[dict[str, Any]],
+    lm_eval_seconds: float,
+    plugin_seconds: float,
+) -> None:
     their_row = theirs["results"][args.task]
     ours = {m["scorer"]: m for m in record["metrics"] if m["name"] == "mean"}
-    print(f"task {args.task}  model local/{args.model}  documents {len(rows)}  "
-          f"chat template {'on' if args.chat_template else 'off'}  n-shot {theirs['n-shot'].get(args.task)}")
+    print(
+        f"task {args.task}  model local/{args.model}  documents {len(rows)}  "
+        f"chat template {'on' if args.chat_template else 'off'}  n-shot {theirs['n-shot'].get(args.task)}"
+    )
     print(f"{'metric':34} {'lm-eval':>9} {'plugin':>9}   plugin 95% CI")
     for key, value in their_row.items():
         if "," not in key or "_stderr" in key or not isinstance(value, (int, float)):
@@ -237,9 +272,13 @@ def report(args: argparse.Namespace, theirs: dict[str, Any], record: dict[str, A
         print(f"largest log-likelihood difference: {max(deltas):.2e}")
     for r in rows:
         if not (r["prompt"] and r["responses"] and r["metrics"]):
-            print(f"  doc {r['doc_id']}: prompt {r['prompt']}, metrics {r['metrics']}\n"
-                  f"    lm-eval: {r['theirs']!r}\n    plugin:  {r['ours']!r}")
-    print(f"wall time: lm-eval {lm_eval_seconds:.0f}s, plugin {plugin_seconds:.0f}s (same model, 2 cores)")
+            print(
+                f"  doc {r['doc_id']}: prompt {r['prompt']}, metrics {r['metrics']}\n"
+                f"    lm-eval: {r['theirs']!r}\n    plugin:  {r['ours']!r}"
+            )
+    print(
+        f"wall time: lm-eval {lm_eval_seconds:.0f}s (simple_evaluate), plugin {plugin_seconds:.0f}s (harness run_eval)"
+    )
 
 
 if __name__ == "__main__":

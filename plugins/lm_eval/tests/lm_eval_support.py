@@ -46,20 +46,44 @@ GSM_REPLIES = {
     "Ann reads 5 pages": "#### 10",
 }
 ARC_TEST = [
-    {"id": "q1", "question": "Which animal is known for barking?",
-     "choices": {"text": ["cat", "dog", "fish", "bird"], "label": ["A", "B", "C", "D"]}, "answerKey": "B"},
-    {"id": "q2", "question": "What color is the sky on a clear day?",
-     "choices": {"text": ["green", "red", "blue"], "label": ["A", "B", "C"]}, "answerKey": "C"},
-    {"id": "q3", "question": "Water freezes into what?",
-     "choices": {"text": ["ice", "steam", "sand", "oil"], "label": ["A", "B", "C", "D"]}, "answerKey": "A"},
-    {"id": "q4", "question": "How many legs does a spider have?",
-     "choices": {"text": ["six", "four", "ten", "eight"], "label": ["A", "B", "C", "D"]}, "answerKey": "D"},
+    {
+        "id": "q1",
+        "question": "Which animal is known for barking?",
+        "choices": {"text": ["cat", "dog", "fish", "bird"], "label": ["A", "B", "C", "D"]},
+        "answerKey": "B",
+    },
+    {
+        "id": "q2",
+        "question": "What color is the sky on a clear day?",
+        "choices": {"text": ["green", "red", "blue"], "label": ["A", "B", "C"]},
+        "answerKey": "C",
+    },
+    {
+        "id": "q3",
+        "question": "Water freezes into what?",
+        "choices": {"text": ["ice", "steam", "sand", "oil"], "label": ["A", "B", "C", "D"]},
+        "answerKey": "A",
+    },
+    {
+        "id": "q4",
+        "question": "How many legs does a spider have?",
+        "choices": {"text": ["six", "four", "ten", "eight"], "label": ["A", "B", "C", "D"]},
+        "answerKey": "D",
+    },
 ]
 ARC_TRAIN = [
-    {"id": "t1", "question": "What do bees make?",
-     "choices": {"text": ["honey", "milk", "glass"], "label": ["A", "B", "C"]}, "answerKey": "A"},
-    {"id": "t2", "question": "Which is a fruit?",
-     "choices": {"text": ["carrot", "apple", "bread"], "label": ["A", "B", "C"]}, "answerKey": "B"},
+    {
+        "id": "t1",
+        "question": "What do bees make?",
+        "choices": {"text": ["honey", "milk", "glass"], "label": ["A", "B", "C"]},
+        "answerKey": "A",
+    },
+    {
+        "id": "t2",
+        "question": "Which is a fruit?",
+        "choices": {"text": ["carrot", "apple", "bread"], "label": ["A", "B", "C"]},
+        "answerKey": "B",
+    },
 ]
 
 
@@ -68,13 +92,21 @@ def write_tasks(root: Path) -> Path:
     arc_easy configs (`include:`), so their prompts, filters and metrics are lm-eval's."""
     root.mkdir(parents=True, exist_ok=True)
     for name, rows in {
-        "gsm_test": GSM_TEST, "gsm_train": GSM_TRAIN, "gsm_b_test": GSM_B_TEST, "arc_test": ARC_TEST, "arc_train": ARC_TRAIN,
+        "gsm_test": GSM_TEST,
+        "gsm_train": GSM_TRAIN,
+        "gsm_b_test": GSM_B_TEST,
+        "arc_test": ARC_TEST,
+        "arc_train": ARC_TRAIN,
     }.items():
         (root / f"{name}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     gsm8k = LM_EVAL_TASKS / "gsm8k" / "gsm8k.yaml"
     arc = LM_EVAL_TASKS / "arc" / "arc_easy.yaml"
-    (root / "tiny_gsm.yaml").write_text(_local_task("tiny_gsm", gsm8k, root, train="gsm_train", test="gsm_test", shots=2))
-    (root / "tiny_gsm_b.yaml").write_text(_local_task("tiny_gsm_b", gsm8k, root, train="gsm_train", test="gsm_b_test", shots=0))
+    (root / "tiny_gsm.yaml").write_text(
+        _local_task("tiny_gsm", gsm8k, root, train="gsm_train", test="gsm_test", shots=2)
+    )
+    (root / "tiny_gsm_b.yaml").write_text(
+        _local_task("tiny_gsm_b", gsm8k, root, train="gsm_train", test="gsm_b_test", shots=0)
+    )
     (root / "tiny_arc.yaml").write_text(_local_task("tiny_arc", arc, root, train="arc_train", test="arc_test", shots=1))
     for group, by_size in (("tiny_math", True), ("tiny_math_macro", False)):
         (root / f"{group}.yaml").write_text(
@@ -158,8 +190,12 @@ def run_lm_eval(task: str, include_path: Path, lm: LM, **kwargs: Any) -> dict[st
     from lm_eval.tasks import TaskManager
 
     return lm_eval.simple_evaluate(
-        model=lm, tasks=[task], task_manager=TaskManager(include_path=str(include_path), include_defaults=False),
-        bootstrap_iters=0, log_samples=True, **kwargs,
+        model=lm,
+        tasks=[task],
+        task_manager=TaskManager(include_path=str(include_path), include_defaults=False),
+        bootstrap_iters=0,
+        log_samples=True,
+        **kwargs,
     )
 
 

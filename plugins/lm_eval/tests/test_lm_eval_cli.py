@@ -21,7 +21,12 @@ def _record(stdout: str, cwd: Path) -> dict:
 
 def test_eval_writes_a_record_with_lm_eval_metrics(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
-        "eval", "task=lm_eval", "task.name=tiny_gsm", f"task.include_path={tasks_dir}", "model=mockllm/model", cwd=tmp_path
+        "eval",
+        "task=lm_eval",
+        "task.name=tiny_gsm",
+        f"task.include_path={tasks_dir}",
+        "model=mockllm/model",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     record = _record(result.stdout, tmp_path)
@@ -34,7 +39,12 @@ def test_eval_writes_a_record_with_lm_eval_metrics(tasks_dir: Path, tmp_path: Pa
 
 def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
-        "eval", "task=lm_eval", "task.name=tiny_arc", f"task.include_path={tasks_dir}", "model=mockllm/model", cwd=tmp_path
+        "eval",
+        "task=lm_eval",
+        "task.name=tiny_arc",
+        f"task.include_path={tasks_dir}",
+        "model=mockllm/model",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     scorers = {m["scorer"] for m in _record(result.stdout, tmp_path)["metrics"]}
@@ -43,7 +53,12 @@ def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir:
 
 def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
-        "eval", "task=lm_eval", "task.name=tiny_gsn", f"task.include_path={tasks_dir}", "model=mockllm/model", cwd=tmp_path
+        "eval",
+        "task=lm_eval",
+        "task.name=tiny_gsn",
+        f"task.include_path={tasks_dir}",
+        "model=mockllm/model",
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     line = one_line_error(result.stderr)
@@ -59,7 +74,12 @@ def test_dataset_not_reachable_offline_names_dataset_and_fix(tmp_path: Path) -> 
 
 def test_missing_include_path(tmp_path: Path) -> None:
     result = run_harness(
-        "eval", "task=lm_eval", "task.name=x", f"task.include_path={tmp_path / 'nowhere'}", "model=mockllm/model", cwd=tmp_path
+        "eval",
+        "task=lm_eval",
+        "task.name=x",
+        f"task.include_path={tmp_path / 'nowhere'}",
+        "model=mockllm/model",
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert "task.include_path" in one_line_error(result.stderr)

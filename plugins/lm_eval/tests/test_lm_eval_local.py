@@ -37,7 +37,13 @@ def test_loglikelihoods_match_llama_cpp_logits(local_lm: LlamaCppLM) -> None:
 
     reference = llama_cpp.Llama(model_path=local_lm.llama.model_path, n_ctx=512, logits_all=True, verbose=False)
     question = "Question: Which animal is known for barking?\nAnswer:"
-    pairs = [(question, " cat"), (question, " dog"), ("The sky is", " blue today"), (question, " a big fish"), ("", "Hello")]
+    pairs = [
+        (question, " cat"),
+        (question, " dog"),
+        ("The sky is", " blue today"),
+        (question, " a big fish"),
+        ("", "Hello"),
+    ]
     ours = local_lm.loglikelihood([_Request(c, x) for c, x in pairs])
     assert local_lm.loglikelihood([_Request(question, " dog")]) == [ours[1]]  # same number alone as after " cat"
     for (context, continuation), (logprob, greedy) in zip(pairs, ours, strict=True):
@@ -73,7 +79,12 @@ def test_multiple_choice_by_loglikelihood_is_lm_evals(tasks_dir: Path, local_lm:
 
 def test_greedy_generations_agree_with_lm_eval(tasks_dir: Path, local_lm: LlamaCppLM, tmp_path: Path) -> None:
     theirs = run_lm_eval(
-        "tiny_gsm", tasks_dir, local_lm, apply_chat_template=True, fewshot_as_multiturn=True, gen_kwargs={"max_gen_toks": 10}
+        "tiny_gsm",
+        tasks_dir,
+        local_lm,
+        apply_chat_template=True,
+        fewshot_as_multiturn=True,
+        gen_kwargs={"max_gen_toks": 10},
     )
     log = run_inspect(lm_eval(name="tiny_gsm", include_path=str(tasks_dir)), MODEL, tmp_path, max_tokens=10)
     their_metrics = lm_eval_doc_metrics(theirs, "tiny_gsm")

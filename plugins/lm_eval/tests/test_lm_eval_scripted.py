@@ -57,7 +57,7 @@ def test_generate_until_prompts_and_scores_are_lm_evals(tasks_dir: Path, tmp_pat
             assert sample.input == their_prompt
             assert their_prompt.count("Question:") == 3 and their_prompt.endswith("\nAnswer:")
         assert gen_kwargs["until"] == ["Question:", "</s>", "<|im_end|>"]
-    for messages, config in seen:
+    for _messages, config in seen:
         assert config.stop_seqs == ["Question:", "</s>", "<|im_end|>"]
         assert config.temperature == 0.0 and config.max_tokens == 256
     first_prompts = {json.dumps(p) for p, _ in theirs_lm.generation_requests}
@@ -70,7 +70,10 @@ def test_generate_until_prompts_and_scores_are_lm_evals(tasks_dir: Path, tmp_pat
     assert _mean(log, "exact_match,strict-match") == their_row["exact_match,strict-match"] == 0.5
     assert _mean(log, "exact_match,flexible-extract") == their_row["exact_match,flexible-extract"] == 0.75
     [sample] = [s for s in log.samples if s.id == "tiny_gsm/3"]
-    assert sample.scores["lm_eval"].metadata["lm_eval"]["filtered_resps"] == {"strict-match": ["2."], "flexible-extract": ["2."]}
+    assert sample.scores["lm_eval"].metadata["lm_eval"]["filtered_resps"] == {
+        "strict-match": ["2."],
+        "flexible-extract": ["2."],
+    }
 
 
 @pytest.mark.parametrize("group", ["tiny_math", "tiny_math_macro"])
@@ -113,3 +116,14 @@ def test_multiple_choice_prompts_are_lm_evals_and_fall_back_to_letters(tasks_dir
     record = log.samples[0].scores["lm_eval"].metadata["lm_eval"]
     assert record["scoring"] == "generated_choice" and "not lm-eval's acc" in record["note"]
     assert "ANSWER" in log.samples[0].messages[0].text  # inspect's multiple-choice template
+
+
+def test_limit_counts_documents_per_task_as_lm_evals_does(tasks_dir: Path, tmp_path: Path) -> None:
+    theirs = run_lm_eval("tiny_math", tasks_dir, ScriptedLM(), apply_chat_template=True, limit=1)
+    log = run_inspect(
+        lm_eval(name="tiny_math", include_path=str(tasks_dir), limit=1), scripted_inspect_model(), tmp_path
+    )
+    assert sorted(s.id for s in log.samples) == ["tiny_gsm/0", "tiny_gsm_b/0"]
+    report = _report(log)
+    for name in ("tiny_math", "tiny_gsm", "tiny_gsm_b"):
+        assert report[f"{name}/exact_match,flexible-extract"] == theirs["results"][name]["exact_match,flexible-extract"]

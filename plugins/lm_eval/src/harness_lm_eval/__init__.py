@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._chat import ChatPrompt, parse_chat
     from ._llama_lm import LlamaCppLM
     from ._loading import LoadedTasks, load_tasks
     from ._scorer import process_document
     from ._task import lm_eval
 
-__all__ = ["LlamaCppLM", "LoadedTasks", "lm_eval", "load_tasks", "process_document"]
+__all__ = ["ChatPrompt", "LlamaCppLM", "LoadedTasks", "lm_eval", "load_tasks", "parse_chat", "process_document"]
 
 _LAZY = {
+    "ChatPrompt": "._chat",
+    "parse_chat": "._chat",
     "LlamaCppLM": "._llama_lm",
     "LoadedTasks": "._loading",
     "load_tasks": "._loading",

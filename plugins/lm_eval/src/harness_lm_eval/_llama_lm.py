@@ -78,7 +78,9 @@ class LlamaCppLM(TemplateLM):
 
     def loglikelihood(self, requests: list[Any], disable_tqdm: bool = True) -> list[tuple[float, bool]]:
         """`(log p(continuation | context), greedy?)` per request; chat contexts rendered by the model's template."""
-        plain = [_Request((self._render(context), continuation)) for context, continuation in (r.args for r in requests)]
+        plain = [
+            _Request((self._render(context), continuation)) for context, continuation in (r.args for r in requests)
+        ]
         return super().loglikelihood(plain, disable_tqdm=True)  # type: ignore[arg-type]
 
     def _loglikelihood_tokens(

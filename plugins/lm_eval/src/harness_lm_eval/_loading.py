@@ -140,12 +140,12 @@ def _dataset_message(name: str, error: BaseException) -> str:
     quoted = re.search(r"'([^'\s]+)' on the Hub", text) or re.search(r"'([^'\s]+)'", text)
     dataset = f"dataset '{quoted.group(1)}'" if quoted else "its dataset"
     if isinstance(error, FileNotFoundError) and "Hub" not in text:
-        return f"lm-eval task '{name}': {dataset} was not found ({text}); fix the path in the task's dataset_kwargs.data_files"
+        return f"lm-eval task '{name}': {dataset} was not found ({text}); fix the task's dataset_kwargs.data_files"
     return (
         f"lm-eval task '{name}' needs {dataset}, which is neither reachable nor in the local Hugging Face cache "
-        f"({text}); run once with network to cache it (or set HF_DATASETS_CACHE to a cache that has it), or put "
-        "a copy of the task's YAML in task.include_path with `dataset_path: json` and `dataset_kwargs: {data_files: ...}` "
-        "pointing at local files"
+        f"({text}); run once with network to cache it (or set HF_DATASETS_CACHE to a cache that has it), "
+        "or put a copy of the task's YAML in task.include_path with `dataset_path: json` and "
+        "`dataset_kwargs: {data_files: ...}` pointing at local files"
     )
 
 

@@ -42,9 +42,10 @@ class DocRequests:
         return f"{self.task_name}/{self.doc_id}"
 
 
-def build_requests(task_name: str, task: Any, options: RenderOptions) -> list[DocRequests]:
-    """Every document's requests, built by lm-eval's `Task.build_all_requests` (its sampler draws the
-    few-shot examples document by document, so a document sees the examples lm-eval would give it).
+def build_requests(task_name: str, task: Any, options: RenderOptions, limit: int | None = None) -> list[DocRequests]:
+    """Every document's requests (the first `limit`), built by lm-eval's `Task.build_all_requests` (its
+    sampler draws the few-shot examples document by document, so a document sees the examples lm-eval
+    would give it).
     """
     if options.apply_chat_template and task.get_config("gen_prefix"):
         raise ConfigError(
@@ -57,6 +58,7 @@ def build_requests(task_name: str, task: Any, options: RenderOptions) -> list[Do
         system_instruction=options.system_instruction,
         chat_template=chat_template if options.apply_chat_template else None,
         cache_requests=False,
+        limit=limit,
     )
     by_doc: dict[int, list[Any]] = defaultdict(list)
     for instance in task.instances:
@@ -108,7 +110,7 @@ def _generation_target(task: Any, doc: Any) -> str | list[str]:
 
 def _choice_target(task: Any, doc: Any, choices: list[str]) -> str | list[str]:
     """The gold choice as inspect's letter (A, B, ...), for inspect's `multiple_choice` solver."""
-    gold = task.doc_to_text(doc) if getattr(task, "multiple_input", 0) else task.doc_to_target(doc)
+    gold = task.doc_to_text(doc) if getattr(task, "multiple_input", None) else task.doc_to_target(doc)
     golds = gold if isinstance(gold, list) else [gold]
     letters = []
     for g in golds:

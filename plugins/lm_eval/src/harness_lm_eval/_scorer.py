@@ -35,6 +35,7 @@ def lm_eval_scorer(plan: Plan) -> Scorer:
             # the same keys for every sample of the run, whichever way its choices are scored
             keys = plan.shared_mean_keys(plan.by_loglikelihood(str(state.model), strict=False))
             loglikelihoods = state.store.get(LOGLIKELIHOODS)
+            responses: list[list[Any]]
             if output_type(task) == "generate_until":
                 responses = [[state.output.completion]]
                 scoring = "generate_until"
@@ -96,7 +97,9 @@ async def _generated_choice(
     )
 
 
-def _record(request: DocRequests, scoring: str, metrics: dict[str, Any], filtered: dict[str, list[Any]]) -> dict[str, Any]:
+def _record(
+    request: DocRequests, scoring: str, metrics: dict[str, Any], filtered: dict[str, list[Any]]
+) -> dict[str, Any]:
     notes = {
         "loglikelihood": "choices scored by log-likelihood, as lm-eval",
         "generate_until": "generation scored by lm-eval's filters and metrics",

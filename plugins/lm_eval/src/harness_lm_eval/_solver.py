@@ -43,10 +43,12 @@ def lm_eval_solver(plan: Plan) -> Solver:
             results = await anyio.to_thread.run_sync(lm.loglikelihood, request.instances)
             state.store.set(LOGLIKELIHOODS, [[float(ll), bool(greedy)] for ll, greedy in results])
             if state.choices:
-                best = max(range(len(results)), key=lambda i: results[i][0]) if len(results) == len(state.choices) else 0
+                best = (
+                    max(range(len(results)), key=lambda i: results[i][0]) if len(results) == len(state.choices) else 0
+                )
                 state.output = ModelOutput.from_content(str(model), state.choices[best].value)
             return state
-        if kind != "multiple_choice" or getattr(task, "multiple_input", 0):
+        if kind != "multiple_choice" or getattr(task, "multiple_input", None):
             raise ConfigError(
                 f"lm-eval task '{request.task_name}' can only be scored by log-likelihood; "
                 f"model {model} cannot give them (use a local/ llama.cpp model)"

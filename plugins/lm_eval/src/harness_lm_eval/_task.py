@@ -27,6 +27,7 @@ def lm_eval(
     fewshot_as_multiturn: bool = True,
     system_instruction: str | None = None,
     multiple_choice: Literal["auto", "loglikelihood", "generate"] = "auto",
+    limit: int | None = None,
     confirm_run_unsafe_code: bool = False,
 ) -> Task:
     """Run an lm-evaluation-harness task, group or tag with lm-eval's own prompts, filters and metrics.
@@ -43,6 +44,8 @@ def lm_eval(
         multiple_choice: How multiple-choice tasks are scored: loglikelihood of each choice (lm-eval's
             way; local/ llama.cpp models), generate (inspect's multiple_choice: the model writes a
             letter, reported as generated_choice_accuracy), or auto (loglikelihood when the model can).
+        limit: First N documents of each task (lm-eval's --limit); the harness's limit= instead cuts
+            the run's whole sample list, which for a group means the first tasks only.
         confirm_run_unsafe_code: Allow tasks that execute model-written code.
     """
     loaded = load_tasks(
@@ -56,7 +59,7 @@ def lm_eval(
     requests = {}
     samples = []
     for task_name, task in loaded.tasks.items():
-        for request in build_requests(task_name, task, options):
+        for request in build_requests(task_name, task, options, limit):
             requests[request.sample_id] = request
             samples.append(to_sample(request, task))
     plan = Plan(loaded, requests, options, multiple_choice)
