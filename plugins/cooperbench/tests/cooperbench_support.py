@@ -113,11 +113,13 @@ def run_eval_with(overrides: dict[str, str], custom_outputs: Any = None) -> Any:
     return run_eval(config)
 
 
-def harness_cli(*args: str, cwd: Path | None = None, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    """The real `harness` command in a subprocess."""
-    env = {**os.environ, "HARNESS_MODEL": "mockllm/model"}
+def harness_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
+    """The real `harness` command in a subprocess (mockllm unless a model is given)."""
+    environment = {**os.environ, "HARNESS_MODEL": "mockllm/model", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=timeout
     )
 
 

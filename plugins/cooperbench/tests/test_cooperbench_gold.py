@@ -10,7 +10,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from cooperbench_support import eval_samples, metric, require_docker, run_eval_with, shipped_images
@@ -97,29 +100,58 @@ UNION_PASSES = ["pallets_click_task/2068/f3_f11"]
 UNION_BREAKS = ["samuelcolvin_dirty_equals_task/43/f2_f3", "pallets_jinja_task/1465/f1_f2"]
 
 
-def test_gold_and_empty_solvers_through_harness_eval(images):
-    pairs = json.dumps(UNION_PASSES + UNION_BREAKS)
-    gold = run_eval_with({"task": "cooperbench", "solver": "cooperbench_gold", "task.pairs": pairs})
+@pytest.fixture(scope="module")
+def runs(images, tmp_path_factory) -> dict[str, object]:
+    """The gold solver (coop and solo) and the empty solver through `harness eval`, on the pairs above."""
+    logs = tmp_path_factory.mktemp("runs")
+    coop_pairs, solo_pairs = json.dumps(UNION_PASSES + UNION_BREAKS), json.dumps(UNION_BREAKS)
+    base = {"task": "cooperbench"}
+    return {
+        "coop": run_eval_with({**base, "solver": "cooperbench_gold", "task.pairs": coop_pairs, "log_dir": str(logs / "coop")}),
+        "solo": run_eval_with(
+            {**base, "solver": "cooperbench_gold", "task.setting": "solo", "task.pairs": solo_pairs, "log_dir": str(logs / "solo")}
+        ),
+        "empty": run_eval_with({**base, "solver": "cooperbench_empty", "task.pairs": coop_pairs, "log_dir": str(logs / "empty")}),
+    }
+
+
+def test_gold_solver_through_harness_eval_matches_the_evaluator(runs):
+    gold = runs["coop"]
     by_id = {s.id: s.scores["merged_tests"] for s in eval_samples(gold)}
     assert sorted(by_id) == sorted(UNION_PASSES + UNION_BREAKS)
     for pair, score in by_id.items():
         assert score.value["conflict"] == 1 and score.value["union_merge"] == 1, pair
         assert score.value["both_passed"] == (1 if pair in UNION_PASSES else 0), (pair, score.explanation)
         assert score.metadata["merge"]["apply"] == ["applied", "applied"]
+        assert set(score.metadata["seconds"]) == {"agents", "merge", "tests"}
     assert metric(gold, "conflict")["value"] == 1.0 and metric(gold, "conflict")["n"] == 3
     assert metric(gold, "both_passed")["ci95"] is not None
 
-    empty = run_eval_with({"task": "cooperbench", "solver": "cooperbench_empty", "task.pairs": pairs})
-    for sample in eval_samples(empty):
+
+def test_empty_solver_passes_no_feature(runs):
+    for sample in eval_samples(runs["empty"]):
         value = sample.scores["merged_tests"].value
         assert value["features_passed"] == 0 and value["conflict"] == 0, sample.id
-    assert metric(empty, "both_passed")["value"] == 0.0
+    assert metric(runs["empty"], "both_passed")["value"] == 0.0
 
 
-def test_solo_gold_is_the_whole_pull_request_and_passes_both_features(images):
-    pairs = json.dumps(UNION_BREAKS)
-    solo = run_eval_with({"task": "cooperbench", "solver": "cooperbench_gold", "task.setting": "solo", "task.pairs": pairs})
-    for sample in eval_samples(solo):
+def test_solo_gold_is_the_whole_pull_request_and_passes_both_features(runs):
+    for sample in eval_samples(runs["solo"]):
         score = sample.scores["merged_tests"]
         assert score.value["both_passed"] == 1 and score.value["conflict"] == 0, (sample.id, score.explanation)
         assert score.metadata["merge"] is None
+
+
+def test_report_pairs_coop_with_solo_by_pair_id(runs, tmp_path):
+    script = Path(sys.executable).parent / "cooperbench-report"
+    out = tmp_path / "report.md"
+    dirs = [str(Path(runs[k].results_path).parent) for k in ("coop", "solo", "empty")]
+    result = subprocess.run([str(script), *dirs, "--output", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "| mockllm/model | solo | 2 | 1.000 [0.342, 1.000] | n/a |" in text
+    # the two pairs both runs share: gold coop (union-merged) fails both, solo passes both
+    assert "| mockllm/model | coop | 2 | -1.000 | [-1.000, -1.000] | -100% | paired by pair id |" in text
+    assert "| samuelcolvin_dirty_equals_task | 0.00 (1) | 1.00 (1) | 0.00 (1) |" in text
+    bad = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True)
+    assert bad.returncode == 2 and "skipped" in bad.stderr

@@ -7,6 +7,7 @@ with `task.git=true`. Messages waiting for an agent join its conversation before
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import anyio
@@ -19,6 +20,7 @@ from inspect_ai.util import message_limit, sandbox_default, store
 from ._gitrelay import GitRelay, git_pull, git_push
 from ._messaging import Mailbox, render, send_message
 from ._prompts import feature_prompt, system_prompt
+from ._samples import TIMING_KEY
 
 AGENTS = ("agent1", "agent2")
 AGENTS_KEY = "cooperbench:agents"
@@ -48,6 +50,7 @@ def cooperbench_agents(
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
+        started = time.perf_counter()
         meta = state.metadata
         setting, descriptions = meta["setting"], meta["descriptions"]
         if setting == "solo":
@@ -77,6 +80,7 @@ def cooperbench_agents(
             AGENTS_KEY,
             {name: {"messages": len(s.messages), "completion": s.output.completion} for name, s in finished.items()},
         )
+        store().set(TIMING_KEY, {"agents": round(time.perf_counter() - started, 3)})
         return state
 
     return solve

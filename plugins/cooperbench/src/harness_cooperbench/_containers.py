@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import struct
 import tarfile
 import time
 from typing import Any
@@ -76,11 +77,44 @@ class Container:
 
     def run(self, cmd: list[str], *, timeout: int = 600, workdir: str = REPO_DIR) -> Completed:
         """Run a command; after `timeout` seconds its process is killed and `timed_out` is set."""
+        api = self._client.api
         wrapped = ["timeout", "--kill-after=10", str(timeout), *cmd]
-        exit_code, (stdout, stderr) = self._container.exec_run(wrapped, workdir=workdir, user="root", demux=True)
+        exec_id = api.exec_create(self._container.id, wrapped, stdout=True, stderr=True, workdir=workdir, user="root")
+        # read the multiplexed stream to its end ourselves, then ask for the exit code: the code
+        # may be recorded a moment after the stream closes
+        sock = api.exec_start(exec_id["Id"], socket=True)
+        raw = getattr(sock, "_sock", sock)
+        received = bytearray()
+        try:
+            while chunk := raw.recv(65536):
+                received += chunk
+        finally:
+            sock.close()
+        stdout, stderr = _demultiplex(bytes(received))
+        exit_code = _exit_code(api, exec_id["Id"])
         return Completed(
             exit_code,
-            (stdout or b"").decode("utf-8", errors="replace"),
-            (stderr or b"").decode("utf-8", errors="replace"),
+            stdout.decode("utf-8", errors="replace"),
+            stderr.decode("utf-8", errors="replace"),
             timed_out=exit_code in (124, 137),
         )
+
+
+def _demultiplex(data: bytes) -> tuple[bytes, bytes]:
+    """Split Docker's stream (frames: 1-byte stream id, 3 pad bytes, 4-byte big-endian length, payload)."""
+    streams = {1: bytearray(), 2: bytearray()}
+    offset = 0
+    while offset + 8 <= len(data):
+        stream, length = struct.unpack(">BxxxL", data[offset : offset + 8])
+        streams.setdefault(stream, bytearray()).extend(data[offset + 8 : offset + 8 + length])
+        offset += 8 + length
+    return bytes(streams[1]), bytes(streams[2])
+
+
+def _exit_code(api: Any, exec_id: str) -> int:
+    for _ in range(200):
+        info = api.exec_inspect(exec_id)
+        if not info.get("Running") and info.get("ExitCode") is not None:
+            return int(info["ExitCode"])
+        time.sleep(0.02)
+    raise SandboxError(f"the evaluation container did not report the exit code of exec {exec_id[:12]}")

@@ -7,8 +7,9 @@ both features, no merge. A pair succeeds when both features pass.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._containers import Container
 from ._dataset import TaskSpec
@@ -24,6 +25,8 @@ class PairEvaluation:
     merge: MergeResult | None
     feature1: FeatureRun
     feature2: FeatureRun
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of the merge and of the (concurrent) test runs."""
 
     @property
     def both_passed(self) -> bool:
@@ -41,18 +44,22 @@ def evaluate_coop(
     image: str, task: TaskSpec, i: int, j: int, patch1: str, patch2: str, timeout: int = 900
 ) -> PairEvaluation:
     """Grade two agents' patches for features i (agent 1) and j (agent 2) of `task`."""
+    started = time.perf_counter()
     merged = merge_in_container(image, drop_test_files(patch1), drop_test_files(patch2))
+    seconds = {"merge": round(time.perf_counter() - started, 3)}
     if merged.outcome == "failed":
         reason = "the two patches could not be merged, even as a union"
-        return PairEvaluation(merged, not_run(i, reason), not_run(j, reason))
+        return PairEvaluation(merged, not_run(i, reason), not_run(j, reason), {**seconds, "tests": 0.0})
+    started = time.perf_counter()
     first, second = _both(image, task, i, j, merged.diff, timeout)
-    return PairEvaluation(merged, first, second)
+    return PairEvaluation(merged, first, second, {**seconds, "tests": round(time.perf_counter() - started, 3)})
 
 
 def evaluate_solo(image: str, task: TaskSpec, i: int, j: int, patch: str, timeout: int = 900) -> PairEvaluation:
     """Grade one agent's patch against both features' tests."""
+    started = time.perf_counter()
     first, second = _both(image, task, i, j, drop_test_files(patch), timeout)
-    return PairEvaluation(None, first, second)
+    return PairEvaluation(None, first, second, {"merge": 0.0, "tests": round(time.perf_counter() - started, 3)})
 
 
 def _both(image: str, task: TaskSpec, i: int, j: int, code: str, timeout: int) -> tuple[FeatureRun, FeatureRun]:

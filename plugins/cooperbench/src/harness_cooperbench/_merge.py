@@ -45,6 +45,8 @@ def merge_patches(shell: Shell, patch1: str, patch2: str, patch_dir: str) -> Mer
         patch_dir: A writable directory outside the repository for the patch files.
     """
     base = _out(shell, ["git", "rev-parse", "HEAD"]).strip()
+    if len(base) != 40:
+        raise RuntimeError(f"could not read the base commit of the checkout (got {base!r})")
     statuses = (
         _branch_with_patch(shell, "cb_agent1", base, patch1, f"{patch_dir}/agent1.patch"),
         _branch_with_patch(shell, "cb_agent2", base, patch2, f"{patch_dir}/agent2.patch"),

@@ -15,6 +15,8 @@ from ._prompts import feature_prompt
 from ._selection import Pair
 
 AGENT_ENVIRONMENTS = ("agent1", "agent2")
+TIMING_KEY = "cooperbench:seconds"
+"""Store key where solvers record how long the agents took (`{"agents": seconds}`)."""
 
 
 @lru_cache(maxsize=8)
@@ -28,7 +30,14 @@ def task_of(metadata: dict[str, Any]) -> TaskSpec:
 
 
 def pair_sample(
-    pair: Pair, image: str, setting: str, git: bool, dataset_root: str, memory: str = "2g", cpus: float = 1.0
+    pair: Pair,
+    image: str,
+    setting: str,
+    git: bool,
+    dataset_root: str,
+    memory: str = "2g",
+    cpus: float = 1.0,
+    pool_size: int = 2,
 ) -> Sample:
     """The sample of one pair: its id, the feature texts, and a container per agent from the task image."""
     descriptions = [pair.task.feature(pair.i).description, pair.task.feature(pair.j).description]
@@ -38,6 +47,7 @@ def pair_sample(
         workdir=REPO_DIR,
         memory=memory,
         cpus=cpus,
+        pool_size=pool_size,
     )
     return Sample(
         id=pair.id,

@@ -21,7 +21,7 @@ from inspect_ai.util import sandbox
 from ._evaluate import PairEvaluation, evaluate_coop, evaluate_solo
 from ._image import REPO_DIR
 from ._messaging import STORE_KEY
-from ._samples import task_of
+from ._samples import TIMING_KEY, task_of
 from ._testrun import FeatureRun
 
 KEYS = (
@@ -66,11 +66,13 @@ def merged_tests(test_timeout: int = 900) -> Scorer:
             run = partial(evaluate_coop, meta["image"], task, i, j, patches[0], patches[1], test_timeout)
         evaluation: PairEvaluation = await anyio.to_thread.run_sync(run)
         messages = state.store.get(STORE_KEY) or []
+        details = _details(evaluation, patches, messages)
+        details["seconds"] = {**(state.store.get(TIMING_KEY) or {}), **evaluation.seconds}
         return Score(
             value=_values(evaluation, messages),
             answer="\n".join(patches),
             explanation=_explanation(evaluation),
-            metadata=_details(evaluation, patches, messages),
+            metadata=details,
         )
 
     return score

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import sandbox
+from inspect_ai.util import sandbox, store
 
 from ._image import REPO_DIR
-from ._samples import task_of
+from ._samples import TIMING_KEY, task_of
 
 
 @solver
@@ -14,6 +16,7 @@ def gold() -> Solver:
     """Each agent applies its feature's gold patch; solo applies the whole pull request (combined.patch)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
+        started = time.perf_counter()
         meta = state.metadata
         task = task_of(meta)
         i, j = meta["features"]
@@ -26,6 +29,7 @@ def gold() -> Solver:
             await _apply("agent1", task.feature(i).gold_patch, state.sample_id)
             await _apply("agent2", task.feature(j).gold_patch, state.sample_id)
         state.output.completion = "applied the gold patch(es)"
+        store().set(TIMING_KEY, {"agents": round(time.perf_counter() - started, 3)})
         return state
 
     return solve
@@ -37,6 +41,7 @@ def empty() -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         state.output.completion = "no change"
+        store().set(TIMING_KEY, {"agents": 0.0})
         return state
 
     return solve

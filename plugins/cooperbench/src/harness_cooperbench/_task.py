@@ -36,6 +36,7 @@ def cooperbench(
     max_wait: int = 120,
     test_timeout: int = 900,
     memory: str = "2g",
+    pool_size: int = 2,
 ) -> Task:
     """CooperBench: two agents implement two features of one repository; both features' tests must pass after the merge.
 
@@ -52,6 +53,7 @@ def cooperbench(
         max_wait: Longest wait for a reply in send_message, in seconds.
         test_timeout: Seconds one feature's test run may take.
         memory: Memory limit of each agent's container.
+        pool_size: Agent containers kept started and waiting per task image (0: start each on demand).
     """
     if setting not in SETTINGS:
         raise ConfigError(f"task.setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
@@ -77,7 +79,7 @@ def cooperbench(
         raise ConfigError("cooperbench: no pair can run: " + " | ".join(skipped))
     _log(f"cooperbench: {len(runnable)} pairs of {len(images)} tasks ({setting}); {len(skipped)} tasks skipped")
     root = str(loaded.root)
-    samples = [pair_sample(p, images[p.task.name], setting, git, root, memory) for p in runnable]
+    samples = [pair_sample(p, images[p.task.name], setting, git, root, memory, pool_size=pool_size) for p in runnable]
     return Task(
         dataset=MemoryDataset(samples, name=f"cooperbench:{subset}"),
         solver=cooperbench_agents(model2=model2, message_limit=message_limit, max_wait=max_wait),
