@@ -1,4 +1,9 @@
-"""Build the Debian base image `plugeval/base:bookworm` without a registry: debootstrap + docker import."""
+"""Build the Debian base images `plugeval/base:<suite>` without a registry: debootstrap + docker import.
+
+`bookworm` (Python 3.11) is the default every sandbox starts FROM; `bullseye` (Python 3.9) and
+`trixie` (Python 3.13) are there for tasks whose environment names another Python (SWE-bench's
+per-repository specs, for instance).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,22 @@ from pathlib import Path
 from harness.sandbox._engine import SandboxError, docker_client
 
 BASE_IMAGE = "plugeval/base:bookworm"
+SUITE_PYTHON = {"bookworm": "3.11", "bullseye": "3.9", "trixie": "3.13"}
+"""Debian suites the base image builds from, and the python3 each ships."""
 SANDBOX_USER = "agent"
 SANDBOX_UID = 1000
 _PACKAGES = "python3,python3-pip,python3-venv,git,ca-certificates,procps"
+
+
+def base_image_tag(suite: str = "bookworm") -> str:
+    """The tag of the base image built from Debian `suite`: `plugeval/base:<suite>`."""
+    return f"plugeval/base:{suite}"
+
+
+def base_image_for_python(version: str) -> str | None:
+    """The base image whose python3 is `version` (e.g. "3.9" → plugeval/base:bullseye), or None."""
+    suite = next((s for s, python in SUITE_PYTHON.items() if python == version), None)
+    return base_image_tag(suite) if suite else None
 
 
 def base_image_exists(tag: str = BASE_IMAGE) -> bool:
@@ -28,20 +46,23 @@ def base_image_exists(tag: str = BASE_IMAGE) -> bool:
 
 
 def build_base_image(
-    tag: str = BASE_IMAGE,
+    tag: str | None = None,
     *,
     suite: str = "bookworm",
     mirror: str = "http://deb.debian.org/debian",
     force: bool = False,
     log=print,
 ) -> str:
-    """Build `tag` from a debootstrap root file system; returns the image id.
+    """Build `tag` (default `plugeval/base:<suite>`) from a debootstrap root file system; returns the image id.
 
-    The image has python3 (with pip and venv), git and procps, a non-root user `agent` (uid 1000)
+    `suite` is one of SUITE_PYTHON (bookworm, bullseye, trixie). The image has python3 (with pip and venv), git and procps, a non-root user `agent` (uid 1000)
     that sandboxes run commands as, and pip allowed to install system-wide (a sandbox is disposable,
     so Debian's externally-managed guard only gets in the agent's way). Reuses an existing image
     unless `force`.
     """
+    if suite not in SUITE_PYTHON:
+        raise SandboxError(f"unknown Debian suite {suite!r}: choose one of {', '.join(SUITE_PYTHON)}")
+    tag = tag or base_image_tag(suite)
     client = docker_client()
     if not force and base_image_exists(tag):
         image = client.images.get(tag)
@@ -66,6 +87,7 @@ def build_base_image(
             changes=[
                 "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "ENV LANG=C.UTF-8",
+                f"LABEL plugeval.base.suite={suite} plugeval.base.python={SUITE_PYTHON[suite]}",
                 'CMD ["/bin/bash"]',
             ],
         )

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
+
+_BASE_IMAGE_SETTINGS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "suite": {
+            "type": "string",
+            "enum": ["bookworm", "bullseye", "trixie"],
+            "default": "bookworm",
+            "description": "Debian suite: bookworm (Python 3.11), bullseye (3.9), trixie (3.13)",
+        },
+        "tag": {"type": "string", "minLength": 1, "description": "image tag (default plugeval/base:<suite>)"},
+        "mirror": {"type": "string", "minLength": 1, "description": "Debian mirror for debootstrap"},
+    },
+}
 
 _EPILOG = """\
 examples:
   harness sandbox base-image              build plugeval/base:bookworm once (debootstrap, needs root)
+  harness sandbox base-image suite=bullseye   plugeval/base:bullseye (Python 3.9; trixie: 3.13)
   harness sandbox ps                      containers harness runs have started
   harness sandbox cleanup                 remove containers whose run's process is gone
   harness sandbox cleanup RUN_ID          remove one run's containers
@@ -27,12 +44,14 @@ def add_sandbox_commands(commands: argparse._SubParsersAction) -> None:
 
     base = actions.add_parser(
         "base-image",
-        help="build plugeval/base:bookworm with debootstrap + docker import",
+        help="build plugeval/base:<suite> (default bookworm) with debootstrap + docker import",
         description="Build the Debian base image (python3, pip, venv, git; user `agent`) without a registry. "
-        "Reuses the image when present unless --force.",
+        "suite=bookworm (default, Python 3.11), suite=bullseye (3.9) or suite=trixie (3.13) builds "
+        "plugeval/base:<suite>. Reuses the image when present unless --force.",
     )
-    base.add_argument("--tag", default=None, help="image tag (default plugeval/base:bookworm)")
-    base.add_argument("--mirror", default="http://deb.debian.org/debian", help="Debian mirror for debootstrap")
+    base.add_argument("settings", nargs="*", metavar="KEY=VALUE", help="suite=..., tag=..., mirror=...")
+    base.add_argument("--tag", default=None, help="image tag (default plugeval/base:<suite>)")
+    base.add_argument("--mirror", default=None, help="Debian mirror for debootstrap (default deb.debian.org)")
     base.add_argument("--force", action="store_true", help="rebuild even when the image exists")
     base.set_defaults(handler=_cmd_base_image)
 
@@ -51,9 +70,16 @@ def add_sandbox_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_base_image(args: argparse.Namespace) -> int:
-    from harness.sandbox._base_image import BASE_IMAGE, build_base_image
+    from harness import parse_key_values
+    from harness.sandbox._base_image import build_base_image
 
-    build_base_image(args.tag or BASE_IMAGE, mirror=args.mirror, force=args.force)
+    settings = parse_key_values(args.settings, _BASE_IMAGE_SETTINGS, example="suite=bullseye").values
+    build_base_image(
+        args.tag or settings.get("tag"),
+        suite=settings.get("suite", "bookworm"),
+        mirror=args.mirror or settings.get("mirror") or "http://deb.debian.org/debian",
+        force=args.force,
+    )
     return 0
 
 
