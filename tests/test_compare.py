@@ -71,3 +71,34 @@ def test_bad_inputs_are_named(tmp_path: Path):
     assert metric.returncode == 2 and "scorers in the run: match" in metric.stderr
     key = run_harness("compare", str(base), str(base), "alpah=0.1")
     assert key.returncode == 2 and "did you mean 'alpha'" in key.stderr
+
+
+def test_the_paired_interval_is_scipys_bca_bootstrap_with_its_stderr(tmp_path: Path, answers):
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    right = [a if isinstance(a, str) else a[0] for a in answers][:12]
+    base = _run(tmp_path, right[:4] + ["x"] * 8, 12, "base")  # 4 of 12 right
+    new = _run(tmp_path, right[:9] + ["x"] * 3, 12, "new")  # 9 of 12 right
+    result = json.loads(run_harness("compare", str(base), str(new), "format=json").stdout)
+    a, b = np.array([1.0] * 4 + [0.0] * 8), np.array([1.0] * 9 + [0.0] * 3)
+    expected = bootstrap(
+        (a, b), lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis), paired=True, vectorized=True,
+        n_resamples=10_000, method="BCa", random_state=np.random.default_rng(0),
+    )
+    assert result["ci95"] == pytest.approx([expected.confidence_interval.low, expected.confidence_interval.high])
+    assert result["stderr"] == pytest.approx(expected.standard_error) and result["stderr"] > 0
+    assert result["difference"] == pytest.approx(5 / 12)
+
+
+def test_runs_of_different_tasks_are_not_compared_unless_asked(tmp_path: Path):
+    base = _run(tmp_path, ["x"] * 3, 3, "base")
+    config = load_run_config(
+        parse_overrides(["task=capitals", "limit=3", "model=mockllm/model", f"log_dir={tmp_path / 'other'}", "display=none"])
+    )
+    other = run_eval(config).results_path
+    refused = run_harness("compare", str(base), str(other))
+    assert refused.returncode == 2
+    assert "different tasks ('arithmetic' vs 'capitals')" in refused.stderr and "allow_different=true" in refused.stderr
+    forced = run_harness("compare", str(base), str(other), "allow_different=true", "metric=match")
+    assert forced.returncode in (0, 2) and "different tasks" not in forced.stderr

@@ -154,7 +154,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog="keys:\n  metric=SCORER          scorer to compare (default: BASE's first)\n"
         "  alpha=0.05             significance level\n"
         "  fail_on_regression=true  exit 1 when NEW is significantly worse\n"
-        "  format=table|md|json   output (md is ready for a pull-request comment)\n\n"
+        "  format=table|md|json   output (md is ready for a pull-request comment)\n"
+        "  allow_different=true   compare runs of different tasks or task parameters (refused by default)\n\n"
         "Methods and references: harness/results/_compare.py.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -300,6 +301,7 @@ _COMPARE_SETTINGS = {
         "alpha": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5, "default": 0.05},
         "fail_on_regression": {"type": "boolean", "default": False},
         "format": {"enum": ["table", "md", "json"], "default": "table"},
+        "allow_different": {"type": "boolean", "default": False},
     },
 }
 
@@ -308,7 +310,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from harness.results._compare import compare_runs, format_comparison
 
     settings = _settings(args.settings, _COMPARE_SETTINGS, "metric=match alpha=0.05")
-    comparison = compare_runs(args.base, args.new, settings.get("metric"), settings["alpha"])
+    comparison = compare_runs(
+        args.base, args.new, settings.get("metric"), settings["alpha"], allow_different=settings["allow_different"]
+    )
     print(format_comparison(comparison, settings["format"]))
     return 1 if settings["fail_on_regression"] and comparison.verdict == "worse" else 0
 

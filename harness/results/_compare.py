@@ -1,14 +1,18 @@
 """`harness compare BASE NEW`: is NEW better, worse, or not distinguishable from BASE?
 
-Methods (scores per sample, epochs averaged first):
-- Paired, when both runs scored the same sample ids: the difference of means with a paired
-  percentile-bootstrap 95% CI (resampling sample ids, 10,000 draws; Efron & Tibshirani 1993).
+Methods (scores per sample, epochs averaged first; read from the logs' sample summaries, so
+agent transcripts are never loaded):
+- Paired, when both runs scored the same sample ids: the difference of means with a paired BCa
+  bootstrap 95% CI and its standard error (scipy.stats.bootstrap, paired=True, 10,000 resamples of
+  sample ids, seeded; Efron & Tibshirani 1993). BCa corrects the percentile interval's bias and
+  skew, which matters at the small n this interval is used at (it fails pull requests).
   p-value: for binary scores the exact McNemar test (a binomial test on the discordant pairs;
   McNemar 1947), otherwise the exact sign test on the per-sample differences (ties dropped).
-- Unpaired, otherwise: the difference of means with an unpaired percentile-bootstrap 95% CI
-  (each run resampled on its own), and a two-sided p-value from a permutation test of the
-  difference in means (scipy.stats.permutation_test, 10,000 permutations).
+- Unpaired, otherwise: the same BCa interval with each run resampled on its own, and a two-sided
+  p-value from a permutation test of the difference in means (scipy.stats.permutation_test).
+When every resample gives the same difference (e.g. identical runs) the interval is that value.
 Verdict: better / worse when p < alpha (and the CI excludes 0); otherwise no significant difference.
+Runs of different tasks or task parameters are not compared unless `allow_different` is given.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class Comparison:
     paired: bool
     difference: float
     ci95: tuple[float, float]
+    stderr: float
     p_value: float
     test: str
     alpha: float
@@ -60,32 +65,39 @@ class Comparison:
 
 
 def compare_runs(
-    base_path: str | Path, new_path: str | Path, scorer: str | None = None, alpha: float = 0.05, seed: int = 0
+    base_path: str | Path,
+    new_path: str | Path,
+    scorer: str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+    allow_different: bool = False,
 ) -> Comparison:
-    """Compare two runs (results.json files or their directories) on `scorer` (default: BASE's first)."""
+    """Compare two runs (results.json files or their directories) on `scorer` (default: BASE's first).
+
+    Raises:
+        ConfigError: The runs are of different tasks or task parameters (unless `allow_different`),
+            or the scorer is not in the runs.
+        ResultsError: A record or its inspect log cannot be read, or a run has fewer than 2 scored samples.
+    """
     base_record, new_record = read_record(base_path), read_record(new_path)
+    if not allow_different:
+        _check_comparable(base_record, new_record)
     scorer = scorer or (base_record["metrics"][0]["scorer"] if base_record["metrics"] else None)
     if scorer is None:
         raise ResultsError(f"{base_path} has no metrics to compare")
     base_scores, new_scores = _per_sample(base_record, scorer, base_path), _per_sample(new_record, scorer, new_path)
     if len(base_scores) < 2 or len(new_scores) < 2:
         raise ResultsError(f"'{scorer}' needs at least 2 scored samples in each run to compare")
-    rng = np.random.default_rng(seed)
     paired = set(base_scores) == set(new_scores)
     if paired:
         ids = sorted(base_scores, key=str)
         a, b = np.array([base_scores[i] for i in ids]), np.array([new_scores[i] for i in ids])
-        picks = rng.integers(0, len(ids), size=(DRAWS, len(ids)))
-        draws = (b[picks] - a[picks]).mean(axis=1)
         p_value, test = _paired_test(a, b)
     else:
         a, b = np.array(list(base_scores.values())), np.array(list(new_scores.values()))
-        draws = b[rng.integers(0, len(b), size=(DRAWS, len(b)))].mean(axis=1) - a[
-            rng.integers(0, len(a), size=(DRAWS, len(a)))
-        ].mean(axis=1)
         p_value, test = _unpaired_test(a, b, seed)
-    low, high = (float(x) for x in np.percentile(draws, [2.5, 97.5]))
     difference = float(b.mean() - a.mean())
+    (low, high), stderr = _bootstrap_difference(a, b, paired, seed)
     significant = p_value < alpha and not (low <= 0 <= high)
     verdict: Verdict = "no significant difference" if not significant else ("better" if difference > 0 else "worse")
     return Comparison(
@@ -95,6 +107,7 @@ def compare_runs(
         paired,
         difference,
         (low, high),
+        stderr,
         p_value,
         test,
         alpha,
@@ -102,13 +115,59 @@ def compare_runs(
     )
 
 
+def _bootstrap_difference(a: np.ndarray, b: np.ndarray, paired: bool, seed: int) -> tuple[tuple[float, float], float]:
+    """BCa 95% CI and standard error of mean(b) - mean(a)."""
+    import warnings
+
+    from scipy.stats import bootstrap
+
+    def difference(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.mean(y, axis=axis) - np.mean(x, axis=axis)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate resamples (all equal) are handled below
+        result = bootstrap(
+            (a, b),
+            difference,
+            paired=paired,
+            vectorized=True,
+            n_resamples=DRAWS,
+            method="BCa",
+            random_state=np.random.default_rng(seed),
+        )
+    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
+    stderr = float(result.standard_error)
+    if not (np.isfinite(low) and np.isfinite(high)):  # every resample gave one value
+        value = float(b.mean() - a.mean())
+        low, high, stderr = value, value, 0.0 if not np.isfinite(stderr) else stderr
+    return (low, high), stderr
+
+
+def _check_comparable(base: dict[str, Any], new: dict[str, Any]) -> None:
+    def identity(record: dict[str, Any]) -> tuple[str, str]:
+        args = record["params"].get("task_args") or {}
+        return record["task"]["name"], json.dumps(args, sort_keys=True, default=str)
+
+    (base_task, base_args), (new_task, new_args) = identity(base), identity(new)
+    if base_task != new_task:
+        raise ConfigError(
+            f"the runs are of different tasks ('{base_task}' vs '{new_task}'); compare runs of one task, "
+            "or pass allow_different=true if that is what you mean"
+        )
+    if base_args != new_args:
+        raise ConfigError(
+            f"the runs of '{base_task}' have different task parameters ({base_args} vs {new_args}); "
+            "pass allow_different=true to compare them anyway"
+        )
+
+
 def _per_sample(record: dict[str, Any], scorer: str, where: str | Path) -> dict[Any, float]:
-    from inspect_ai.log import read_eval_log
+    from inspect_ai.log import read_eval_log_sample_summaries
 
     log_path = record.get("inspect_log")
     if not log_path or not Path(log_path).exists():
         raise ResultsError(f"{where}: its inspect log ({log_path}) is missing; per-sample scores are needed")
-    scores = sample_values_by_id(read_eval_log(log_path).samples or [], scorer)
+    scores = sample_values_by_id(read_eval_log_sample_summaries(log_path), scorer)
     if not scores:
         known = sorted({m["scorer"] for m in record["metrics"]})
         raise ConfigError(f"{where}: no per-sample scores for '{scorer}'; scorers in the run: {', '.join(known)}")
@@ -163,7 +222,8 @@ def format_comparison(c: Comparison, fmt: str) -> str:
                 f"| base `{c.base.run_id}` | {c.base.model} | {c.base.value:.3f} | {ci(c.base.ci95)} | {c.base.n} |",
                 f"| new `{c.new.run_id}` | {c.new.model} | {c.new.value:.3f} | {ci(c.new.ci95)} | {c.new.n} |",
                 "",
-                f"Difference {c.difference:+.3f}, 95% CI {ci(c.ci95)} ({kind} bootstrap); p = {c.p_value:.4g} "
+                f"Difference {c.difference:+.3f} ± {c.stderr:.3f}, 95% CI {ci(c.ci95)} ({kind} BCa bootstrap); "
+                f"p = {c.p_value:.4g} "
                 f"({c.test}); α = {c.alpha}.",
             ]
         )
@@ -172,7 +232,8 @@ def format_comparison(c: Comparison, fmt: str) -> str:
             f"{'':<6}{'run':<14}{'model':<30}{'score':>8}  {'95% CI':<18}{'n':>5}",
             f"{'base':<6}{c.base.run_id:<14}{c.base.model:<30}{c.base.value:>8.3f}  {ci(c.base.ci95):<18}{c.base.n:>5}",
             f"{'new':<6}{c.new.run_id:<14}{c.new.model:<30}{c.new.value:>8.3f}  {ci(c.new.ci95):<18}{c.new.n:>5}",
-            f"difference {c.difference:+.3f}  95% CI {ci(c.ci95)} ({kind} bootstrap)  p = {c.p_value:.4g} ({c.test})",
+            f"difference {c.difference:+.3f} ± {c.stderr:.3f}  95% CI {ci(c.ci95)} ({kind} BCa bootstrap)  "
+            f"p = {c.p_value:.4g} ({c.test})",
             f"{c.scorer}: {c.verdict} (alpha {c.alpha})",
         ]
     )
