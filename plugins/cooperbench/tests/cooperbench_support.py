@@ -104,10 +104,16 @@ def call(name: str, **arguments: Any) -> Any:
 
 
 def run_eval_with(overrides: dict[str, str], custom_outputs: Any = None) -> Any:
-    """`harness eval` in this process through the public API; mockllm scripted by `custom_outputs`."""
+    """`harness eval` in this process through the public API; mockllm scripted by `custom_outputs`.
+
+    Logs go to a fresh temporary directory unless `log_dir` is given.
+    """
+    import tempfile
+
     from harness import load_run_config, run_eval
 
-    config = load_run_config({"model": "mockllm/model", **overrides})
+    log_dir = overrides.get("log_dir") or tempfile.mkdtemp(prefix="cooperbench-test-logs-")
+    config = load_run_config({"model": "mockllm/model", **overrides, "log_dir": log_dir})
     if custom_outputs is not None:
         config.args["model"] = {"custom_outputs": custom_outputs}
     return run_eval(config)

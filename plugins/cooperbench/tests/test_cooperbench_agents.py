@@ -21,6 +21,8 @@ def _overrides(**task: str) -> dict[str, str]:
     return {"task": "cooperbench", "task.pairs": json.dumps([PAIR]), **{f"task.{k}": v for k, v in task.items()}}
 
 
+NOTES = "dirty_equals/_agent2_notes.py"
+PEEK = f"test -e {NOTES} && echo notes-visible || echo notes-absent"
 CLAIM = "I will only edit dirty_equals/_other.py; please keep out of it."
 REPLY = "Agreed: I only touch dirty_equals/__init__.py."
 
@@ -29,11 +31,12 @@ def _conversation_scripts() -> dict[str, list]:
     return {
         "agent1": [
             call("send_message", to="agent2", text=CLAIM, wait_seconds=60),
-            call("bash", command=f"cd {REPO} && printf '\\nAGENT1_MARK = 1\\n' >> dirty_equals/_other.py"),
+            call("bash", command=f"cd {REPO} && printf '\\nAGENT1_MARK = 1\\n' >> dirty_equals/_other.py && {PEEK}"),
             call("submit", answer="done"),
         ],
         "agent2": [
             call("bash", command="sleep 2; echo ready"),
+            call("text_editor", command="create", path=f"{REPO}/{NOTES}", file_text="NOTES = 'agent2'\n"),
             call("send_message", to="agent1", text=REPLY),
             call("bash", command=f"cd {REPO} && printf '\\nAGENT2_MARK = 2\\n' >> dirty_equals/__init__.py"),
             call("submit", answer="done"),
@@ -66,6 +69,10 @@ def test_coop_agents_exchange_messages_before_their_next_model_call():
     assert score.value["messages"] == 2 and score.value["message_chars"] == len(CLAIM) + len(REPLY)
     assert score.value["conflict"] == 0 and score.metadata["merge"]["outcome"] == "clean"
     assert "AGENT1_MARK" in score.answer and "AGENT2_MARK" in score.answer
+    # text_editor wrote into agent 2's own container, not agent 1's
+    assert f"b/{NOTES}" in score.answer.split("AGENT1_MARK")[1]
+    peek = [m.text for m in seen["agent1"][2] if m.role == "tool"][-1]
+    assert "notes-absent" in peek
     assert metric(outcome, "messages")["value"] == 2.0
 
 
@@ -86,13 +93,28 @@ def test_coop_nomsg_agents_have_no_messaging_tool_and_send_nothing():
 
 def test_solo_is_one_agent_with_both_features_in_one_container():
     seen: dict[str, list] = {}
-    scripts = {"solo": [call("bash", command=f"cd {REPO} && git status --short && ls /workspace"), call("submit", answer="x")]}
+    init = "dirty_equals/__init__.py"
+    scripts = {
+        "solo": [
+            call("bash", command=f"cd {REPO} && git status --short"),
+            call("text_editor", command="str_replace", path=init, old_str="__version__ = '0.0.dev0'", new_str="__version__ = '9'"),
+            call("text_editor", command="insert", path=init, insert_line=0, new_str="# solo was here"),
+            call("text_editor", command="undo_edit", path=init),
+            call("text_editor", command="view", path=init, view_range=[1, 2]),
+            call("text_editor", command="str_replace", path=init, old_str="import", new_str="x"),
+            call("submit", answer="x"),
+        ]
+    }
     outcome = run_eval_with(_overrides(setting="solo"), scripted(scripts, seen))
     [sample] = eval_samples(outcome)
     first = seen["solo"][0]
     assert "Implement BOTH features" in first[0].text
     assert "# Feature 1" in first[1].text and "# Feature 2" in first[1].text
+    results = [m.error.message if m.error else m.text for m in seen["solo"][-1] if m.role == "tool"]
+    assert results[4].startswith("     1\t") and "solo was here" not in results[4]
+    assert "must occur exactly once" in results[5]
     score = sample.scores["merged_tests"]
+    assert "+__version__ = '9'" in score.answer and "solo was here" not in score.answer
     assert score.metadata["merge"] is None and score.value["both_passed"] == 0 and score.value["messages"] == 0
 
 

@@ -1,8 +1,9 @@
 """The agents: two ReAct agents running concurrently (coop, coop_nomsg), or one (solo).
 
-Each agent is inspect's `react()` with bash/python/text_editor bound to its own container (the
-sample's sandbox environment named after it), plus `send_message` in coop and `git_push`/`git_pull`
-with `task.git=true`. Messages waiting for an agent join its conversation before its next model call.
+Each agent is inspect's `react()` with bash, python and a text_editor bound to its own container
+(the sample's sandbox environment named after it), plus `send_message` in coop and
+`git_push`/`git_pull` with `task.git=true`. Messages waiting for an agent join its conversation
+before its next model call.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import anyio
 from inspect_ai.agent import AgentState, react, run
 from inspect_ai.model import ChatMessageUser, Model, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.tool import Tool, bash, python, text_editor
+from inspect_ai.tool import Tool, bash, python
 from inspect_ai.util import message_limit, sandbox_default, store
 
+from ._editor import sandbox_text_editor
 from ._gitrelay import GitRelay, git_pull, git_push
 from ._messaging import Mailbox, render, send_message
 from ._prompts import feature_prompt, system_prompt
@@ -95,7 +97,11 @@ async def _run_agent(
     tool_timeout: int,
     max_wait: int,
 ) -> AgentState:
-    tools: list[Tool] = [bash(timeout=tool_timeout), python(timeout=tool_timeout), text_editor()]
+    tools: list[Tool] = [
+        bash(timeout=tool_timeout, sandbox=spec.name),
+        python(timeout=tool_timeout, sandbox=spec.name),
+        sandbox_text_editor(spec.name),
+    ]
     if mailbox is not None:
         tools.append(send_message(mailbox, spec.name, max_wait))
     if relay is not None:
@@ -106,7 +112,7 @@ async def _run_agent(
         tools=tools,
         model=_generate_with_inbox(spec.model, mailbox, spec.name),
     )
-    # tools without a sandbox argument (text_editor) use the context's default environment
+    # anything else that asks for "the" sandbox (e.g. a solver's own tools) gets this agent's container
     with sandbox_default(spec.name):
         state, _ = await run(agent, feature_prompt(spec.descriptions), limits=[message_limit(limit)], name=spec.name)
     return state
