@@ -38,17 +38,15 @@ def test_eval_writes_a_record_with_lm_eval_metrics(tasks_dir: Path, tmp_path: Pa
 
 
 def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir: Path, tmp_path: Path) -> None:
+    # a task YAML file as the name (lm-eval accepts paths too)
     result = run_harness(
-        "eval",
-        "task=lm_eval",
-        "task.name=tiny_arc",
-        f"task.include_path={tasks_dir}",
-        "model=mockllm/model",
-        cwd=tmp_path,
+        "eval", "task=lm_eval", f"task.name={tasks_dir / 'tiny_arc.yaml'}", "model=mockllm/model", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    scorers = {m["scorer"] for m in _record(result.stdout, tmp_path)["metrics"]}
+    record = _record(result.stdout, tmp_path)
+    scorers = {m["scorer"] for m in record["metrics"]}
     assert "generated_choice_accuracy" in scorers and "acc,none" not in scorers
+    assert record["task"]["name"] == "lm_eval/tiny_arc"
 
 
 def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> None:

@@ -63,15 +63,15 @@ def load_tasks(
 
 
 def _load(name: str, include_path: str | None) -> dict[str, Any]:
-    """`TaskManager.load([name])`. With an include path, its own tasks are indexed first (a fraction of a
-    second, against seconds for lm-eval's whole zoo); the zoo is added only when the name or something
-    it refers to is not among them."""
+    """`TaskManager.load([name])`. With an include path (or a YAML file for a name), only those tasks are
+    indexed first (a fraction of a second, against seconds for lm-eval's whole zoo); the zoo is added
+    when the name or something it refers to is not among them."""
     if include_path is not None and not Path(include_path).exists():
         raise ConfigError(f"task.include_path '{include_path}' does not exist; give a directory of lm-eval YAML tasks")
     path = str(Path(include_path).resolve()) if include_path else None
-    if path is not None:
+    if path is not None or _is_yaml_file(name):
         manager = task_manager(path, include_defaults=False)
-        if name in manager.all_tasks:
+        if name in manager.all_tasks or _is_yaml_file(name):
             try:
                 return _load_with(manager, name)
             except (KeyError, ValueError):  # e.g. a group listing one of lm-eval's own tasks
