@@ -12,6 +12,7 @@ Callers hold the model's lock.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 
 @dataclass
 class _Cached:
+    model: weakref.ref[Any]  # an id can be reused once its model is gone
     context: list[int]
     last_logits: np.ndarray
 
@@ -59,13 +61,13 @@ def _context_logits(llama: Any, context: list[int]) -> np.ndarray:
 
     memory = llama_cpp.llama_get_memory(llama.ctx)
     cached = _cache.get(id(llama))
-    if cached is not None and llama.n_tokens == 0 and cached.context == context:
+    if cached is not None and cached.model() is llama and llama.n_tokens == 0 and cached.context == context:
         llama_cpp.llama_memory_seq_rm(memory, -1, len(context), -1)  # drop the last continuation
         return cached.last_logits
     _cache.pop(id(llama), None)
     llama_cpp.llama_memory_clear(memory, True)
     [last] = _decode(llama, context, start=0, want_from=len(context) - 1)
-    _cache[id(llama)] = _Cached(list(context), last)
+    _cache[id(llama)] = _Cached(weakref.ref(llama), list(context), last)
     return last
 
 
