@@ -26,6 +26,7 @@ from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import PluginEntry, Registry
 
 if TYPE_CHECKING:
+    from harness._cache import cache_dir
     from harness.config._key_values import KeyValues, parse_key_values
     from harness.config._run_config import RunConfig, load_run_config, parse_overrides
     from harness.declarative._task_file import load_yaml_task
@@ -77,6 +78,7 @@ __all__ = [
     "SimulatorReply",
     "Turn",
     "ask_user",
+    "cache_dir",
     "conversation_record",
     "execute",
     "execute_set",
@@ -97,6 +99,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "cache_dir": "harness._cache",
     "KeyValues": "harness.config._key_values",
     "parse_key_values": "harness.config._key_values",
     "RunConfig": "harness.config._run_config",

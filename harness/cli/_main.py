@@ -177,6 +177,9 @@ def _parser() -> argparse.ArgumentParser:
     from harness.sandbox._cli import add_sandbox_commands
 
     add_sandbox_commands(commands)
+    from harness.cli._cache_command import add_cache_commands
+
+    add_cache_commands(commands)
     _add_plugin_commands(commands)
     return parser
 

@@ -58,9 +58,8 @@ def print_info(registry: Registry, name: str, kind_name: str | None) -> int:
     import inspect
 
     print(f"{entry.kind.value} {entry.name}  ({entry.dist} {entry.version}, {entry.reference})")
-    doc = inspect.getdoc(factory) or "(no docstring)"
     print()
-    print("  " + doc.split("\n\nArgs:")[0].replace("\n", "\n  "))
+    print("  " + _description(inspect.getdoc(factory) or "").replace("\n", "\n  "))
     params = factory_params(factory)
     print()
     print("parameters:" if params else "parameters: none")
@@ -73,6 +72,18 @@ def print_info(registry: Registry, name: str, kind_name: str | None) -> int:
     if accepts_extra_params(factory):
         print("  (also accepts other keyword parameters)")
     return 0
+
+
+def _description(doc: str) -> str:
+    """A docstring without its parameter, returns and raises sections (any common style)."""
+    import docstring_parser
+
+    try:
+        parsed = docstring_parser.parse(doc)
+    except docstring_parser.ParseError:
+        return doc or "(no docstring)"
+    parts = [p for p in (parsed.short_description, parsed.long_description) if p]
+    return "\n\n".join(parts) or "(no docstring)"
 
 
 def _find(registry: Registry, name: str, kind_name: str | None) -> PluginEntry:

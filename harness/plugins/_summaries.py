@@ -16,6 +16,8 @@ from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
 from typing import Any
 
+from harness._cache import cache_dir
+
 _MAX_HOPS = 4
 
 
@@ -45,12 +47,12 @@ def summary_line(reference: str, cache: "SummaryCache | None" = None) -> str:
 class SummaryCache:
     """Summary lines kept in a JSON file, valid while every source file read for them is unchanged.
 
-    The file lives in `$HARNESS_CACHE_DIR` or `$XDG_CACHE_HOME/plugeval`
-    (default `~/.cache/plugeval`). An unreadable or unwritable cache is ignored.
+    The file lives in the plugeval cache directory (`harness.cache_dir()`). An unreadable or
+    unwritable cache is ignored.
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or _cache_dir() / "summaries.json"
+        self.path = path or cache_dir("summaries.json")
         self._changed = False
         try:
             self._entries: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
@@ -82,13 +84,6 @@ class SummaryCache:
             os.replace(temporary, self.path)
         except OSError:
             pass
-
-
-def _cache_dir() -> Path:
-    if os.environ.get("HARNESS_CACHE_DIR"):
-        return Path(os.environ["HARNESS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "plugeval"
 
 
 def _stamp(source: str) -> list[int] | None:
