@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
 from inspect_ai.scorer import CORRECT, Score, Scorer, Target, choice, mean, scorer
 from inspect_ai.solver import TaskState
 
@@ -46,7 +47,7 @@ def lm_eval_scorer(plan: Plan) -> Scorer:
                 return await _generated_choice(letter_choice, state, target, request, keys)
             metrics, filtered = process_document(task, request, responses)
             return Score(
-                value={key: _number(metrics[key]) for key in keys},
+                value={key: float(metrics[key]) for key in keys},
                 answer=_answer(state, filtered, scoring),
                 metadata={"lm_eval": _record(request, scoring, metrics, filtered)},
             )
@@ -103,8 +104,8 @@ def _record(
     notes = {
         "loglikelihood": "choices scored by log-likelihood, as lm-eval",
         "generate_until": "generation scored by lm-eval's filters and metrics",
-        "generated_choice": "inspect multiple_choice: the model wrote a letter; lm-eval scores choices by "
-        "log-likelihood, which this model cannot give, so this is not lm-eval's acc",
+        "generated_choice": "inspect multiple_choice: the model wrote a letter; not lm-eval's acc, which "
+        "scores each choice by its log-likelihood",
     }
     return {
         "task": request.task_name,
@@ -123,18 +124,12 @@ def _answer(state: TaskState, filtered: dict[str, list[Any]], scoring: str) -> s
     return str(first[0]) if first else ""
 
 
-def _number(value: Any) -> float:
-    return float(value)
-
-
 def jsonable(value: Any) -> Any:
     """lm-eval's per-document items (tuples, numpy numbers) as JSON-safe values."""
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars and 0-d arrays
-        return value.item()
-    if hasattr(value, "tolist"):
+    if isinstance(value, (np.ndarray, np.generic)):
         return value.tolist()
     return value
