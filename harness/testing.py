@@ -98,10 +98,9 @@ def conformance_cases(
 
 
 def _same(a: str, b: str) -> bool:
-    def norm(name: str) -> str:
-        return name.lower().replace("_", "-").replace(".", "-")
+    from harness.plugins._registry import normalized_name
 
-    return norm(a) == norm(b)
+    return normalized_name(a) == normalized_name(b)
 
 
 def _given(args: dict[str, Any]) -> str:

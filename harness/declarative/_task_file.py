@@ -85,35 +85,39 @@ def _check_template(document: YamlDocument) -> None:
 
 
 def _dataset(document: YamlDocument) -> Any:
-    from inspect_ai.dataset import MemoryDataset, Sample
+    from inspect_ai.dataset import MemoryDataset
 
     spec = document.data["dataset"]
-    prompt: str = document.data["prompt"]
-    rows = _rows(document)
-    needed = [*_fields(prompt), spec["target"]]
-    samples = []
-    for number, row in enumerate(rows, start=1):
-        where = f"{document.where(('dataset',))}: row {number}"
-        missing = [f for f in needed if f not in row]
-        if missing:
-            raise ConfigError(
-                f"{where} has no field '{missing[0]}' (its fields: {', '.join(map(str, row))}); "
-                "fix the row or the task's prompt/target"
-            )
-        samples.append(
-            Sample(
-                id=row[spec["id"]] if spec.get("id") and spec["id"] in row else number,
-                input=prompt.format(**{k: "" if v is None else v for k, v in row.items()}),
-                target=_target(row[spec["target"]]),
-                metadata={k: row.get(k) for k in spec.get("metadata", [])},
-            )
-        )
+    if "hf" in spec:
+        return _hf_dataset(document)
+    numbered = enumerate(_rows(document), start=1)
+    samples = [_sample(document, number, row) for number, row in numbered]
     if not samples:
         raise ConfigError(f"{document.where(('dataset',))}: the dataset has no rows")
     dataset = MemoryDataset(samples, name=document.data["name"])
     if spec.get("shuffle"):
         dataset.shuffle(seed=0)
     return dataset
+
+
+def _sample(document: YamlDocument, number: int, row: dict[str, Any]) -> Any:
+    """One row as a Sample: the prompt template filled from the row, its target and metadata fields."""
+    from inspect_ai.dataset import Sample
+
+    spec = document.data["dataset"]
+    prompt: str = document.data["prompt"]
+    missing = [f for f in [*_fields(prompt), spec["target"]] if f not in row]
+    if missing:
+        raise ConfigError(
+            f"{document.where(('dataset',))}: row {number} has no field '{missing[0]}' "
+            f"(its fields: {', '.join(map(str, row))}); fix the row or the task's prompt/target"
+        )
+    return Sample(
+        id=row[spec["id"]] if spec.get("id") and spec["id"] in row else number,
+        input=prompt.format(**{k: "" if v is None else v for k, v in row.items()}),
+        target=_target(row[spec["target"]]),
+        metadata={k: row.get(k) for k in spec.get("metadata", [])},
+    )
 
 
 def _fields(template: str) -> list[str]:
@@ -159,20 +163,31 @@ def _rows(document: YamlDocument) -> list[dict[str, Any]]:
     return rows
 
 
-def _hf_rows(document: YamlDocument) -> list[dict[str, Any]]:
+def _hf_dataset(document: YamlDocument) -> Any:
+    """A Hugging Face dataset through inspect's `hf_dataset` (its cache, revision pinning, offline mode)."""
+    from inspect_ai.dataset import hf_dataset
+
     spec = document.data["dataset"]
+    where = document.where(("dataset", "hf"))
+    counter = iter(range(1, 1 << 62))
     try:
-        import datasets  # type: ignore[import-not-found]
+        return hf_dataset(
+            spec["hf"],
+            split=spec.get("split", "test"),
+            name=spec.get("name"),
+            revision=spec.get("revision"),
+            sample_fields=lambda record: _sample(document, next(counter), dict(record)),
+            shuffle=bool(spec.get("shuffle")),
+            seed=0 if spec.get("shuffle") else None,
+        )
+    except ConfigError:
+        raise
     except ImportError as ex:
         raise ConfigError(
-            f"{document.where(('dataset', 'hf'))}: Hugging Face datasets need the 'datasets' package: "
-            "pip install datasets"
+            f"{where}: Hugging Face datasets need the 'datasets' package: pip install 'plugeval[hf]'"
         ) from ex
-    try:
-        loaded = datasets.load_dataset(spec["hf"], spec.get("name"), split=spec.get("split", "test"))
     except Exception as ex:  # network, auth, missing split...
         raise ConfigError(
-            f"{document.where(('dataset', 'hf'))}: cannot load Hugging Face dataset '{spec['hf']}': {ex}. "
-            "Offline, set HF_DATASETS_OFFLINE=1 with a local cache, or use dataset.path"
+            f"{where}: cannot load Hugging Face dataset '{spec['hf']}': {type(ex).__name__}: {ex}. "
+            "Offline, set HF_DATASETS_OFFLINE=1 with the dataset in the local Hugging Face cache, or use dataset.path"
         ) from ex
-    return [dict(row) for row in loaded]

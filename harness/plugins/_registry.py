@@ -149,8 +149,12 @@ class Registry:
         return self.resolve(kind, name).load()
 
 
-def _norm(name: str) -> str:
+def normalized_name(name: str) -> str:
+    """A distribution name in PEP 503 normal form: `Plugeval_Foo.bar` → `plugeval-foo-bar`."""
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_norm = normalized_name
 
 
 def _scan_distributions() -> Iterator[PluginEntry]:
