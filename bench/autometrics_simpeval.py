@@ -1,6 +1,6 @@
 """Bank-only AutoMetrics on SimpEval (real human scores): held-out Kendall tau with a 95% CI.
 
-Usage: python bench/autometrics_simpeval.py [--data ../shared/data/autometrics/simpeval.csv] [--method pls]
+Usage: python bench/autometrics_simpeval.py [--data plugins/metric_induction/examples/simpeval.csv] [--method pls]
 
 Trains the composite on 80% of the source sentences (all their outputs) and reports Kendall tau
 and Spearman rho with human scores on the other 20%, for the composite and for each retrieved
@@ -22,7 +22,7 @@ TASK = (
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default_data = Path(__file__).resolve().parents[2] / "shared" / "data" / "autometrics" / "simpeval.csv"
+    default_data = Path(__file__).resolve().parents[1] / "plugins" / "metric_induction" / "examples" / "simpeval.csv"
     parser.add_argument("--data", default=str(default_data))
     parser.add_argument("--method", default="pls", choices=["pls", "lasso", "ridge"])
     parser.add_argument("--top-k", type=int, default=5)

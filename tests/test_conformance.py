@@ -8,7 +8,7 @@ from docker_support import require_docker
 from conftest import REPO
 from harness.testing import ConformanceError, conformance_cases
 
-SHARED = REPO.parent / "shared" / "data"
+DATA = REPO / "tests" / "data"
 
 CASES = [
     *conformance_cases(
@@ -16,7 +16,7 @@ CASES = [
         args={
             "pattern": {"pattern": r"(\w+)"},
             "system_message": {"message": "Answer briefly."},
-            "replay": {"path": str(SHARED / "ambig_swe" / "qa_pairs_claude_sonnet.json")},
+            "replay": {"path": str(DATA / "qa_pairs_sample.json")},
             "llm": {"model": "mockllm/model"},
         },
     ),

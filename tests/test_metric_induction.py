@@ -7,7 +7,7 @@ import pytest
 
 from conftest import REPO
 
-SIMPEVAL = REPO.parent / "shared" / "data" / "autometrics" / "simpeval.csv"
+SIMPEVAL = REPO / "plugins" / "metric_induction" / "examples" / "simpeval.csv"
 
 
 def synthetic(n: int = 400, seed: int = 1) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -115,3 +115,14 @@ def test_bank_only_pipeline_on_simpeval_holds_out_20_percent():
     tau = result.composite_agreement["kendall_tau"]
     assert tau.ci95[0] <= tau.value <= tau.ci95[1] and tau.n == result.test_rows
     assert 1 <= len(result.composite.weights) <= 3
+
+
+def test_an_induced_set_declares_the_scale_its_values_are_on():
+    import csv
+
+    from harness_metric_induction._metricset import load_metric_set
+
+    shipped = load_metric_set(REPO / "scorers" / "simpeval-bank.yaml")
+    scores = [float(r["score"]) for r in csv.DictReader(SIMPEVAL.open())]
+    assert shipped.scale is None and not shipped.metrics  # bank only: no LLM metric, so no rating scale
+    assert shipped.composite_scale == pytest.approx((min(scores), max(scores)), abs=1e-3)  # the human scores' range

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, run_harness
 
-SIMPEVAL = REPO.parent / "shared" / "data" / "autometrics" / "simpeval.csv"
+SIMPEVAL = REPO / "plugins" / "metric_induction" / "examples" / "simpeval.csv"
 
 
 def scripted(*replies: str):

@@ -172,12 +172,13 @@ def _autometrics(s: dict[str, Any]) -> int:
         metric_set = MetricSet(
             name=s["name"],
             method="autometrics",
-            scale=(1, 5),
+            scale=None,  # no LLM metrics: only the composite, on the human scores' scale
             metrics=[],
             provenance=provenance(s["data"], "none (bank only)"),
             description=f"AutoMetrics bank-only composite for: {s['task']}",
             intercept=composite.intercept,
             terms=terms,
+            composite_scale=(min(r.human for r in rows), max(r.human for r in rows)),
         )
         agreement = {"composite": result.composite_agreement, **result.single_agreement}
         train_rows, test_rows = result.train_rows, result.test_rows

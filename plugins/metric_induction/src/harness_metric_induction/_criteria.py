@@ -158,6 +158,7 @@ async def induce_autometrics(
         provenance=provenance(data_name, client.name),
         description=f"AutoMetrics composite for: {task}",
         intercept=composite.intercept,
+        composite_scale=(min(r.human for r in train), max(r.human for r in train)),
         terms=terms,
     )
     return InducedAutoMetrics(metric_set, agreement, len(train), len(test))

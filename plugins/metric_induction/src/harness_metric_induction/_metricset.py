@@ -14,7 +14,10 @@ from harness import ConfigError
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["scorer", "name", "method", "scale", "metrics", "provenance"],
+    "required": ["scorer", "name", "method", "metrics", "provenance"],
+    # each LLM metric is rated on `scale`; a composite predicts the human score on its own `scale`
+    "if": {"properties": {"metrics": {"minItems": 1}}},
+    "then": {"required": ["scale"]},
     "properties": {
         "scorer": {"const": "induced_metrics"},
         "name": {"type": "string", "minLength": 1},
@@ -40,6 +43,8 @@ SCHEMA: dict[str, Any] = {
             "required": ["intercept", "terms"],
             "properties": {
                 "intercept": {"type": "number"},
+                "scale": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                "target": {"type": "string"},
                 "terms": {
                     "type": "array",
                     "items": {
@@ -93,12 +98,15 @@ class MetricSet:
 
     name: str
     method: str
-    scale: tuple[int, int]
+    scale: tuple[int, int] | None
+    """The rating scale of every LLM metric in `metrics` (None when there are none)."""
     metrics: list[InducedMetric]
     provenance: dict[str, str]
     description: str = ""
     intercept: float | None = None
     terms: list[CompositeTerm] = field(default_factory=list)
+    composite_scale: tuple[float, float] | None = None
+    """The range of the human scores in the data the composite was induced from (its values live on that scale)."""
 
     def score_keys(self) -> list[str]:
         """The keys of the scorer's per-sample value: each metric, plus `composite` when there is one."""
@@ -110,12 +118,17 @@ class MetricSet:
             "name": self.name,
             "method": self.method,
             "description": self.description,
-            "scale": list(self.scale),
+            **({"scale": list(self.scale)} if self.scale is not None else {}),
             "metrics": [{k: v for k, v in asdict(m).items() if v} for m in self.metrics],
             "provenance": self.provenance,
         }
         if self.terms:
-            data["composite"] = {"intercept": self.intercept, "terms": [asdict(t) for t in self.terms]}
+            data["composite"] = {
+                "target": "human score",
+                **({"scale": [round(v, 4) for v in self.composite_scale]} if self.composite_scale else {}),
+                "intercept": self.intercept,
+                "terms": [asdict(t) for t in self.terms],
+            }
         return data
 
 
@@ -162,10 +175,11 @@ def load_metric_set(path: str | Path) -> MetricSet:
     return MetricSet(
         name=data["name"],
         method=data["method"],
-        scale=tuple(data["scale"]),
+        scale=tuple(data["scale"]) if data.get("scale") else None,
         metrics=[InducedMetric(**m) for m in data["metrics"]],
         provenance=data["provenance"],
         description=data.get("description", ""),
         intercept=composite.get("intercept"),
         terms=[CompositeTerm(**t) for t in composite.get("terms", [])],
+        composite_scale=tuple(composite["scale"]) if composite.get("scale") else None,
     )
