@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from harness import ConfigError
 
 MINISUITE = "minisuite"
-_COMPLETE_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"\s*[,\]]')
 """Dataset name of the shipped offline mini-suite."""
+_COMPLETE_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"\s*[,\]]')
 
 
 class Instance(BaseModel):
@@ -36,6 +36,9 @@ class Instance(BaseModel):
     PASS_TO_PASS: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
     version: str | None = None
+    environment_setup_commit: str | None = Field(
+        default=None, description="Commit whose requirement files SWE-bench builds the environment from."
+    )
     repo_files: dict[str, str] | None = Field(default=None, description="Base snapshot (mini-suite only).")
     truncated: list[str] = Field(default_factory=list, description="Test lists cut off in the source data.")
 
@@ -71,9 +74,9 @@ class Instance(BaseModel):
                 return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
         return value
 
-    @field_validator("version", mode="before")
+    @field_validator("version", "environment_setup_commit", mode="before")
     @classmethod
-    def _version_text(cls, value: Any) -> Any:
+    def _optional_text(cls, value: Any) -> Any:
         return None if value is None or value == "" else str(value)
 
     @field_validator("hints_text", mode="before")
@@ -177,16 +180,19 @@ def _jsonl(text: str, source: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _hugging_face(dataset_id: str) -> list[tuple[int, dict[str, Any]]]:
+    from inspect_ai.dataset import Sample, hf_dataset
+
     try:
-        import datasets
+        import datasets  # noqa: F401  (hf_dataset needs it)
     except ImportError as ex:
         raise ConfigError(
             f"'{dataset_id}' is not a file; loading a Hugging Face dataset needs `pip install datasets`"
         ) from ex
     try:
-        split = datasets.load_dataset(dataset_id, split="test")
+        # each row rides in a Sample's metadata, so validation stays here, row by row
+        loaded = hf_dataset(dataset_id, split="test", sample_fields=lambda row: Sample(input="", metadata=dict(row)))
     except Exception as ex:  # hub unreachable, unknown id...
         raise ConfigError(
             f"could not load Hugging Face dataset '{dataset_id}': {ex}; offline, pass a local .jsonl"
         ) from ex
-    return list(enumerate((dict(row) for row in split), start=1))
+    return [(number, dict(sample.metadata or {})) for number, sample in enumerate(loaded, start=1)]

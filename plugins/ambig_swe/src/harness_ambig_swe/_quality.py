@@ -34,12 +34,15 @@ def parse_rating(reply: str) -> int | None:
 
 @metric
 def mean_rating() -> Metric:
-    """Mean rating over all rated questions of all samples (samples that asked nothing add nothing)."""
+    """Mean rating over all rated questions of all samples; NaN (no value) when no question was rated.
+
+    Samples that asked nothing are not scored at all, so the metric's n counts the samples that asked.
+    """
 
     def compute(scores: list[SampleScore]) -> float:
         total = sum(float(s.score.value["rating_sum"]) for s in scores)  # type: ignore[index]
         count = sum(int(s.score.value["rated"]) for s in scores)  # type: ignore[index]
-        return total / count if count else 0.0
+        return total / count if count else float("nan")
 
     return compute
 
@@ -54,11 +57,13 @@ def question_quality(judge_model: str | None = None, retries: int = 2) -> Scorer
         retries: Extra attempts when the judge's reply has no rating; then the question is left unrated.
     """
 
-    async def score(state: TaskState, target: Target) -> Score:
+    async def score(state: TaskState, target: Target) -> Score | None:
         from inspect_ai.model import get_model
 
-        judge = get_model(judge_model) if judge_model else get_model(role="grader")
         turns = conversation_record().asked
+        if not turns:
+            return None  # nothing to rate: the sample is left out, not rated 0
+        judge = get_model(judge_model) if judge_model else get_model(role="grader")
         ratings, unrated = [], 0
         for turn in turns:
             prompt = JUDGE_PROMPT.format(

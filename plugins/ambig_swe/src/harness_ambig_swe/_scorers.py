@@ -1,9 +1,6 @@
-"""Scoring: apply the test patch and run FAIL_TO_PASS and PASS_TO_PASS with pytest in the sandbox."""
+"""Scoring: SWE-bench's evaluation in the sandbox (reset tests, apply the test patch, run, parse, grade)."""
 
 from __future__ import annotations
-
-import re
-import shlex
 
 from inspect_ai.scorer import CORRECT, INCORRECT, Score, Scorer, Target, accuracy, scorer, stderr
 from inspect_ai.solver import TaskState
@@ -11,57 +8,61 @@ from inspect_ai.util import sandbox
 
 from harness.simulation import conversation_record
 
+from ._grading import grade
+from ._logparse import parse_log, parse_pytest
 from ._metrics import detection_accuracy, f1, fnr, fpr, precision, recall
 from ._prompts import REPO_DIR
-
-_RESULT_LINE = re.compile(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\S+)", re.MULTILINE)
-_PATCHED_FILE = re.compile(r"^diff --git a/(\S+) b/", re.MULTILINE)
+from ._testspec import TEST_PATCH_PATH, test_output
 
 
 def parse_pytest_results(output: str) -> dict[str, str]:
     """Outcome per test id from pytest's `-rA` short summary."""
-    return {test_id: outcome for outcome, test_id in _RESULT_LINE.findall(output)}
+    return parse_pytest(output)
 
 
 @scorer(metrics=[accuracy(), stderr()])
-def tests_resolved(test_timeout: int = 600) -> Scorer:
-    """Resolved = after the test patch, every FAIL_TO_PASS and PASS_TO_PASS test passes.
+def tests_resolved(test_timeout: int = 1800) -> Scorer:
+    """Resolved = after the test patch, no FAIL_TO_PASS or PASS_TO_PASS test fails (SWE-bench's grading).
+
+    The sample's `test_plan` (script and log parser) comes from the task: SWE-bench's test command and
+    log parser for the instance's repository, or pytest `-rA` for the mini-suite.
 
     Args:
-        test_timeout: Seconds the test run may take.
+        test_timeout: Seconds the test run may take (a run that overruns is not resolved).
     """
 
     async def score(state: TaskState, target: Target) -> Score:
         meta = state.metadata
         repo_dir = meta.get("repo_dir", REPO_DIR)
+        plan = meta["test_plan"]
         env = sandbox()
         agent_patch = (await env.exec(["git", "-C", repo_dir, "diff", "HEAD"])).stdout
-        test_files = _PATCHED_FILE.findall(meta["test_patch"])
-        restore = " ; ".join(
-            f"(git -C {repo_dir} checkout HEAD -- {shlex.quote(f)} 2>/dev/null || rm -f {repo_dir}/{shlex.quote(f)})"
-            for f in test_files
+        await env.write_file(TEST_PATCH_PATH, meta["test_patch"])
+        try:
+            run = await env.exec(["bash", "-c", plan["script"]], timeout=test_timeout)
+        except TimeoutError:
+            return Score(value=INCORRECT, answer=agent_patch, explanation=f"the tests ran over {test_timeout} s")
+        log = run.stdout + run.stderr
+        output = test_output(log)
+        if output is None:
+            return Score(
+                value=INCORRECT, answer=agent_patch, explanation=f"the test patch did not apply: {log[-500:]}"
+            )
+        graded = grade(
+            parse_log(plan["parser"], output) or parse_log(plan["parser"], log),
+            meta["FAIL_TO_PASS"],
+            meta["PASS_TO_PASS"],
         )
-        await env.exec(["sh", "-c", restore or "true"])
-        await env.write_file("/tmp/ambig_swe_test.patch", meta["test_patch"])
-        applied = await env.exec(["git", "-C", repo_dir, "apply", "/tmp/ambig_swe_test.patch"])
-        if not applied.success:
-            return Score(value=INCORRECT, answer=agent_patch, explanation=f"test patch did not apply: {applied.stderr}")
-        tests = meta["FAIL_TO_PASS"] + meta["PASS_TO_PASS"]
-        run = await env.exec(
-            ["python3", "-m", "pytest", "-rA", "-q", "-p", "no:cacheprovider", *tests],
-            cwd=repo_dir,
-            timeout=test_timeout,
-        )
-        outcomes = parse_pytest_results(run.stdout)
-        fail_to_pass = {t: outcomes.get(t, "MISSING") for t in meta["FAIL_TO_PASS"]}
-        pass_to_pass = {t: outcomes.get(t, "MISSING") for t in meta["PASS_TO_PASS"]}
-        resolved = all(v == "PASSED" for v in [*fail_to_pass.values(), *pass_to_pass.values()])
-        failing = [t for t, v in {**fail_to_pass, **pass_to_pass}.items() if v != "PASSED"]
+        shown = ", ".join(graded.failing[:5]) + (" ..." if len(graded.failing) > 5 else "")
         return Score(
-            value=CORRECT if resolved else INCORRECT,
+            value=CORRECT if graded.resolved else INCORRECT,
             answer=agent_patch,
-            explanation="all tests pass" if resolved else f"not passing: {', '.join(failing)}",
-            metadata={"fail_to_pass": fail_to_pass, "pass_to_pass": pass_to_pass, "pytest_exit": run.returncode},
+            explanation="all required tests pass" if graded.resolved else f"not passing: {shown}",
+            metadata={
+                "fail_to_pass": graded.fail_to_pass,
+                "pass_to_pass": graded.pass_to_pass,
+                "test_exit": run.returncode,
+            },
         )
 
     return score

@@ -1,16 +1,15 @@
-"""Instance environments without SWE-bench images: SWE-bench's per-repo/version install specs.
+"""SWE-bench's per-repository/version environment specs, read from `swebench` 4.1.0's data file.
 
-`swebench` up to 4.1.0 carries the specs (Python version, requirements, pinned packages, install
-command) in `swebench/harness/constants/python.py`; 5.x dropped them. That file is plain data, so
-it is read on its own (`pip install --no-deps 'swebench==4.1.0'` is enough) without importing the
-package and its heavy dependencies.
+`swebench` up to 4.1.0 carries the specs (Python version, conda/pip packages, requirement-file paths,
+pre-install and install commands, test command) in `swebench/harness/constants/python.py`; 5.x
+dropped them. That file is plain data, so it is read on its own (`pip install --no-deps
+'swebench==4.1.0'` is enough) without importing the package and its heavy dependencies.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import runpy
-import shlex
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,103 +19,86 @@ from harness import ConfigError
 
 from ._instances import Instance
 
-BASE_IMAGE_PYTHON = "3.11"
-"""Python of plugeval/base:bookworm (Debian bookworm's python3)."""
-
+BASE_IMAGES = {"3.9": "plugeval/base:bullseye", "3.11": "plugeval/base:bookworm", "3.13": "plugeval/base:trixie"}
+"""The harness base image for each Python an instance's spec may name (Debian's python3 of each suite)."""
+BASE_IMAGE_COMMANDS = {
+    "plugeval/base:bullseye": "harness sandbox base-image suite=bullseye",
+    "plugeval/base:bookworm": "harness sandbox base-image",
+    "plugeval/base:trixie": "harness sandbox base-image suite=trixie",
+}
 _INSTALL_HINT = "pip install --no-deps 'swebench==4.1.0' (5.x dropped the install specs)"
 
 
-@lru_cache(maxsize=1)
-def swebench_specs() -> dict[str, dict[str, dict[str, Any]]]:
-    """SWE-bench's MAP_REPO_VERSION_TO_SPECS_PY: repo → version → install spec."""
-    spec = importlib.util.find_spec("swebench")
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"building SWE-bench instance environments needs swebench's specs: {_INSTALL_HINT}")
-    constants = Path(next(iter(spec.submodule_search_locations))) / "harness" / "constants" / "python.py"
-    if not constants.is_file():
-        raise ConfigError(f"the installed swebench has no per-repo install specs: {_INSTALL_HINT}")
-    return runpy.run_path(str(constants))["MAP_REPO_VERSION_TO_SPECS_PY"]
+class UnsupportedSpec(Exception):
+    """The instance's environment cannot be built here; the message says why."""
 
 
 @dataclass(frozen=True)
-class EnvironmentPlan:
-    """How to build one instance's environment FROM the harness base image."""
+class EnvironmentSpec:
+    """SWE-bench's recipe for one instance's environment (`MAP_REPO_VERSION_TO_SPECS_PY[repo][version]`)."""
 
-    instance_id: str
+    repo: str
+    version: str
     python: str
-    dockerfile: str
-    test_cmd: str
+    packages: str = ""
+    """Conda packages (installed here with pip), `requirements.txt` or `environment.yml`."""
+    pip_packages: tuple[str, ...] = ()
+    pre_install: tuple[str, ...] = ()
+    install: str = ""
+    eval_commands: tuple[str, ...] = ()
+    test_cmd: str = ""
+
+    @property
+    def base_image(self) -> str | None:
+        """The harness base image with this spec's Python, or None when there is none."""
+        return BASE_IMAGES.get(self.python)
 
 
-def spec_for(instance: Instance) -> dict[str, Any]:
-    """The install spec of the instance's repo and version (versions read back from spreadsheets: 3 → 3.0)."""
+@lru_cache(maxsize=1)
+def _constants() -> dict[str, Any]:
+    spec = importlib.util.find_spec("swebench")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"building SWE-bench instance environments needs swebench's specs: {_INSTALL_HINT}")
+    path = Path(next(iter(spec.submodule_search_locations))) / "harness" / "constants" / "python.py"
+    if not path.is_file():
+        raise ConfigError(f"the installed swebench has no per-repo install specs: {_INSTALL_HINT}")
+    return runpy.run_path(str(path))
+
+
+def swebench_specs() -> dict[str, dict[str, dict[str, Any]]]:
+    """SWE-bench's MAP_REPO_VERSION_TO_SPECS_PY: repo → version → install spec."""
+    return _constants()["MAP_REPO_VERSION_TO_SPECS_PY"]
+
+
+def requirement_paths(repo: str) -> list[str]:
+    """SWE-bench's MAP_REPO_TO_REQS_PATHS: where a repository keeps its requirements, first found wins."""
+    return list(_constants()["MAP_REPO_TO_REQS_PATHS"].get(repo, []))
+
+
+def spec_for(instance: Instance) -> EnvironmentSpec:
+    """The instance's spec (versions read back from spreadsheets are matched too: 3 → 3.0, 0.2 → 0.20).
+
+    Raises:
+        UnsupportedSpec: SWE-bench has no spec for the repository or version.
+    """
     by_version = swebench_specs().get(instance.repo)
     if by_version is None:
-        raise ConfigError(f"{instance.instance_id}: SWE-bench has no install specs for {instance.repo}")
+        raise UnsupportedSpec(f"SWE-bench has no install specs for {instance.repo}")
     version = instance.version or ""
     for candidate in (version, f"{version}.0", f"{version}0"):
         if candidate in by_version:
-            return by_version[candidate]
-    raise ConfigError(f"{instance.instance_id}: no SWE-bench install spec for {instance.repo} version {version!r}")
-
-
-def environment_plan(instance: Instance, image_python: str = BASE_IMAGE_PYTHON) -> EnvironmentPlan:
-    """A Dockerfile that checks out `base_commit` and installs the instance's pinned environment.
-
-    The build context must hold the repository clone as `repo/`. Raises ConfigError when the spec
-    needs a Python the base image lacks: such an instance is reported, never run on the wrong one.
-    """
-    spec = spec_for(instance)
-    python = str(spec.get("python", ""))
-    if python != image_python:
-        raise ConfigError(
-            f"{instance.instance_id}: SWE-bench's spec for {instance.repo} {instance.version} needs Python {python}, "
-            f"the base image has {image_python}; not run (use the SWE-bench instance image instead)"
-        )
-    lines = [
-        "FROM plugeval/base:bookworm",
-        "COPY repo /workspace/repo",
-        "WORKDIR /workspace/repo",
-        f"RUN git checkout -q {shlex.quote(instance.base_commit)} && git clean -fdxq",
-    ]
-    packages = str(spec.get("packages", "")).strip()
-    if packages == "requirements.txt":
-        lines.append("RUN python3 -m pip install -r requirements.txt")
-    elif packages == "environment.yml":
-        raise ConfigError(f"{instance.instance_id}: its spec needs a conda environment.yml, which the base image lacks")
-    elif packages:
-        lines.append(f"RUN python3 -m pip install {packages}")
-    for command in spec.get("pre_install", []):
-        lines.append(f"RUN {command}")
-    if spec.get("pip_packages"):
-        lines.append("RUN python3 -m pip install " + " ".join(shlex.quote(p) for p in spec["pip_packages"]))
-    if spec.get("install"):
-        lines.append("RUN " + spec["install"].replace("python -m pip", "python3 -m pip"))
-    lines.append("RUN chown -R agent:agent /workspace/repo")
-    return EnvironmentPlan(instance.instance_id, python, "\n".join(lines) + "\n", str(spec.get("test_cmd", "")))
-
-
-def build_context(instance: Instance, clone: Path, cache_dir: Path) -> Path:
-    """A Docker build context for the instance: a shared local clone as `repo/` and the Dockerfile."""
-    import subprocess
-
-    plan = environment_plan(instance)
-    if not (clone / ".git").exists():
-        raise ConfigError(f"{instance.instance_id}: {clone} is not a git clone of {instance.repo}")
-    context = cache_dir / instance.instance_id
-    if not (context / "repo" / ".git").exists():
-        context.mkdir(parents=True, exist_ok=True)
-        cloned = subprocess.run(
-            ["git", "clone", "-q", "--shared", str(clone), str(context / "repo")], capture_output=True, text=True
-        )
-        if cloned.returncode != 0:
-            raise ConfigError(f"{instance.instance_id}: cloning {clone} failed: {cloned.stderr.strip()}")
-    has_commit = subprocess.run(
-        ["git", "-C", str(context / "repo"), "cat-file", "-e", f"{instance.base_commit}^{{commit}}"]
-    )
-    if has_commit.returncode != 0:
-        raise ConfigError(
-            f"{instance.instance_id}: base_commit {instance.base_commit} is not in {clone}; fetch it first"
-        )
-    (context / "Dockerfile").write_text(plan.dockerfile)
-    return context / "Dockerfile"
+            raw = by_version[candidate]
+            test_cmd = raw.get("test_cmd", "")
+            return EnvironmentSpec(
+                repo=instance.repo,
+                version=candidate,
+                python=str(raw.get("python", "")),
+                packages=str(raw.get("packages", "")).strip(),
+                pip_packages=tuple(raw.get("pip_packages", ())),
+                pre_install=tuple(raw.get("pre_install", ())),
+                install=str(raw.get("install", "")),
+                eval_commands=tuple(raw.get("eval_commands", ())),
+                # a list means several commands; SWE-bench grades the last one's output
+                test_cmd=test_cmd[-1] if isinstance(test_cmd, list) else str(test_cmd),
+            )
+    raise UnsupportedSpec(f"SWE-bench has no install spec for {instance.repo} version {version!r}")

@@ -14,12 +14,13 @@ from inspect_ai.tool import bash, python, text_editor
 from harness import ConfigError, Simulator, ask_user, simulated_user
 from harness.simulation import FixedReplySimulator, OracleSimulator
 
-from ._gitrepo import COMMIT_SCRIPT
 from ._instances import MINISUITE, Instance, load_instances
 from ._ppp import EFFORT_BY_SECTION, ppp
 from ._profiles import PROFILES, persona_for
-from ._prompts import REPO_DIR, SETTINGS, agent_input, detection_input
+from ._prompts import SETTINGS, agent_input, detection_input
 from ._quality import question_quality
+from ._real import NotRun
+from ._samples import RealInstances, minisuite_sample
 from ._scorers import asked_when_underspecified, tests_resolved
 
 
@@ -34,8 +35,9 @@ def ambig_swe(
     on_invalid: Literal["skip", "fail"] = "skip",
     repos: dict[str, str] | None = None,
     instance_image: str | None = None,
+    validate: bool = True,
     message_limit: int = 40,
-    test_timeout: int = 600,
+    test_timeout: int = 1800,
     user_profile: Literal["none", "one_question", "no_questions", "brief"] = "none",
     judge_model: str | None = None,
 ) -> Task:
@@ -49,13 +51,15 @@ def ambig_swe(
         simulator: Simulated user for interactive and detection mode (default: oracle); simulator=NAME on the CLI.
         sandbox: docker (harness-docker, the base image plus pytest) or local (this machine; needs pytest for python3).
         on_invalid: skip (report and drop) or fail on rows that fail validation.
-        repos: Real instances, no images: local clones by repo ({"pallets/flask": "/src/flask"}); SWE-bench specs.
-        instance_image: Real instances with SWE-bench images: a template, e.g. sweb.eval.x86_64.{id_docker}:latest.
+        repos: Real instances built here, offline: sources by repo ({"psf/requests": "/src/requests"}): a git
+            clone, a bare repository or a .tar.gz of one (shallow is fine); SWE-bench's install specs.
+        instance_image: Real instances in SWE-bench's images: a template, e.g. swebench/sweb.eval.x86_64.{id_docker}:latest.
+        validate: Built instances only: run the gold patch once per image and report an instance it does not
+            resolve here (tests that need the internet, an environment that differs) as not run.
         message_limit: Messages per sample before the agent is stopped.
         test_timeout: Seconds the test run may take.
         user_profile: Preferences of the simulated user (personalization): none, one_question, no_questions, brief.
-        judge_model: Question-quality judge (interactive and detection mode); default: the run's
-            `grader` role (model_roles.grader=...), else the model under test.
+        judge_model: Question-quality judge (interactive and detection mode); default: the run's model.
     """
     if user_profile not in PROFILES:
         raise ConfigError(f"task.user_profile must be one of {', '.join(PROFILES)}, got {user_profile!r}")
@@ -67,7 +71,9 @@ def ambig_swe(
     user = simulator or OracleSimulator()
     max_turns = int(getattr(user, "max_turns", 3))
     rng = random.Random(seed)
-    samples = []
+    real = RealInstances(repos, instance_image, validate)
+    samples: list[Sample] = []
+    not_run: list[NotRun] = []
     for instance in loaded.instances:
         if detection:
             underspecified = rng.random() < 0.5
@@ -75,17 +81,19 @@ def ambig_swe(
         else:
             underspecified = setting != "full"
             text = agent_input(instance, setting, max_turns)
-        samples.append(
-            _sample(
-                instance,
-                text,
-                underspecified,
-                "detection" if detection else setting,
-                repos or {},
-                instance_image,
-                user_profile,
-            )
+        metadata = _metadata(instance, underspecified, "detection" if detection else setting, user_profile)
+        made = minisuite_sample(instance, text, metadata) if instance.repo_files is not None else real.sample(
+            instance, text, metadata
         )
+        if isinstance(made, NotRun):
+            not_run.append(made)
+            print(f"ambig_swe: not run: {made.line()}", file=sys.stderr)
+        else:
+            samples.append(made)
+    if not samples:
+        raise ConfigError("ambig_swe: no instance can run here: " + " | ".join(n.line() for n in not_run[:3]))
+    if not_run:
+        print(f"ambig_swe: {len(samples)} instance(s) run, {len(not_run)} not run (reasons above)", file=sys.stderr)
 
     tools: list[Any] = [bash(timeout=180), python(timeout=180), text_editor()]
     if detection or setting == "interactive":
@@ -104,20 +112,13 @@ def ambig_swe(
             "dataset": dataset,
             "simulator": user.name if (detection or setting == "interactive") else None,
             "invalid_rows": loaded.problems,
+            "not_run": [{"instance_id": n.instance_id, "kind": n.kind, "reason": n.reason} for n in not_run],
         },
     )
 
 
-def _sample(
-    instance: Instance,
-    text: str,
-    underspecified: bool,
-    setting: str,
-    repos: dict[str, str],
-    instance_image: str | None,
-    profile: str,
-) -> Sample:
-    metadata = {
+def _metadata(instance: Instance, underspecified: bool, setting: str, profile: str) -> dict[str, Any]:
+    return {
         "setting": setting,
         "underspecified": underspecified,
         "repo": instance.repo,
@@ -135,57 +136,6 @@ def _sample(
             "preferences": {key: True for key in PROFILES[profile]},
         },
     }
-    if instance.repo_files is None:
-        return _real_instance_sample(instance, text, metadata, repos, instance_image)
-    setup = (
-        f"set -e\nsh -c {_quote(COMMIT_SCRIPT)} sh {REPO_DIR} > /tmp/base_commit\n"
-        f'test "$(tail -n 1 /tmp/base_commit)" = "{instance.base_commit}" || '
-        f'{{ echo "repository snapshot does not match base_commit {instance.base_commit}" >&2; exit 1; }}\n'
-    )
-    return Sample(
-        id=instance.instance_id,
-        input=text,
-        target="resolved",
-        files={f"{REPO_DIR}/{path}": content for path, content in instance.repo_files.items()},
-        setup=setup,
-        metadata={**metadata, "repo_dir": REPO_DIR},
-    )
-
-
-def _real_instance_sample(
-    instance: Instance, text: str, metadata: dict[str, Any], repos: dict[str, str], instance_image: str | None
-) -> Sample:
-    from harness import DockerSandboxConfig
-
-    if instance_image:
-        image = instance_image.format(id=instance.instance_id, id_docker=instance.instance_id.replace("__", "_1776_"))
-        sandbox = ("harness-docker", DockerSandboxConfig(image=image, workdir="/testbed", user="root"))
-        return Sample(
-            id=instance.instance_id,
-            input=text,
-            target="resolved",
-            sandbox=sandbox,
-            metadata={**metadata, "repo_dir": "/testbed"},
-        )
-    if instance.repo not in repos:
-        raise ConfigError(
-            f"{instance.instance_id}: no repository for {instance.repo}; give task.instance_image=TEMPLATE "
-            f'(SWE-bench images) or task.repos=\'{{"{instance.repo}": "/path/to/clone"}}\''
-        )
-    from pathlib import Path
-
-    from ._specs import build_context
-
-    cache = Path.home() / ".cache" / "plugeval" / "ambig-swe-instances"
-    dockerfile = build_context(instance, Path(repos[instance.repo]), cache)
-    sandbox = ("harness-docker", DockerSandboxConfig(dockerfile=str(dockerfile), workdir="/workspace"))
-    return Sample(
-        id=instance.instance_id,
-        input=text,
-        target="resolved",
-        sandbox=sandbox,
-        metadata={**metadata, "repo_dir": "/workspace/repo"},
-    )
 
 
 def _scorers(setting: str, detection: bool, test_timeout: int, judge_model: str | None) -> list[Any]:
@@ -195,10 +145,6 @@ def _scorers(setting: str, detection: bool, test_timeout: int, judge_model: str 
     if detection or setting == "interactive":
         scorers += [question_quality(judge_model), ppp()]
     return scorers
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 def _sandbox(kind: str) -> Any:

@@ -1,0 +1,61 @@
+"""git on the host, for preparing sources and build contexts (never the agent's git)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from harness import ConfigError
+
+_QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
+
+
+def git(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git; on failure (with `check`) raise ConfigError carrying git's last line of stderr."""
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **_QUIET_ENV}
+        )
+    except FileNotFoundError:
+        raise ConfigError("git is not installed on this machine; Ambig-SWE needs it to prepare sources") from None
+    if check and result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise ConfigError(f"git {' '.join(args[:3])} failed in {cwd}: {lines[-1] if lines else 'no output'}")
+    return result
+
+
+def is_repository(path: Path) -> bool:
+    """Whether `path` is the top of a git work tree or a bare repository."""
+    if not path.is_dir():
+        return False
+    found = git("rev-parse", "--git-dir", cwd=path, check=False)
+    if found.returncode != 0:
+        return False
+    git_dir = (path / found.stdout.strip()).resolve()
+    return git_dir in (path.resolve(), (path / ".git").resolve())
+
+
+def has_commit(repo: Path, commit: str) -> bool:
+    """Whether `repo` (a work tree or a bare repository) holds `commit`."""
+    return git("cat-file", "-e", f"{commit}^{{commit}}", cwd=repo, check=False).returncode == 0
+
+
+def file_at(repo: Path, commit: str, path: str) -> str | None:
+    """The text of `path` at `commit`, or None when the commit lacks the file."""
+    shown = git("show", f"{commit}:{path}", cwd=repo, check=False)
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def single_commit_clone(source: Path, commit: str, target: Path) -> None:
+    """A fresh, self-contained repository at `target` holding only `commit`, checked out on `main`.
+
+    Fetching by commit id works for shallow sources without branches, and the objects are copied
+    (no alternates path pointing back at the source, which a Docker build context could not follow).
+    History after the base commit (the upstream fix) never reaches the agent.
+    """
+    git("init", "-q", "-b", "main", str(target))
+    # the source's upload-pack refuses unadvertised commit ids unless told otherwise
+    upload_pack = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
+    git("fetch", "-q", "--no-tags", "--depth", "1", f"--upload-pack={upload_pack}", str(source.resolve()), commit, cwd=target)
+    git("reset", "-q", "--hard", commit, cwd=target)

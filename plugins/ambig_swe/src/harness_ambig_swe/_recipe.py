@@ -1,0 +1,85 @@
+"""The Dockerfile of an instance image: base image for the spec's Python, the environment, the repository.
+
+SWE-bench's environment steps in its order (conda packages, assembled requirements, pinned pip
+packages, the repository's install command), in a virtualenv at /opt/testbed owned by the agent's
+user, installed offline from the wheelhouse in the build context. Each RUN names its step
+(`: step=NAME`) so a failed build says which one failed.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from ._specs import EnvironmentSpec
+
+REPO_DIR = "/workspace/repo"
+VENV = "/opt/testbed"
+WHEELS_DIR = "/opt/plugeval/wheels"
+_COMMAND_HEAD = re.compile(r"(?:^|&&|\|\||;)\s*([A-Za-z0-9_./-]+)")
+_FILE_EDITORS = {"sed", "grep"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """An instance image's Dockerfile and what the build context must hold besides `repo/` and `wheels/`."""
+
+    dockerfile: str
+    requirements: str | None
+    """Text of `requirements.txt` for the context (SWE-bench's `packages: requirements.txt`), if any."""
+
+
+def pip_steps(spec: EnvironmentSpec, has_requirements: bool) -> list[tuple[str, list[str]]]:
+    """The pip install steps before the repository's own install: (step name, pip arguments)."""
+    steps: list[tuple[str, list[str]]] = []
+    if spec.packages and spec.packages not in ("requirements.txt", "environment.yml"):
+        steps.append(("packages", shlex.split(spec.packages)))
+    if has_requirements:
+        steps.append(("requirements", ["-r", "/opt/plugeval/requirements.txt"]))
+    if spec.pip_packages:
+        steps.append(("pip_packages", list(spec.pip_packages)))
+    return steps
+
+
+def host_pre_install(spec: EnvironmentSpec) -> tuple[list[str], list[str]]:
+    """Split pre-install commands into file edits (sed/grep, run on the host copy) and the rest."""
+    edits, others = [], []
+    for command in spec.pre_install:
+        heads = set(_COMMAND_HEAD.findall(command))
+        (edits if heads and heads <= _FILE_EDITORS else others).append(command)
+    return edits, others
+
+
+def recipe(spec: EnvironmentSpec, base_image: str, requirements: str | None) -> Recipe:
+    """The Dockerfile for `spec` FROM `base_image` (build argument BASE_COMMIT checks the checkout)."""
+    env_path = f"{VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    lines = [
+        f"FROM {base_image}",
+        "ARG BASE_COMMIT",
+        f"ENV PIP_NO_INDEX=1 PIP_FIND_LINKS={WHEELS_DIR} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \\",
+        "    PIP_ROOT_USER_ACTION=ignore LANG=C.UTF-8",
+        f"COPY wheels {WHEELS_DIR}",
+        f"RUN : step=venv && python3 -m venv {VENV} && {VENV}/bin/python -m pip install --upgrade pip setuptools wheel",
+        f"ENV VIRTUAL_ENV={VENV} PATH={env_path}",
+    ]
+    if requirements is not None:
+        lines.append("COPY requirements.txt /opt/plugeval/requirements.txt")
+    for name, arguments in pip_steps(spec, requirements is not None):
+        lines.append(f"RUN : step={name} && python -m pip install {' '.join(shlex.quote(a) for a in arguments)}")
+    lines += [
+        f"COPY repo {REPO_DIR}",
+        f"WORKDIR {REPO_DIR}",
+        'RUN : step=checkout && test "$(git rev-parse HEAD)" = "$BASE_COMMIT"',
+    ]
+    if spec.install:
+        lines.append(f"RUN : step=install && {spec.install}")
+    lines.append(
+        "RUN : step=finish"
+        " && git config --system user.name 'Ambig-SWE agent' && git config --system user.email agent@ambig-swe.invalid"
+        " && git config --system --add safe.directory '*'"
+        # like SWE-bench: what set-up changed in tracked files is committed, so `git diff` shows the agent's work
+        " && (git diff --quiet HEAD || git commit -q -am 'plugeval: environment set-up')"
+        f" && chown -R agent:agent /workspace {VENV}"
+    )
+    return Recipe("\n".join(lines) + "\n", requirements)
