@@ -62,7 +62,10 @@ class Episode:
         self.server.start()
         browser = await self.service.browser()
         self._context = await browser.new_context(viewport=VIEWPORT, service_workers="block")
-        await self._context.route("**/*", self._route)
+        # only requests that leave the episode's server are intercepted (and refused): a pattern the
+        # driver matches itself, so the site's own requests cost no round trip to Python
+        origin = re.escape(self.server.origin + "/")
+        await self._context.route(re.compile(f"^(?!{origin})"), self._refuse)
         page = await self._context.new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
         page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -107,9 +110,11 @@ class Episode:
         self.steps += 1
 
     async def click(self, ref: str) -> Snapshot:
-        """Click the element with this ref (a real mouse click) and return the new snapshot."""
+        """Click the element with this ref (mouse events at its centre) and return the new snapshot."""
         locator = await self._locate(ref)
-        await self._timed(locator.click(), f"click {ref}")
+        # force: the snapshot already lists only what can be clicked (a dialog's content while one is open),
+        # so Playwright's wait-for-stable checks only cost time
+        await self._timed(locator.click(force=True), f"click {ref}")
         return await self._settle()
 
     async def type(self, ref: str, text: str) -> Snapshot:
@@ -155,10 +160,10 @@ class Episode:
             raise ActionError("there is no previous page to go back to")
         return await self.observe()
 
-    async def screenshot(self) -> bytes:
-        """A JPEG of the visible part of the page."""
+    async def screenshot(self, full_page: bool = False) -> bytes:
+        """A JPEG of the visible part of the page (or all of it)."""
         page = self._require_page()
-        return await self._timed(page.screenshot(type="jpeg", quality=70), "take a screenshot")
+        return await self._timed(page.screenshot(type="jpeg", quality=70, full_page=full_page), "take a screenshot")
 
     def outcome(self) -> dict[str, Any]:
         """The scored facts of the episode: final state, log, success, DP, steps and timings."""
@@ -196,10 +201,7 @@ class Episode:
         control = self._control(ref)
         if control.disabled:
             raise ActionError(f"{ref} ({control.role} {control.name!r}) is disabled")
-        locator = self._require_page().locator(f'[data-dp-ref="{ref}"]')
-        if await locator.count() != 1:
-            raise ActionError(f"ref {ref} is no longer on the page (it changed); take a new snapshot")
-        return locator
+        return self._require_page().locator(f'[data-dp-ref="{ref}"]')
 
     async def _settle(self) -> Snapshot:
         page = self._require_page()
@@ -216,17 +218,15 @@ class Episode:
         except ActionError:
             raise
         except Exception as ex:
+            if "waiting for locator" in str(ex):  # the element went away after the snapshot (the page changed)
+                raise ActionError(f"could not {what}: the element is no longer on the page; take a new snapshot") from ex
             raise ActionError(f"could not {what}: {_first_line(ex)}") from ex
         finally:
             self.browser_seconds += time.perf_counter() - started
 
-    async def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith(self.server.origin + "/") or url == self.server.origin:
-            await route.continue_()
-        else:
-            self.server.log("blocked", url=url)
-            await route.abort("blockedbyclient")
+    async def _refuse(self, route: Any) -> None:
+        self.server.log("blocked", url=route.request.url)
+        await route.abort("blockedbyclient")
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error" and "net::ERR_BLOCKED_BY_CLIENT" not in message.text:

@@ -2,8 +2,9 @@
 
 Both read the same snapshot an agent gets and act through the same episode actions.
 
-- naive: fills the fields the goal gives, leaves every default as it is, and clicks the most
-  prominent control whose label shares a word with the goal.
+- naive: fills the fields the goal gives (and ticks required boxes, or no form would submit), leaves
+  every other default as it is, and clicks the most prominent control whose label shares a word with
+  the goal.
 - careful: fills the fields, sets every tick box, radio group and drop-down to what the goal asks
   (ticking nothing the goal does not ask for, and reading negated labels), removes line items the
   goal did not ask for, declines offers, and moves on with the control that best matches the goal
@@ -106,6 +107,9 @@ class NaivePolicy:
         filled = _fill(goal, snapshot, memory)
         if filled:
             return filled
+        for control in snapshot.controls:  # the form would not submit otherwise
+            if control.role == "checkbox" and control.required and not control.checked:
+                return Action("click", control.ref, why=f"tick the required {control.name!r}")
         words = content_words(goal.text)
         candidates = [c for c in _buttons(snapshot, memory) if content_words(c.name) & words]
         if not candidates:
@@ -122,7 +126,7 @@ class CarefulPolicy:
     def decide(self, goal: Goal, snapshot: Snapshot, memory: Memory) -> Action:
         if _too_many_visits(snapshot, memory):
             return Action("stop", why="going in circles")
-        for step in (_fill, self._tick, self._choose, self._remove_extras):
+        for step in (self._remove_extras, _fill, self._tick, self._choose):
             action = step(goal, snapshot, memory)
             if action:
                 return action
@@ -185,20 +189,25 @@ class CarefulPolicy:
         def score(control: Control) -> tuple[float, int, int]:
             name = control.name
             value = float(len((content_words(name) & words) - avoided))
-            if declines(name):
+            if declines(name):  # "continue without X" names X, and is how to refuse it
                 value += 3
+            elif self._ruled_out(goal, name):
+                value -= 10
             if self._wanted(goal, name):
                 value += 2
-            if self._ruled_out(goal, name):
-                value -= 10
             if name.lower().startswith(("remove ", "delete ")):
                 value -= 10
             return value, control.prominence, -control.y
 
-        candidates = [c for c in _buttons(snapshot, memory) if score(c)[0] > 0]
+        scored = [(score(c), c) for c in _buttons(snapshot, memory)]
+        # a neutral control ("Manage options", "Save my choices") only when nothing better is on offer, and
+        # only a button or a dialog's link: a plain page link ("Back to headlines") is no step forward
+        candidates = [(s, c) for s, c in scored if s[0] > 0] or [
+            (s, c) for s, c in scored if s[0] == 0 and (c.role == "button" or snapshot.modal)
+        ]
         if not candidates:
             return Action("stop", why="no control leads on towards the goal")
-        best = max(candidates, key=score)
+        best = max(candidates, key=lambda pair: pair[0])[1]
         return _click(best, snapshot, memory, "best match for the goal, nothing ruled out")
 
 

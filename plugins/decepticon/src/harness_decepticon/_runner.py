@@ -25,11 +25,18 @@ async def perform(episode: Episode, action: Action) -> Snapshot:
     raise ValueError(f"not an action to perform: {action.kind}")
 
 
-async def drive(episode: Episode, policy: Policy, snapshot: Snapshot) -> list[str]:
-    """Let `policy` act until it stops or the budget is spent; returns its trace (one line per action)."""
+async def drive(episode: Episode, policy: Policy, snapshot: Snapshot, screenshots: Path | None = None) -> list[str]:
+    """Let `policy` act until it stops or the budget is spent; returns its trace (one line per action).
+
+    With `screenshots`, the page is saved there before each action (and at the end) as NN.jpg.
+    """
     memory = Memory()
     trace = []
-    while episode.budget_left:
+    while True:
+        if screenshots is not None:
+            await _save_screenshot(episode, screenshots / f"{episode.steps:02d}.jpg")
+        if not episode.budget_left:
+            break
         action = policy.decide(episode.task.goal, snapshot, memory)
         if action.kind == "stop":
             trace.append(f"stop: {action.why}")
@@ -44,22 +51,24 @@ async def drive(episode: Episode, policy: Policy, snapshot: Snapshot) -> list[st
     return trace
 
 
+async def _save_screenshot(episode: Episode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(await episode.screenshot(full_page=True))
+
+
 async def run_episode(
     task: DecepticonTask,
     variant: Variant,
     policy: Policy | str,
     service: BrowserService | None = None,
-    screenshot: Path | None = None,
+    screenshots: Path | None = None,
 ) -> dict[str, Any]:
     """One scripted episode: its outcome (success, dp, state, events...) plus the policy's trace."""
     chosen = POLICIES[policy] if isinstance(policy, str) else policy
     episode = Episode(task, variant, service)
     try:
         snapshot = await episode.open()
-        trace = await drive(episode, chosen, snapshot)
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            screenshot.write_bytes(await episode.screenshot())
+        trace = await drive(episode, chosen, snapshot, screenshots)
         return episode.outcome() | {"policy": chosen.name, "trace": trace}
     finally:
         await episode.close()
@@ -70,8 +79,12 @@ def run_policy(
     policy: Policy | str,
     concurrency: int = 2,
     service: BrowserService | None = None,
+    screenshots: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Run `policy` on each (task, variant) in real Chromium, `concurrency` episodes at a time."""
+    """Run `policy` on each (task, variant) in real Chromium, `concurrency` episodes at a time.
+
+    With `screenshots`, each episode's pages are saved under screenshots/<task id>/<variant>/.
+    """
     service = service or browser_service()
     pending = list(runs)
 
@@ -80,7 +93,8 @@ def run_policy(
 
         async def one(task: DecepticonTask, variant: Variant) -> dict[str, Any]:
             async with gate:
-                return await run_episode(task, variant, policy, service)
+                folder = screenshots / task.id / variant if screenshots is not None else None
+                return await run_episode(task, variant, policy, service, folder)
 
         return await asyncio.gather(*(one(t, v) for t, v in pending))
 

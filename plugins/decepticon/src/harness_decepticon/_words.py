@@ -42,8 +42,9 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    """Stemmed words of `text` that carry meaning (no stop words, no one- or two-letter words)."""
-    return {stem(w) for w in _TOKEN.findall(text.lower().replace("'", "")) if w not in STOP and len(w) > 2}
+    """Stemmed words of `text` that carry meaning (no stop words, no one- or two-letter words; numbers kept)."""
+    words = _TOKEN.findall(text.lower().replace("'", ""))
+    return {stem(w) for w in words if w.isdigit() or (w not in STOP and len(w) > 2)}
 
 
 def mentions(text: str, phrase: str) -> bool:
