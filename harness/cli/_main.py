@@ -248,7 +248,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     outcome = run_eval(config, registry)
     print_outcome(outcome)
-    return 0 if outcome.record["status"] == "success" else 1
+    return exit_code(outcome.record["status"])
+
+
+def exit_code(status: str) -> int:
+    """0 for a run that finished, 130 for one interrupted (Ctrl-C), 1 for one that ended in error."""
+    return {"success": 0, "cancelled": 130}.get(status, 1)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -266,10 +271,9 @@ def _cmd_eval_set(args: argparse.Namespace) -> int:
     outcome = run_eval_set(matrix, _registry(args))
     for run in outcome.runs:
         print(f"{run['status']:<10}{run['task']:<30}{run['model']:<30}{run['record']}")
-    print(
-        f"index: {outcome.index_path}" + ("" if outcome.success else "  (some tasks did not finish; re-run to resume)")
-    )
-    return 0 if outcome.success else 1
+    notes = {"cancelled": "  (interrupted; re-run to resume)", "error": "  (some tasks did not finish; re-run to resume)"}
+    print(f"index: {outcome.index_path}" + notes.get(outcome.status, ""))
+    return exit_code(outcome.status)
 
 
 def _cmd_ci_init(args: argparse.Namespace) -> int:

@@ -142,6 +142,12 @@ def print_outcome(outcome: Any) -> None:
     )
     for metric in record["metrics"]:
         print("  " + format_metric(metric))
+    if record["status"] == "cancelled":
+        print(
+            f"interrupted: metrics are over the {samples['completed']} completed samples; "
+            "the inspect log keeps them",
+            file=sys.stderr,
+        )
     if record.get("error"):
         print(f"error: {record['error']}", file=sys.stderr)
     print(f"results: {outcome.results_path}")

@@ -176,7 +176,8 @@ class LocalModelAPI(ModelAPI):
             request["stop"] = config.stop_seqs
         started = time.monotonic()
         try:
-            response = await anyio.to_thread.run_sync(self._complete, request)
+            # abandoned on cancel: Ctrl-C must not wait for a generation to finish
+            response = await anyio.to_thread.run_sync(self._complete, request, abandon_on_cancel=True)
         except ValueError as ex:
             if "context window" not in str(ex):
                 raise

@@ -74,12 +74,7 @@ def build_record(
         "model": log.eval.model,
         "params": params,
         "metrics": metric_records(log),
-        "samples": {
-            "total": results.total_samples if results else len({s.id for s in samples}),
-            "completed": results.completed_samples if results else 0,
-            "errors": sum(1 for s in samples if s.error is not None),
-            "epochs": log.eval.config.epochs or 1,
-        },
+        "samples": sample_counts(log),
         "tokens": {
             "input": sum(u["input"] for u in by_model.values()),
             "output": sum(u["output"] for u in by_model.values()),
@@ -89,6 +84,23 @@ def build_record(
         "inspect_log": log.location or None,
         "hook_errors": hook_errors,
         "simulation": simulation_summary(samples),
+    }
+
+
+def sample_counts(log: Any) -> dict[str, int]:
+    """Samples (× epochs) planned, scored and failed, counted from the log's samples themselves.
+
+    A run that ended early (error, Ctrl-C, killed) still has a log holding the samples that
+    finished; the counts always agree with it.
+    """
+    samples = log.samples or []
+    epochs = log.eval.config.epochs or 1
+    planned = log.results.total_samples if log.results else len(log.eval.dataset.sample_ids or []) * epochs
+    return {
+        "total": max(planned, len(samples)),
+        "completed": sum(1 for s in samples if s.error is None and s.scores),
+        "errors": sum(1 for s in samples if s.error is not None),
+        "epochs": epochs,
     }
 
 

@@ -47,11 +47,21 @@ class RunOutcome:
 
 @dataclass(frozen=True)
 class EvalSetOutcome:
-    """Whether every run of a set finished, and the index of its records."""
+    """How a set ended and the index of its records.
 
-    success: bool
+    Attributes:
+        status: `success` (every planned run finished), `cancelled` (interrupted) or `error`.
+        index_path: Where `index.json` was written.
+        runs: One entry per run that has a log: task, model, run id, status, record, log.
+    """
+
+    status: str
     index_path: Path
     runs: list[dict[str, Any]]
+
+    @property
+    def success(self) -> bool:
+        return self.status == "success"
 
 
 def run_eval(config: Any, registry: Registry | None = None) -> RunOutcome:
@@ -83,18 +93,22 @@ def execute(run: RunPlan, registry: Registry | None = None) -> RunOutcome:
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
     with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id):
-        logs = _call_inspect(
-            inspect_eval,
-            run.task,
-            solver=run.solver,
-            model=run.model,
-            model_args=dict(run.model_args),
-            model_roles=dict(run.model_roles) or None,
-            log_dir=str(run_dir),
-            metadata={RUN_ID_METADATA: run_id},
-            **run.inspect_args,
-        )
-    log = logs[0]
+        try:
+            logs = _call_inspect(
+                inspect_eval,
+                run.task,
+                solver=run.solver,
+                model=run.model,
+                model_args=dict(run.model_args),
+                model_roles=dict(run.model_roles) or None,
+                log_dir=str(run_dir),
+                metadata={RUN_ID_METADATA: run_id},
+                **run.inspect_args,
+            )
+        except KeyboardInterrupt:
+            logs = []
+    # Ctrl-C: inspect has cancelled the run and written the log of what finished, but returns no log
+    log = logs[0] if logs else _log_left_in(run_dir)
     record = build_record(
         run_id=run_id,
         log=log,
@@ -149,12 +163,19 @@ def execute_set(
         )
         hooks.call("harness_run_start", run_id=run_id, config=item.params(), log_dir=log_dir)
     started, clock = datetime.now(timezone.utc), time.perf_counter()
+    interrupted = False
     with _forwarding(hooks, lambda task, model: run_ids.get((task, model), set_id)), sandbox_run_id(set_id):
-        success, logs = _call_inspect(eval_set, tasks, log_dir=str(log_dir), **dict(set_args or {}))
+        try:
+            _call_inspect(eval_set, tasks, log_dir=str(log_dir), **dict(set_args or {}))
+        except KeyboardInterrupt:
+            interrupted = True
     by_key = {(p.task_name, p.model): p for p in plans}
+    # the set's logs are read from its directory: after Ctrl-C inspect returns none (or raises),
+    # and a resumed set's earlier runs are there too
+    logs = _newest_logs(log_dir, set(by_key))
     runs = []
-    for log in logs:
-        full = read_eval_log(log.location)
+    for location in logs:
+        full = read_eval_log(location)
         item = by_key.get((full.eval.task, full.eval.model))
         run_id = str((full.eval.metadata or {}).get(RUN_ID_METADATA) or full.eval.eval_id[:12])
         record = build_record(
@@ -180,14 +201,57 @@ def execute_set(
                 "log": full.location,
             }
         )
+    statuses = {run["status"] for run in runs}
+    if interrupted or "cancelled" in statuses:
+        status = "cancelled"
+    elif statuses == {"success"} and len(runs) == len(plans):
+        status = "success"
+    else:
+        status = "error"
     index = {
         "generated_at": datetime.now(timezone.utc).isoformat(),
-        "success": bool(success),
+        "status": status,
+        "success": status == "success",
+        "planned": len(plans),
         "runs": sorted(runs, key=lambda r: (r["task"], r["model"])),
     }
     index_path = log_dir / "index.json"
     atomic_write_text(index_path, json.dumps(index, indent=2) + "\n")
-    return EvalSetOutcome(bool(success), index_path, index["runs"])
+    return EvalSetOutcome(status, index_path, index["runs"])
+
+
+def _newest_logs(log_dir: Path, wanted: set[tuple[str, str]]) -> list[str]:
+    """The newest log of each planned (task, model) in the set's directory."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    newest: dict[tuple[str, str], tuple[float, str]] = {}
+    for info in list_eval_logs(str(log_dir), recursive=False) if log_dir.exists() else []:
+        location = info.name.removeprefix("file://")
+        try:
+            header = read_eval_log(location, header_only=True)
+        except Exception:  # a log being written or broken: eval_set itself reports it
+            continue
+        key = (header.eval.task, header.eval.model)
+        if key in wanted and (key not in newest or (info.mtime or 0) > newest[key][0]):
+            newest[key] = (info.mtime or 0, location)
+    return [location for _, location in sorted(newest.values(), key=lambda item: item[1])]
+
+
+class RunInterrupted(HarnessError):
+    """The run was stopped (Ctrl-C, SIGTERM) before inspect wrote any log: nothing to record."""
+
+    exit_code = 130
+
+
+def _log_left_in(run_dir: Path) -> Any:
+    """The log inspect left in `run_dir` after a cancelled run, read whole."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    found = list_eval_logs(str(run_dir), recursive=False) if run_dir.exists() else []
+    if not found:
+        raise RunInterrupted(f"interrupted before the first sample finished; nothing was written to {run_dir}")
+    newest = max(found, key=lambda info: info.mtime or 0).name
+    return read_eval_log(newest.removeprefix("file://"))
 
 
 def new_run_id() -> str:

@@ -1,0 +1,134 @@
+"""Ctrl-C: a run stops within seconds, keeps what finished, writes its record, exits 130, leaves no container."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import PluginDist, run_harness
+
+SLOW = PluginDist(
+    "harness-test-slow",
+    {"harness.tasks": {"slow_shell": "slow_plugin:slow_shell"}},
+    {
+        "slow_plugin/__init__.py": """\
+            from inspect_ai import Task
+            from inspect_ai.dataset import Sample
+            from inspect_ai.scorer import includes
+            from inspect_ai.solver import generate, solver
+            from inspect_ai.util import sandbox
+
+            from harness import DockerSandboxConfig
+
+
+            @solver
+            def sleep_in_sandbox(seconds):
+                async def solve(state, generate_):
+                    await sandbox().exec(["sleep", str(seconds)])
+                    return await generate_(state)
+
+                return solve
+
+
+            def slow_shell(n: int = 40, seconds: int = 1):
+                \"\"\"Samples that each sleep in their sandbox, then answer.\"\"\"
+                return Task(
+                    dataset=[Sample(input=f"q{i}", target="mockllm") for i in range(n)],
+                    solver=[sleep_in_sandbox(seconds), generate()],
+                    scorer=includes(),
+                    sandbox=("harness-docker", DockerSandboxConfig(pool_size=1)),
+                )
+        """,
+    },
+)
+
+
+def _completed_samples(run_dir: Path) -> int:
+    from inspect_ai.log import read_eval_log_sample_summaries
+
+    logs = list(run_dir.glob("*/*.eval"))
+    if not logs:
+        return 0
+    try:
+        return sum(1 for s in read_eval_log_sample_summaries(str(logs[0])) if s.scores)
+    except Exception:  # the log is being written
+        return 0
+
+
+def test_ctrl_c_keeps_finished_samples_writes_the_record_and_exits_130(plugin_site, tmp_path: Path):
+    from docker_support import require_docker
+
+    require_docker()
+    site = plugin_site(SLOW)
+    logs = tmp_path / "logs"
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
+    command = [sys.executable, "-m", "harness", "eval", "task=slow_shell", "max_samples=2", f"log_dir={logs}"]
+    process = subprocess.Popen([*command, "display=plain"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 240
+        while _completed_samples(logs) < 3 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.5)
+        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+        process.send_signal(signal.SIGINT)
+        interrupted_at = time.monotonic()
+        stdout, stderr = process.communicate(timeout=60)
+        stopped_after = time.monotonic() - interrupted_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr.decode()[-2000:]
+    assert stopped_after < 30  # not after all 40 samples
+    record = json.loads(next(logs.glob("*/results.json")).read_text())
+    assert record["status"] == "cancelled"
+    completed = record["samples"]["completed"]
+    assert 3 <= completed < 40 and record["samples"]["total"] == 40
+    (metric,) = record["metrics"]
+    assert metric["n"] == completed and metric["value"] == 1.0  # mockllm's reply includes the target
+    from inspect_ai.log import read_eval_log
+
+    assert read_eval_log(record["inspect_log"], header_only=True).status == "cancelled"
+    assert b"interrupted" in stderr
+    leftover = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label=plugeval.run={record['run_id']}"], capture_output=True, text=True
+    )
+    assert leftover.stdout.strip() == ""
+    # the partial run compares and boards like any other
+    assert run_harness("leaderboard", str(logs), f"out={tmp_path / 'site'}").returncode == 0
+
+
+def test_ctrl_c_on_an_eval_set_is_not_green(plugin_site, tmp_path: Path):
+    from docker_support import require_docker
+
+    require_docker()
+    site = plugin_site(SLOW)
+    logs = tmp_path / "set"
+    matrix = tmp_path / "matrix.yaml"
+    matrix.write_text(f"log_dir: {logs}\nmodels: [mockllm/model]\nmax_samples: 2\ndisplay: plain\ntasks: [slow_shell]\n")
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", "eval-set", "--config", str(matrix)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while _completed_samples(logs.parent) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.5)
+        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr.decode()[-2000:]
+    index = json.loads((logs / "index.json").read_text())
+    assert index["status"] == "cancelled" and index["success"] is False
+    (run,) = index["runs"]
+    record = json.loads(Path(run["record"]).read_text())
+    assert run["status"] == record["status"] == "cancelled" and record["samples"]["completed"] >= 2
