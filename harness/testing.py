@@ -134,24 +134,22 @@ def _one_sample_task(**overrides: Any) -> Any:
 
 
 def _eval_one(task: Any, where: str, **kwargs: Any) -> None:
+    import tempfile
+
     from inspect_ai import eval as inspect_eval
 
     from harness.run._offline import install_offline_token_counting
 
     install_offline_token_counting()
-    log = inspect_eval(task, model="mockllm/model", limit=1, display="none", log_dir=_scratch_log_dir(), **kwargs)[0]
+    with tempfile.TemporaryDirectory(prefix="harness-conformance-") as log_dir:
+        log = inspect_eval(task, model="mockllm/model", limit=1, display="none", log_dir=log_dir, **kwargs)[0]
+        # read while the log exists: its samples are loaded from the file on demand
+        errored = [s.error.message for s in (log.samples or []) if s.error]
     if log.status != "success":
         message = log.error.message if log.error else log.status
         raise ConformanceError(f"{where}: one sample on mockllm/model did not succeed: {message}")
-    errored = [s.error.message for s in (log.samples or []) if s.error]
     if errored:
         raise ConformanceError(f"{where}: the sample on mockllm/model errored: {errored[0]}")
-
-
-def _scratch_log_dir() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="harness-conformance-")
 
 
 def _check_task(built: Any, where: str, run_sample: bool) -> None:

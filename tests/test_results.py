@@ -120,3 +120,31 @@ def test_pass_fail_scores_get_wilson_and_rewards_that_are_all_zero_do_not():
     assert not _binary_scores(samples("C", "P"), "s")  # partial credit is 0.5
     assert mean_estimate([0.0, 0.0, 0.0], binary=False).ci95 == (0.0, 0.0)
     assert mean_estimate([0.0, 0.0, 0.0], binary=True).method == "wilson"
+
+
+def test_written_files_honour_the_umask(tmp_path: Path):
+    import os
+    import stat
+
+    from harness.results._record import atomic_write_text
+
+    previous = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "results.json", "{}")
+        os.umask(0o027)
+        atomic_write_text(tmp_path / "group.json", "{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "results.json").stat().st_mode) == 0o644  # not mkstemp's 0600
+    assert stat.S_IMODE((tmp_path / "group.json").stat().st_mode) == 0o640
+
+
+def test_conformance_checks_leave_no_scratch_directories(tmp_path: Path, monkeypatch):
+    import tempfile
+
+    from harness.testing import conformance_cases
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (case,) = [c for c in conformance_cases("plugeval") if c.entry.name == "arithmetic"]
+    case.check()
+    assert not list(tmp_path.glob("harness-conformance-*"))

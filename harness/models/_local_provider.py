@@ -154,6 +154,12 @@ class LocalModelAPI(ModelAPI):
     def max_connections(self) -> int:
         return 1
 
+    def retry_wait(self) -> Any:
+        # inspect's default backoff passes tenacity's deprecated `initial=`; the same schedule, current API
+        from tenacity import wait_exponential_jitter
+
+        return wait_exponential_jitter(multiplier=3, max=30 * 60, jitter=3)
+
     async def generate(
         self,
         input: list[ChatMessage],
