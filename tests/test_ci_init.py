@@ -45,3 +45,21 @@ def test_generated_workflow_passes_actionlint(tmp_path: Path):
     assert load_matrix(tmp_path / "eval-matrix.yaml")["models"] == ["local/smollm2-135m"]
     again = run_harness("ci", "init", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_the_workflow_follows_the_repository_branch_caches_and_installs_what_the_matrix_needs(tmp_path: Path):
+    subprocess.run(["git", "init", "-q", "-b", "master", str(tmp_path)], check=True)
+    (tmp_path / "eval-matrix.yaml").write_text("log_dir: runs\nmodels: [mockllm/model]\ntasks: [arithmetic]\n")
+    assert run_harness("ci", "init", cwd=tmp_path).returncode == 0
+    workflow = yaml.safe_load((tmp_path / ".github" / "workflows" / "plugeval.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["master"]  # yaml reads `on:` as True
+    steps = workflow["jobs"]["eval"]["steps"]
+    install = next(s["run"] for s in steps if s.get("name") == "Install the harness and plugins")
+    assert "pip install plugeval" in install and "[local]" not in install  # no llama.cpp build for mockllm
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert "~/.cache/pip" in cache["with"]["path"] and "~/.cache/plugeval" in cache["with"]["path"]
+    lint = subprocess.run(["node", str(LINTER), str(tmp_path / ".github" / "workflows" / "plugeval.yml")])
+    assert lint.returncode == 0
+    (tmp_path / "local.yaml").write_text("log_dir: runs\nmodels: [local/gemma3-270m, mockllm/model]\ntasks: [x]\n")
+    assert run_harness("ci", "init", "--matrix", "local.yaml", "--out", "w.yml", cwd=tmp_path).returncode == 0
+    assert "'plugeval[local-gemma]'" in (tmp_path / "w.yml").read_text()

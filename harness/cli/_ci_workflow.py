@@ -39,6 +39,17 @@ jobs:
         with:
           python-version: "{python}"
 
+      # pip's wheel cache (llama-cpp-python compiles once, ~10 minutes) and plugeval's cache
+      # (assembled models, image wheelhouses), kept between runs
+      - name: Cache pip and plugeval
+        uses: actions/cache@v4
+        with:
+          path: |
+            ~/.cache/pip
+            ~/.cache/plugeval
+          key: plugeval-${{{{ runner.os }}}}-py{python}-${{{{ hashFiles('{matrix}') }}}}
+          restore-keys: plugeval-${{{{ runner.os }}}}-py{python}-
+
       - name: Install the harness and plugins
         run: |
           python -m pip install --upgrade pip
@@ -116,23 +127,75 @@ tasks:
 def init_ci(
     out: str | Path = ".github/workflows/plugeval.yml",
     matrix: str = "eval-matrix.yaml",
-    packages: str = "'plugeval[local]'",
+    packages: str | None = None,
     python: str = "3.11",
-    branch: str = "main",
+    branch: str | None = None,
     log_dir: str = "runs",
     force: bool = False,
 ) -> list[Path]:
-    """Write the workflow (and an example matrix when absent); returns the files written."""
+    """Write the workflow (and an example matrix when absent); returns the files written.
+
+    Args:
+        out: The workflow file.
+        matrix: The eval-set matrix the workflow runs (an example is written when absent).
+        packages: pip install arguments; default: plugeval with the extras the matrix's models need.
+        python: Python version of the runner.
+        branch: The default branch pull requests compare against; default: the repository's.
+        log_dir: The eval set's log directory.
+        force: Overwrite an existing workflow.
+    """
     workflow = Path(out)
     if workflow.exists() and not force:
         raise HarnessError(f"{workflow} exists; pass --force to overwrite it")
-    workflow.parent.mkdir(parents=True, exist_ok=True)
-    workflow.write_text(
-        WORKFLOW.format(branch=branch, python=python, packages=packages, matrix=matrix, log_dir=log_dir)
-    )
-    written = [workflow]
+    written = []
     matrix_path = Path(matrix)
     if not matrix_path.exists():
         matrix_path.write_text(MATRIX.format(log_dir=log_dir))
         written.append(matrix_path)
-    return written
+    packages = packages or packages_for(matrix_path)
+    branch = branch or default_branch(workflow.resolve().parent)
+    workflow.parent.mkdir(parents=True, exist_ok=True)
+    workflow.write_text(
+        WORKFLOW.format(branch=branch, python=python, packages=packages, matrix=matrix, log_dir=log_dir)
+    )
+    return [workflow, *written]
+
+
+_LOCAL_EXTRAS = {"local/smollm2-135m": "local", "local/gemma3-270m": "local-gemma"}
+
+
+def packages_for(matrix: Path) -> str:
+    """`plugeval` with the extras the matrix's models need (local/ models need llama-cpp-python)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(matrix.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+    models = [m if isinstance(m, str) else (m or {}).get("model", "") for m in data.get("models") or []]
+    extras = sorted({_LOCAL_EXTRAS.get(str(m), "local") for m in models if str(m).startswith("local/")})
+    return f"'plugeval[{','.join(extras)}]'" if extras else "plugeval"
+
+
+def default_branch(where: Path) -> str:
+    """The repository's default branch: origin's HEAD, else the checked-out branch, else `main`."""
+    import subprocess
+
+    for command in (
+        ["git", "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
+        ["git", "symbolic-ref", "--quiet", "--short", "HEAD"],
+    ):
+        try:
+            found = subprocess.run(command, cwd=_existing(where), capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        name = found.stdout.strip()
+        if found.returncode == 0 and name:
+            return name.removeprefix("origin/")
+    return "main"
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path

@@ -127,9 +127,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     ci_init.add_argument("--out", default=".github/workflows/plugeval.yml", help="workflow file")
     ci_init.add_argument("--matrix", default="eval-matrix.yaml", help="eval-set matrix the workflow runs")
-    ci_init.add_argument("--packages", default="'plugeval[local]'", help="pip install arguments (harness, plugins)")
+    ci_init.add_argument(
+        "--packages", help="pip install arguments (harness, plugins); default: plugeval with the extras the matrix needs"
+    )
     ci_init.add_argument("--python", default="3.11", help="Python version")
-    ci_init.add_argument("--branch", default="main", help="default branch that pull requests compare against")
+    ci_init.add_argument(
+        "--branch", help="default branch that pull requests compare against (default: the repository's own)"
+    )
     ci_init.add_argument("--force", action="store_true", help="overwrite an existing workflow")
     ci_init.set_defaults(handler=_cmd_ci_init)
 
