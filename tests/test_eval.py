@@ -215,3 +215,26 @@ def test_hooks_see_the_run_and_a_failing_hook_loses_nothing(plugin_site, tmp_pat
     ]
     summary = next((tmp_path / "logs").glob("*/summary.csv"))
     assert f"also written: {summary}" in result.stdout
+
+
+def test_a_run_without_a_terminal_prints_progress_lines(tmp_path: Path):
+    result = run_harness("eval", "task=arithmetic", "limit=4", f"log_dir={tmp_path}", env={"HARNESS_PROGRESS_SECONDS": "0"})
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("harness: ") and "samples" in line]
+    assert lines[-1].startswith("harness: 4/4 samples (100%), elapsed ")
+    assert any("ETA" in line for line in lines[:-1])
+    chosen = run_harness("eval", "task=arithmetic", "limit=2", "display=none", f"log_dir={tmp_path}")
+    assert "samples (" not in chosen.stderr  # a display the user chose is left alone
+
+
+def test_provider_and_log_dir_problems_are_one_plain_line(tmp_path: Path):
+    env = {k: "" for k in ("OPENAI_API_KEY", "AZUREAI_OPENAI_API_KEY")}
+    keyless = run_harness("eval", "task=capitals", "model=openai/gpt-4o-mini", "limit=1", f"log_dir={tmp_path}", env=env)
+    assert keyless.returncode == 2 and "OPENAI_API_KEY" in keyless.stderr
+    assert "[bold]" not in keyless.stderr and "[/" not in keyless.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    unwritable = run_harness("eval", "task=capitals", "limit=1", f"log_dir={blocker}")
+    assert unwritable.returncode == 2
+    assert f"cannot write the run's logs to {blocker}" in unwritable.stderr and "log_dir=" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr

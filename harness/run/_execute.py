@@ -90,9 +90,10 @@ def execute(run: RunPlan, registry: Registry | None = None) -> RunOutcome:
     started = datetime.now(timezone.utc)
     run_dir = Path(run.log_dir) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
     params = run.params()
+    _writable_log_dir(run_dir)
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
-    with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id):
+    with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id), _progress(run.config.options):
         try:
             logs = _call_inspect(
                 inspect_eval,
@@ -146,6 +147,7 @@ def execute_set(
     hooks = hook_relay(registry or Registry.from_environment())
     _prepare_inspect()
     log_dir = Path(log_dir)
+    _writable_log_dir(log_dir)
     set_id = new_run_id()
     run_ids = {(p.task_name, p.model): new_run_id() for p in plans}
     tasks = []
@@ -164,7 +166,11 @@ def execute_set(
         hooks.call("harness_run_start", run_id=run_id, config=item.params(), log_dir=log_dir)
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     interrupted = False
-    with _forwarding(hooks, lambda task, model: run_ids.get((task, model), set_id)), sandbox_run_id(set_id):
+    with (
+        _forwarding(hooks, lambda task, model: run_ids.get((task, model), set_id)),
+        sandbox_run_id(set_id),
+        _progress(dict(set_args or {})),
+    ):
         try:
             _call_inspect(eval_set, tasks, log_dir=str(log_dir), **dict(set_args or {}))
         except KeyboardInterrupt:
@@ -295,7 +301,32 @@ def _call_inspect(function: Any, *args: Any, **kwargs: Any) -> Any:
     except HarnessError:
         raise
     except Exception as ex:  # inspect raises for bad model names, missing providers, keys...
-        raise HarnessError(f"inspect could not run the evaluation: {type(ex).__name__}: {ex}") from ex
+        raise HarnessError(f"inspect could not run the evaluation: {type(ex).__name__}: {_plain(str(ex))}") from ex
+
+
+def _plain(message: str) -> str:
+    """inspect's messages carry rich console markup (`[bold]KEY[/bold]`); a one-line error shows none."""
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    try:
+        return " ".join(Text.from_markup(message).plain.split())
+    except MarkupError:
+        return " ".join(message.split())
+
+
+def _writable_log_dir(directory: Path) -> None:
+    """Create the run's log directory now, so an unwritable one is named before anything runs."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / ".harness-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as ex:
+        raise HarnessError(
+            f"cannot write the run's logs to {directory}: {ex.strerror or ex}; "
+            "choose another log_dir=DIR or make it writable"
+        ) from ex
 
 
 def _model(item: RunPlan) -> Any:
@@ -311,6 +342,15 @@ def _forwarding(hooks: HookRelay, run_for: Any) -> Iterator[None]:
     from harness.run._sample_events import forwarding
 
     with forwarding(hooks, run_for):
+        yield
+
+
+@contextmanager
+def _progress(options: Mapping[str, Any]) -> Iterator[None]:
+    from harness.run._progress import progress_lines, wants_progress_lines
+
+    interval = float(os.environ.get("HARNESS_PROGRESS_SECONDS", "30"))
+    with progress_lines(wants_progress_lines(dict(options)), interval):
         yield
 
 
