@@ -125,7 +125,12 @@ def harness_cli(
     """The real `harness` command in a subprocess (mockllm unless a model is given)."""
     environment = {**os.environ, "HARNESS_MODEL": "mockllm/model", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=timeout
+        [sys.executable, "-m", "harness", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=timeout,
     )
 
 

@@ -63,7 +63,9 @@ def test_coop_agents_exchange_messages_before_their_next_model_call():
         ("agent1", "agent2", CLAIM),
         ("agent2", "agent1", REPLY),
     ]
-    events = [e for e in sample.events if e.event == "info" and isinstance(e.data, dict) and "cooperbench_message" in e.data]
+    events = [
+        e for e in sample.events if e.event == "info" and isinstance(e.data, dict) and "cooperbench_message" in e.data
+    ]
     assert len(events) == 2
     score = sample.scores["merged_tests"]
     assert score.value["messages"] == 2 and score.value["message_chars"] == len(CLAIM) + len(REPLY)
@@ -97,7 +99,13 @@ def test_solo_is_one_agent_with_both_features_in_one_container():
     scripts = {
         "solo": [
             call("bash", command=f"cd {REPO} && git status --short"),
-            call("text_editor", command="str_replace", path=init, old_str="__version__ = '0.0.dev0'", new_str="__version__ = '9'"),
+            call(
+                "text_editor",
+                command="str_replace",
+                path=init,
+                old_str="__version__ = '0.0.dev0'",
+                new_str="__version__ = '9'",
+            ),
             call("text_editor", command="insert", path=init, insert_line=0, new_str="# solo was here"),
             call("text_editor", command="undo_edit", path=init),
             call("text_editor", command="view", path=init, view_range=[1, 2]),
@@ -122,7 +130,10 @@ def test_git_setting_relays_commits_between_the_containers():
     seen: dict[str, list] = {}
     scripts = {
         "agent1": [
-            call("bash", command=f"cd {REPO} && printf '\\nSHARED = 1\\n' >> dirty_equals/_other.py && git commit -qam shared"),
+            call(
+                "bash",
+                command=f"cd {REPO} && printf '\\nSHARED = 1\\n' >> dirty_equals/_other.py && git commit -qam shared",
+            ),
             call("git_push"),
             call("send_message", to="agent2", text="pushed"),
             call("submit", answer="done"),

@@ -85,9 +85,8 @@ def _wrong_commit(tmp_path: Path) -> list[str]:
 def test_bad_input_exits_2_with_one_line_and_builds_nothing(tmp_path: Path, make, message: str):
     before = _cooperbench_images()
     cache = tmp_path / "cache"
-    result = harness_cli(
-        "eval", "task=cooperbench", *make(tmp_path), f"log_dir={tmp_path / 'logs'}", env={"HARNESS_CACHE_DIR": str(cache)}
-    )  # fmt: skip
+    args = ["eval", "task=cooperbench", *make(tmp_path), f"log_dir={tmp_path / 'logs'}"]
+    result = harness_cli(*args, env={"HARNESS_CACHE_DIR": str(cache)})
     assert result.returncode == 2, result.stderr[-2000:]
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and errors[0].startswith("harness: error: "), result.stderr

@@ -82,10 +82,16 @@ def test_filters_by_subset_task_and_pair():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"pairs": ["pallets_click_task/2068/f1_f13"]}, r"feature 13 is out of range \(pallets_click_task/task2068 has features 1\.\.12\)"),
+        (
+            {"pairs": ["pallets_click_task/2068/f1_f13"]},
+            r"feature 13 is out of range \(pallets_click_task/task2068 has features 1\.\.12\)",
+        ),
         ({"pairs": ["pallets_click_task/2068/f2_f2"]}, "two different features"),
         ({"pairs": ["click/2068/1-3"]}, "is not <repo>_task/<task_id>/f<i>_f<j>"),
-        ({"tasks": ["pallets_click_task/9999"]}, "unknown task pallets_click_task/9999; pallets_click_task has pallets_click_task/2068"),
+        (
+            {"tasks": ["pallets_click_task/9999"]},
+            "unknown task pallets_click_task/9999; pallets_click_task has pallets_click_task/2068",
+        ),
         ({"subset": "nope"}, "subset 'nope': .*not found"),
         ({"subset": "flash", "pairs": ["pallets_click_task/2068/f1_f2"]}, "not among the selected pairs"),
     ],
@@ -154,7 +160,9 @@ def test_a_source_at_the_wrong_commit_is_an_error(tmp_path: Path):
     dataset = load_dataset(shipped_dataset())
     click = dataset.tasks["pallets_click_task/task2068"]
     wrong = _source_archive(tmp_path, "samuelcolvin/dirty-equals")
-    with pytest.raises(ConfigError, match=r"holds none of the base commits .*pallets_click_task/task2068 at d79153731794"):
+    with pytest.raises(
+        ConfigError, match=r"holds none of the base commits .*pallets_click_task/task2068 at d79153731794"
+    ):
         resolve_sources([click], {"pallets/click": str(wrong)}, {"pallets/click"})
     with pytest.raises(ConfigError, match="task.repos names 'palets/click', which no task of the dataset uses"):
         resolve_sources([click], {"palets/click": str(wrong)}, {"pallets/click"})

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from cooperbench_support import eval_samples, metric, require_docker, run_eval_with, shipped_images
+from cooperbench_support import eval_samples, harness_cli, metric, require_docker, run_eval_with, shipped_images
 
 from harness_cooperbench import (
     drop_test_files,
@@ -71,20 +71,25 @@ def test_gold_merges_agree_with_the_conflict_report_pair_for_pair(images, datase
 
 
 def test_each_gold_feature_passes_its_tests_and_an_empty_patch_passes_none(images, dataset):
+    """Also the whole pull request (combined.patch, the solo gold) against each feature: it passes all,
+    so solo gold passes both features of every pair (solo scores one patch per feature)."""
     jobs = [(name, feature) for name in sorted(images) for feature in dataset.tasks[name].features]
 
     def run(job):
         name, feature = job
-        gold = run_feature_tests(images[name], feature.number, feature.tests_patch, feature.gold_patch)
-        empty = run_feature_tests(images[name], feature.number, feature.tests_patch, "")
-        return f"{name}/f{feature.number}", gold, empty
+        image, tests = images[name], feature.tests_patch
+        gold = run_feature_tests(image, feature.number, tests, feature.gold_patch)
+        empty = run_feature_tests(image, feature.number, tests, "")
+        combined = run_feature_tests(image, feature.number, tests, drop_test_files(dataset.tasks[name].combined_patch))
+        return f"{name}/f{feature.number}", gold, empty, combined
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, jobs))
     assert len(results) == 31
-    assert [name for name, gold, _ in results if not gold.passed] == []
-    assert all(gold.counts.passed > 0 and gold.counts.failed == 0 for _, gold, _ in results)
-    assert [name for name, _, empty in results if empty.passed] == []
+    assert [name for name, gold, _, _ in results if not gold.passed] == []
+    assert all(gold.counts.passed > 0 and gold.counts.failed == 0 for _, gold, _, _ in results)
+    assert [name for name, _, empty, _ in results if empty.passed] == []
+    assert [name for name, _, _, combined in results if not combined.passed] == []
 
 
 def test_a_clean_merge_carries_gold_code_into_passing_tests(images, dataset):
@@ -107,11 +112,21 @@ def runs(images, tmp_path_factory) -> dict[str, object]:
     coop_pairs, solo_pairs = json.dumps(UNION_PASSES + UNION_BREAKS), json.dumps(UNION_BREAKS)
     base = {"task": "cooperbench"}
     return {
-        "coop": run_eval_with({**base, "solver": "cooperbench_gold", "task.pairs": coop_pairs, "log_dir": str(logs / "coop")}),
-        "solo": run_eval_with(
-            {**base, "solver": "cooperbench_gold", "task.setting": "solo", "task.pairs": solo_pairs, "log_dir": str(logs / "solo")}
+        "coop": run_eval_with(
+            {**base, "solver": "cooperbench_gold", "task.pairs": coop_pairs, "log_dir": str(logs / "coop")}
         ),
-        "empty": run_eval_with({**base, "solver": "cooperbench_empty", "task.pairs": coop_pairs, "log_dir": str(logs / "empty")}),
+        "solo": run_eval_with(
+            {
+                **base,
+                "solver": "cooperbench_gold",
+                "task.setting": "solo",
+                "task.pairs": solo_pairs,
+                "log_dir": str(logs / "solo"),
+            }
+        ),
+        "empty": run_eval_with(
+            {**base, "solver": "cooperbench_empty", "task.pairs": coop_pairs, "log_dir": str(logs / "empty")}
+        ),
     }
 
 
@@ -155,3 +170,11 @@ def test_report_pairs_coop_with_solo_by_pair_id(runs, tmp_path):
     assert "| samuelcolvin_dirty_equals_task | 0.00 (1) | 1.00 (1) | 0.00 (1) |" in text
     bad = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and "skipped" in bad.stderr
+
+
+def test_harness_compare_pairs_solo_and_coop_by_pair_id(runs):
+    solo, coop = (str(Path(runs[k].results_path).parent) for k in ("solo", "coop"))
+    result = harness_cli("compare", solo, coop, "metric=both_passed", "allow_different=true", "format=json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert "paired" in json.dumps(found).lower()

@@ -53,7 +53,10 @@ def test_drop_test_files_keeps_only_source_sections():
 @pytest.mark.parametrize(
     ("output", "counts"),
     [
-        ("collected 5\n======================== 68 passed, 21 skipped in 1.17s ========================\n", (68, 0, 0, 21)),
+        (
+            "collected 5\n======================== 68 passed, 21 skipped in 1.17s ========================\n",
+            (68, 0, 0, 21),
+        ),
         ("===== 2 failed, 40 passed, 1 error in 3.02s =====\nCleaning up\n", (40, 2, 1, 0)),
         ("=== 3 passed in 0.1s ===\n...\n=== 1 failed, 1 passed, 2 errors in 0.2s (0:00:00) ===", (1, 1, 2, 0)),
         ("============ no tests ran in 0.01s ============", (0, 0, 0, 0)),

@@ -7,8 +7,10 @@ not offer, so this module runs them on the docker SDK directly.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import threading
 import posixpath
 import struct
 import tarfile
@@ -22,6 +24,26 @@ from ._shell import Completed
 
 EVAL_LABEL = "plugeval.cooperbench.eval"
 """Label of every evaluation container (value: the owning process id); see the README for clean-up."""
+
+_live: set[str] = set()
+_live_lock = threading.Lock()
+
+
+@atexit.register
+def _remove_leftovers() -> None:
+    """Remove this process's evaluation containers still running at exit (e.g. after Ctrl-C)."""
+    with _live_lock:
+        leftovers = list(_live)
+    if not leftovers:
+        return
+    import docker
+
+    client = docker.from_env()
+    for container_id in leftovers:
+        try:
+            client.containers.get(container_id).remove(force=True)
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
 
 
 class Container:
@@ -48,6 +70,8 @@ class Container:
             )
         except docker.errors.DockerException as ex:
             raise SandboxError(f"cannot start an evaluation container from {image}: {ex}") from None
+        with _live_lock:
+            _live.add(self._container.id)
 
     def __enter__(self) -> Container:
         return self
@@ -63,6 +87,8 @@ class Container:
             self._container.remove(force=True)
         except docker.errors.NotFound:
             pass
+        with _live_lock:
+            _live.discard(self._container.id)
 
     def write(self, path: str, content: str | bytes) -> None:
         """Write a file (as root, mode 0644), creating nothing but the file itself."""

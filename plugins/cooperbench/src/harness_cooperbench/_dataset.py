@@ -152,7 +152,9 @@ def _read_task(root: Path, repo_dir: str, task_id: int, path: Path) -> TaskSpec:
     checkout = _CHECKOUT.search(dockerfile)
     base = _FROM.search(dockerfile)
     if not clone or not checkout or not base:
-        missing = "a github.com clone URL" if not clone else "a `git checkout <40-hex commit>`" if not checkout else "FROM"
+        missing = (
+            "a github.com clone URL" if not clone else "a `git checkout <40-hex commit>`" if not checkout else "FROM"
+        )
         raise ConfigError(f"dataset {root}: {where}/Dockerfile has no {missing}")
     features = []
     for feature_dir in path.iterdir():

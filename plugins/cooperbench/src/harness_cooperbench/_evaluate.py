@@ -64,7 +64,5 @@ def evaluate_solo(image: str, task: TaskSpec, i: int, j: int, patch: str, timeou
 
 def _both(image: str, task: TaskSpec, i: int, j: int, code: str, timeout: int) -> tuple[FeatureRun, FeatureRun]:
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = [
-            pool.submit(run_feature_tests, image, n, task.feature(n).tests_patch, code, timeout) for n in (i, j)
-        ]
+        runs = [pool.submit(run_feature_tests, image, n, task.feature(n).tests_patch, code, timeout) for n in (i, j)]
         return runs[0].result(), runs[1].result()

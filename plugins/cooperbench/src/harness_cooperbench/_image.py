@@ -74,7 +74,9 @@ def required_python(task: TaskSpec) -> str:
             f"(on {BASE_IMAGE}, Python {BASE_PYTHON})",
         )
     if match.group(1) != BASE_PYTHON:
-        raise BuildFailed(task.name, f"needs Python {match.group(1)} ({task.from_image}); {BASE_IMAGE} has {BASE_PYTHON}")
+        raise BuildFailed(
+            task.name, f"needs Python {match.group(1)} ({task.from_image}); {BASE_IMAGE} has {BASE_PYTHON}"
+        )
     return match.group(1)
 
 

@@ -141,9 +141,10 @@ def report(runs: list[Run]) -> str:
         lines += ["| model | setting | pairs | gap | 95% CI | relative | pairing |", "|---|---|---:|---:|---|---:|---|"]
         for run, found in gaps:
             relative = f"{found.relative:+.0%}" if found.relative is not None else "n/a"
+            interval = f"[{found.low:+.3f}, {found.high:+.3f}]"
+            pairing = "paired by pair id" if found.paired else "unpaired"
             lines.append(
-                f"| {run.model} | {run.setting} | {found.n} | {found.diff:+.3f} | [{found.low:+.3f}, {found.high:+.3f}] | "
-                f"{relative} | {'paired by pair id' if found.paired else 'unpaired'} |"
+                f"| {run.model} | {run.setting} | {found.n} | {found.diff:+.3f} | {interval} | {relative} | {pairing} |"
             )
     lines += ["", "### Success by repository", ""] + _per_repo(runs)
     return "\n".join(lines) + "\n"

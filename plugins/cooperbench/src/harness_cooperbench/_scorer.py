@@ -64,7 +64,9 @@ def merged_tests(test_timeout: int = 900) -> Scorer:
         else:
             patches = [await agent_diff("agent1", base), await agent_diff("agent2", base)]
             run = partial(evaluate_coop, meta["image"], task, i, j, patches[0], patches[1], test_timeout)
-        evaluation: PairEvaluation = await anyio.to_thread.run_sync(run)
+        # on cancellation (Ctrl-C, a time limit) do not wait for the test runs: their containers are
+        # removed at exit
+        evaluation: PairEvaluation = await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
         messages = state.store.get(STORE_KEY) or []
         details = _details(evaluation, patches, messages)
         details["seconds"] = {**(state.store.get(TIMING_KEY) or {}), **evaluation.seconds}
@@ -103,7 +105,11 @@ def _values(evaluation: PairEvaluation, messages: list[dict[str, Any]]) -> dict[
 
 def _explanation(evaluation: PairEvaluation) -> str:
     merge = evaluation.merge
-    parts = [] if merge is None else [f"merge: {merge.outcome}" + (f" ({', '.join(merge.conflict_files)})" if merge.conflict_files else "")]
+    parts = (
+        []
+        if merge is None
+        else [f"merge: {merge.outcome}" + (f" ({', '.join(merge.conflict_files)})" if merge.conflict_files else "")]
+    )
     for run in (evaluation.feature1, evaluation.feature2):
         parts.append(f"feature {run.feature}: " + ("passed" if run.passed else f"failed ({run.reason})"))
     return "; ".join(parts)

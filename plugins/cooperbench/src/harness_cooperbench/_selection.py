@@ -52,7 +52,9 @@ def pair_id_parts(text: str) -> tuple[str, int, int, int]:
     """(repo_dir, task_id, i, j) of a pair id; ConfigError when it is not one."""
     match = _PAIR_ID.match(text.strip())
     if not match:
-        raise ConfigError(f"pair id {text!r} is not <repo>_task/<task_id>/f<i>_f<j> (e.g. pallets_click_task/2068/f1_f3)")
+        raise ConfigError(
+            f"pair id {text!r} is not <repo>_task/<task_id>/f<i>_f<j> (e.g. pallets_click_task/2068/f1_f3)"
+        )
     repo_dir, task_id, i, j = match.groups()
     return repo_dir, int(task_id), int(i), int(j)
 

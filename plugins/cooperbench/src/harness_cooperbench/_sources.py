@@ -107,9 +107,8 @@ def resolve_sources(tasks: list[TaskSpec], repos: dict[str, str] | None, all_rep
     known = {r.lower() for r in all_repos}
     for key, (name, _) in given.items():
         if key not in known:
-            raise ConfigError(
-                f"task.repos names {name!r}, which no task of the dataset uses (they use {', '.join(sorted(all_repos))})"
-            )
+            used = ", ".join(sorted(all_repos))
+            raise ConfigError(f"task.repos names {name!r}, which no task of the dataset uses (they use {used})")
     opened = {key: open_source(Path(path)) for key, (_, path) in given.items()}
     shipped = {name.lower(): path for name, path in shipped_sources().items()}
     found: dict[str, Path] = {}
@@ -117,14 +116,16 @@ def resolve_sources(tasks: list[TaskSpec], repos: dict[str, str] | None, all_rep
     lacking: dict[str, list[TaskSpec]] = {}
     for task in tasks:
         key = task.github.lower()
-        hint = f"give task.repos='{{\"{task.github}\": \"/path/to/clone-or-archive.tar.gz\"}}'"
+        hint = f'give task.repos=\'{{"{task.github}": "/path/to/clone-or-archive.tar.gz"}}\''
         if key in opened:
             if has_commit(opened[key], task.base_commit):
                 found[task.name] = opened[key]
             else:
                 lacking.setdefault(key, []).append(task)
                 source = given[key][1]
-                missing.append(f"{task.name}: source {source} for {task.github} has no commit {task.base_commit[:12]}; {hint}")
+                missing.append(
+                    f"{task.name}: source {source} for {task.github} has no commit {task.base_commit[:12]}; {hint}"
+                )
             continue
         if key in shipped:
             repository = open_source(shipped[key])
