@@ -1,22 +1,37 @@
 """`harness leaderboard`: results records → leaderboard.json, leaderboard.md and a static index.html.
 
-Each run contributes its primary metric (the first metric of its first scorer) as one entry; the
-latest run wins when a task and model repeat. A file that is not a valid results record is named
-and skipped; the rest still build. The HTML page embeds the data as JSON and renders it with
-`textContent`, so no text from a record is ever parsed as HTML.
+Only comparable numbers share a table:
+- A *board* is a task with its benchmark-defining parameters (the run's task arguments, e.g.
+  Ambig-SWE's `setting`); runs of different parameters get different boards.
+- Each board ranks by one *primary metric*: the one its tasks declare (inspect's
+  `Task(headline_metric=...)`), else the first metric of the first scorer of the board's earliest
+  run. Runs that lack it are listed apart, not ranked by another number.
+- Ranks come with ties: a model's rank is 1 + the number of models whose 95% CI lies wholly
+  above its own, so models whose intervals overlap share a rank.
+- The *overall* view averages only boards whose primary metric is a pass/fail rate (0–1 scale,
+  Wilson interval) and that every model in it has run; its standard error combines the boards'
+  (independent samples), its CI is mean ± 1.96 × stderr, and n counts samples over those boards.
+The latest run of a (board, model) wins. Unreadable records are named and skipped; the rest build.
+The HTML page embeds the data as JSON and renders it with `textContent` only.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
+from collections import defaultdict
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from harness._errors import HarnessError
-from harness.results._record import RESULTS_FILE, atomic_write_text, read_record
+from harness._errors import ConfigError, HarnessError
 from harness.config._schemas import load_schema
+from harness.results._record import RESULTS_FILE, atomic_write_text, read_record
+
+Z95 = 1.959963984540054
 
 
 def leaderboard_schema() -> dict[str, Any]:
@@ -24,12 +39,18 @@ def leaderboard_schema() -> dict[str, Any]:
     return load_schema("leaderboard.schema.json")
 
 
-def collect(paths: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Entries from every results record under `paths` (files or directories, searched recursively)."""
+def find_records(paths: list[str]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Every results record under `paths` (files, or directories searched recursively).
+
+    Raises:
+        ConfigError: A path does not exist.
+    """
     files: list[Path] = []
     skipped: list[dict[str, str]] = []
     for raw in paths:
         path = Path(raw)
+        if not path.exists():
+            raise ConfigError(f"'{raw}' does not exist; give results.json files or directories of runs")
         if path.is_dir():
             found = sorted(path.rglob(RESULTS_FILE))
             if not found:
@@ -37,50 +58,169 @@ def collect(paths: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, str]
             files += found
         else:
             files.append(path)
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    return files, skipped
+
+
+def collect(paths: list[str], out_dir: Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """One entry per (board, model): the latest run's primary score with its uncertainty."""
+    files, skipped = find_records(paths)
+    runs = []
     for file in files:
         try:
-            record = read_record(file)
+            runs.append((file, read_record(file)))
         except HarnessError as ex:
             skipped.append({"path": str(file), "reason": str(ex)})
-            continue
-        if not record["metrics"]:
-            skipped.append({"path": str(file), "reason": f"run status {record['status']}: no metrics"})
-            continue
-        metric = record["metrics"][0]
-        entry = {
-            "task": record["task"]["name"],
-            "model": record["model"],
-            "scorer": metric["scorer"],
-            "metric": metric["name"],
-            "value": metric["value"],
-            "stderr": metric["stderr"],
-            "ci95": metric["ci95"],
-            "n": metric["n"],
-            "run_id": record["run_id"],
-            "date": record["completed_at"],
-            "versions": {"plugeval": record["versions"]["plugeval"], "inspect_ai": record["versions"]["inspect_ai"]},
-            "results": str(file),
-        }
-        key = (entry["task"], entry["model"])
+    primaries = _primary_metrics([record for _, record in runs])
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for file, record in runs:
+        board = board_key(record)
+        entry = _entry(file, record, board, primaries[board], out_dir)
+        key = (board, entry["model"])
         if key not in latest or entry["date"] > latest[key]["date"]:
             latest[key] = entry
-    return sorted(latest.values(), key=lambda e: (e["task"], -(e["value"] or 0), e["model"])), skipped
+    entries = list(latest.values())
+    _rank(entries)
+    return sorted(entries, key=_order), skipped
+
+
+def board_key(record: dict[str, Any]) -> str:
+    """The task and the parameters that define the benchmark it ran, e.g. `ambig_swe[setting=full]`."""
+    args = record["params"].get("task_args") or {}
+    if not args:
+        return record["task"]["name"]
+    inner = ",".join(f"{k}={json.dumps(v, sort_keys=True, default=str)}" for k, v in sorted(args.items()))
+    return f"{record['task']['name']}[{inner}]"
+
+
+def _primary_metrics(records: list[dict[str, Any]]) -> dict[str, tuple[str, str, bool]]:
+    """Per board: (scorer, metric, declared) — a declared headline, else the earliest run's first metric."""
+    by_board: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        by_board[board_key(record)].append(record)
+    chosen = {}
+    for board, members in by_board.items():
+        members.sort(key=lambda r: r["completed_at"])
+        declared = [r["primary_metric"] for r in members if (r.get("primary_metric") or {}).get("declared")]
+        if declared:
+            chosen[board] = (declared[-1]["scorer"], declared[-1]["name"], True)
+            continue
+        first = next((r for r in members if r["metrics"]), None)
+        metric = (first.get("primary_metric") or first["metrics"][0]) if first else None
+        chosen[board] = (metric["scorer"], metric["name"], False) if metric else ("", "", False)
+    return chosen
+
+
+def _entry(
+    file: Path, record: dict[str, Any], board: str, primary: tuple[str, str, bool], out_dir: Path | None
+) -> dict[str, Any]:
+    scorer, name, declared = primary
+    metric = next((m for m in record["metrics"] if m["scorer"] == scorer and m["name"] == name), None)
+    log = record.get("inspect_log")
+    return {
+        "board": board,
+        "task": record["task"]["name"],
+        "task_args": record["params"].get("task_args") or {},
+        "model": record["model"],
+        "model_roles": record["params"].get("model_roles") or {},
+        "scorer": scorer,
+        "metric": name,
+        "declared": declared,
+        "ranked": metric is not None,
+        "value": metric["value"] if metric else None,
+        "stderr": metric["stderr"] if metric else None,
+        "ci95": metric["ci95"] if metric else None,
+        "ci_method": metric["ci_method"] if metric else "unavailable",
+        "n": metric["n"] if metric else 0,
+        "rank": None,
+        "status": record["status"],
+        "run_id": record["run_id"],
+        "date": record["completed_at"],
+        "versions": {"plugeval": record["versions"]["plugeval"], "inspect_ai": record["versions"]["inspect_ai"]},
+        "results": str(file),
+        "log": log,
+        "results_href": _href(str(file), out_dir),
+        "log_href": _href(log, out_dir) if log else None,
+    }
+
+
+def _href(path: str, out_dir: Path | None) -> str | None:
+    """A relative link from the page to a local file, percent-encoded; None for anything else."""
+    path = path.removeprefix("file://")
+    if "://" in path:
+        return None
+    target = Path(path).resolve()
+    base = (out_dir or Path.cwd()).resolve()
+    return quote(os.path.relpath(target, base).replace(os.sep, "/"))
+
+
+def _rank(entries: list[dict[str, Any]]) -> None:
+    by_board: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in entries:
+        if entry["ranked"] and entry["value"] is not None:
+            by_board[entry["board"]].append(entry)
+    for members in by_board.values():
+        for entry in members:
+            low, high = _interval(entry)
+            entry["rank"] = 1 + sum(1 for other in members if other is not entry and _interval(other)[0] > high)
+
+
+def _interval(entry: dict[str, Any]) -> tuple[float, float]:
+    return tuple(entry["ci95"]) if entry["ci95"] else (entry["value"], entry["value"])  # type: ignore[return-value]
+
+
+def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (entry["board"], not entry["ranked"], entry["rank"] or 1 << 30, -(entry["value"] or 0), entry["model"])
+
+
+def overall(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mean pass rate per model over the boards every model ran whose primary metric is a 0–1 rate."""
+    rates = [e for e in entries if e["ranked"] and e["ci_method"] == "wilson" and e["value"] is not None]
+    boards = sorted({e["board"] for e in rates})
+    models = sorted({e["model"] for e in rates})
+    common = [b for b in boards if all(any(e["board"] == b and e["model"] == m for e in rates) for m in models)]
+    rows = []
+    for model in models:
+        mine = [e for e in rates if e["model"] == model and e["board"] in common]
+        if not mine:
+            continue
+        mean = sum(e["value"] for e in mine) / len(mine)
+        variance = sum((e["stderr"] or 0.0) ** 2 for e in mine) / len(mine) ** 2
+        stderr = math.sqrt(variance)
+        ci = [max(0.0, mean - Z95 * stderr), min(1.0, mean + Z95 * stderr)]
+        rows.append({"model": model, "value": mean, "stderr": stderr, "ci95": ci, "n": sum(e["n"] for e in mine)})
+    for row in rows:
+        row["rank"] = 1 + sum(1 for other in rows if other["ci95"][0] > row["ci95"][1])
+    return {
+        "boards": common,
+        "left_out": [b for b in sorted({e["board"] for e in entries}) if b not in common],
+        "method": "unweighted mean of each model's pass rate over the boards listed; stderr from the boards' "
+        "stderrs (independent samples); 95% CI = mean ± 1.96 stderr; n = samples over those boards. Boards "
+        "whose primary metric is not a 0–1 pass/fail rate, or that not every model ran, are left out.",
+        "rows": sorted(rows, key=lambda r: (r["rank"], -r["value"], r["model"])),
+    }
 
 
 def build(paths: list[str], out_dir: str | Path) -> tuple[Path, list[dict[str, str]]]:
-    """Write leaderboard.json, leaderboard.md and index.html into `out_dir`; returns it and the skipped files."""
+    """Write leaderboard.json, leaderboard.md and index.html into `out_dir`; returns it and the skipped files.
+
+    Raises:
+        ConfigError: A path does not exist, or no readable results record was found.
+    """
     from harness.config._validation import validate
 
-    entries, skipped = collect(paths)
+    out = Path(out_dir)
+    entries, skipped = collect(paths, out)
+    if not entries:
+        reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3]) or "nothing found"
+        raise ConfigError(f"no readable results records under {', '.join(paths)} ({reasons})")
     board = {
-        "schema_version": 1,
+        "schema_version": 2,
         "generated_at": datetime.now(timezone.utc).isoformat(),
         "entries": entries,
+        "overall": overall(entries),
         "skipped": skipped,
     }
     validate(board, leaderboard_schema())
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "leaderboard.json", json.dumps(board, indent=2) + "\n")
     atomic_write_text(out / "leaderboard.md", markdown(board))
@@ -88,31 +228,48 @@ def build(paths: list[str], out_dir: str | Path) -> tuple[Path, list[dict[str, s
     return out, skipped
 
 
-def _md_cell(text: str) -> str:
+def _md_cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
+def _ci(pair: list[float] | None) -> str:
+    return f"[{pair[0]:.3f}, {pair[1]:.3f}]" if pair else "n/a"
+
+
+def _rank_text(rank: int | None, ranks: list[int | None]) -> str:
+    if rank is None:
+        return "–"
+    return f"={rank}" if ranks.count(rank) > 1 else str(rank)
+
+
 def markdown(board: dict[str, Any]) -> str:
-    """One table per task: model, score, 95% CI, n, run."""
+    """An overall table, then one table per board: rank (= marks ties), model, score, 95% CI, n, run."""
     lines = ["# Leaderboard", "", f"Generated {board['generated_at']}."]
-    for task in sorted({e["task"] for e in board["entries"]}):
-        rows = [e for e in board["entries"] if e["task"] == task]
-        lines += [
-            "",
-            f"## {_md_cell(task)} ({_md_cell(rows[0]['scorer'])}/{_md_cell(rows[0]['metric'])})",
-            "",
-            "| # | model | score | 95% CI | n | run |",
-            "|---:|---|---:|---|---:|---|",
-        ]
-        for rank, e in enumerate(rows, start=1):
-            ci = f"[{e['ci95'][0]:.3f}, {e['ci95'][1]:.3f}]" if e["ci95"] else "n/a"
+    summary = board["overall"]
+    if summary["rows"]:
+        lines += ["", "## Overall", "", f"Boards: {', '.join(_md_cell(b) for b in summary['boards'])}. "
+                  f"{_md_cell(summary['method'])}", "", "| # | model | mean | 95% CI | n |", "|---:|---|---:|---|---:|"]
+        ranks = [r["rank"] for r in summary["rows"]]
+        for row in summary["rows"]:
+            lines.append(
+                f"| {_rank_text(row['rank'], ranks)} | {_md_cell(row['model'])} | {row['value']:.3f} | "
+                f"{_ci(row['ci95'])} | {row['n']} |"
+            )
+    for name in sorted({e["board"] for e in board["entries"]}):
+        rows = [e for e in board["entries"] if e["board"] == name]
+        primary = f"{rows[0]['scorer']}/{rows[0]['metric']}" + ("" if rows[0]["declared"] else " (first metric)")
+        lines += ["", f"## {_md_cell(name)} — {_md_cell(primary)}", "", "| # | model | score | 95% CI | n | run |",
+                  "|---:|---|---:|---|---:|---|"]
+        ranks = [e["rank"] for e in rows]
+        for e in rows:
             value = f"{e['value']:.3f}" if e["value"] is not None else "n/a"
-            lines.append(f"| {rank} | {_md_cell(e['model'])} | {value} | {ci} | {e['n']} | `{e['run_id']}` |")
+            note = "" if e["ranked"] else " (no primary metric: not ranked)"
+            lines.append(
+                f"| {_rank_text(e['rank'], ranks)} | {_md_cell(e['model'])}{note} | {value} | {_ci(e['ci95'])} | "
+                f"{e['n']} | `{_md_cell(e['run_id'])}` |"
+            )
     if board["skipped"]:
-        lines += [
-            "",
-            "Skipped: " + "; ".join(f"{_md_cell(s['path'])} ({_md_cell(s['reason'])})" for s in board["skipped"]),
-        ]
+        lines += ["", "Skipped: " + "; ".join(f"{_md_cell(s['path'])} ({_md_cell(s['reason'])})" for s in board["skipped"])]
     return "\n".join(lines) + "\n"
 
 

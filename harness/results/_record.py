@@ -74,6 +74,7 @@ def build_record(
         "model": log.eval.model,
         "params": params,
         "metrics": metric_records(log),
+        "primary_metric": primary_metric(log),
         "samples": sample_counts(log),
         "tokens": {
             "input": sum(u["input"] for u in by_model.values()),
@@ -85,6 +86,17 @@ def build_record(
         "hook_errors": hook_errors,
         "simulation": simulation_summary(samples),
     }
+
+
+def primary_metric(log: Any) -> dict[str, Any] | None:
+    """The headline metric inspect resolved for the run, and whether the task declared it."""
+    headline = getattr(log.results, "headline", None) if log.results else None
+    if headline is None or headline.metric is None:
+        return None
+    scorer = headline.score or headline.scorer
+    if scorer is None:
+        return None
+    return {"scorer": scorer, "name": headline.metric, "declared": log.eval.headline_metric is not None}
 
 
 def sample_counts(log: Any) -> dict[str, int]:
@@ -255,7 +267,11 @@ def write_record(record: dict[str, Any], out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS_FILE
     try:
-        atomic_write_text(target, json.dumps(record, indent=2, default=str) + "\n")
+        text = json.dumps(record, indent=2, default=str, allow_nan=False)
+    except ValueError as ex:  # NaN or infinity: JSON has no such numbers and readers choke on them
+        raise ResultsError(f"the results record for {out_dir} holds a non-finite number: {ex}") from ex
+    try:
+        atomic_write_text(target, text + "\n")
     except OSError as ex:
         raise ResultsError(f"cannot write {target}: {ex.strerror or ex}") from ex
     return target
@@ -283,13 +299,37 @@ def _umask() -> int:
 
 
 def read_record(path: str | Path) -> dict[str, Any]:
-    """Read and validate a results record (a `results.json` file or the directory holding it)."""
+    """Read and validate a results record (a `results.json` file or the directory holding it).
+
+    Raises:
+        ResultsError: The file is missing or unreadable, is not UTF-8 JSON, nests too deeply,
+            holds NaN or infinity, or breaks the schema; the message names the file.
+    """
     path = Path(path)
     if path.is_dir():
         path = path / RESULTS_FILE
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as ex:
-        raise ResultsError(f"cannot read results record '{path}': {ex}") from ex
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_RECORD_BYTES + 1)
+        if len(raw) > MAX_RECORD_BYTES:
+            raise ResultsError(f"results record '{path}' is larger than {MAX_RECORD_BYTES // 2**20} MiB")
+        record = json.loads(raw.decode("utf-8"), parse_constant=_non_finite)
+    except OSError as ex:
+        raise ResultsError(f"cannot read results record '{path}': {ex.strerror or ex}") from ex
+    except UnicodeDecodeError as ex:
+        raise ResultsError(f"results record '{path}' is not UTF-8 (byte offset {ex.start})") from ex
+    except RecursionError as ex:
+        raise ResultsError(f"results record '{path}' nests too deeply to be a results record") from ex
+    except ValueError as ex:
+        raise ResultsError(f"results record '{path}' is not valid JSON: {ex}") from ex
+    if not isinstance(record, dict):
+        raise ResultsError(f"results record '{path}' is not a JSON object")
     validate_record(record, source=str(path))
     return record
+
+
+MAX_RECORD_BYTES = 64 * 2**20
+
+
+def _non_finite(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number a results record may hold")
