@@ -148,3 +148,31 @@ def test_conformance_checks_leave_no_scratch_directories(tmp_path: Path, monkeyp
     (case,) = [c for c in conformance_cases("plugeval") if c.entry.name == "arithmetic"]
     case.check()
     assert not list(tmp_path.glob("harness-conformance-*"))
+
+
+def test_secrets_in_a_config_never_reach_the_record(tmp_path: Path):
+    from conftest import run_harness
+
+    config = tmp_path / "run.yaml"
+    config.write_text(
+        "task: capitals\nmodel: mockllm/model\nlimit: 1\ndisplay: none\n"
+        f"log_dir: {tmp_path / 'logs'}\nmodel_args: {{api_key: sk-live-123456, hfToken: hf_abcdef}}\n"
+    )
+    result = run_harness("eval", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
+    assert record["params"]["model_args"] == {"api_key": "[redacted]", "hfToken": "[redacted]"}
+    for path in (tmp_path / "logs").rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".txt", ".md"):
+            text = path.read_text(errors="replace")
+            assert "sk-live-123456" not in text and "hf_abcdef" not in text, path
+    assert "sk-live-123456" not in result.stdout + result.stderr
+
+
+def test_secret_looking_keys_are_recognised():
+    from harness.results._redact import REDACTED, redact
+
+    redacted = redact({"OPENAI_API_KEY": "a", "hfToken": "b", "client-secret": "c", "nested": [{"password": "d"}],
+                       "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True})
+    assert redacted == {"OPENAI_API_KEY": REDACTED, "hfToken": REDACTED, "client-secret": REDACTED,
+                        "nested": [{"password": REDACTED}], "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True}

@@ -12,6 +12,7 @@ from harness._errors import ConfigError, HarnessError
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
 from harness.config._schemas import load_schema
+from harness.config._text import read_text
 from harness.config._validation import validate
 from harness.config._yaml_reader import YamlDocument, read_yaml_mapping
 
@@ -132,21 +133,25 @@ def _target(value: Any) -> str | list[str]:
 
 def _rows(document: YamlDocument) -> list[dict[str, Any]]:
     spec = document.data["dataset"]
-    if "hf" in spec:
-        return _hf_rows(document)
     path = (document.path.parent / spec["path"]).resolve()
     where = document.where(("dataset", "path"))
     if not path.is_file():
         raise ConfigError(f"{where}: dataset file '{path}' does not exist; paths are relative to the task file")
+    text = read_text(path, "dataset", encoding=spec.get("encoding", "utf-8"))
     if path.suffix == ".csv":
         import csv
+        import io
 
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    text = path.read_text(encoding="utf-8")
+        try:
+            return list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as ex:
+            raise ConfigError(f"{path}: malformed CSV dataset: {ex}") from ex
     if path.suffix == ".json":
-        rows = json.loads(text)
-        if not isinstance(rows, list):
+        try:
+            rows = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as ex:
+            raise ConfigError(f"{path}: invalid JSON dataset: {ex}") from ex
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise ConfigError(f"{where}: '{path.name}' must hold a JSON list of objects")
         return rows
     rows = []
@@ -155,8 +160,9 @@ def _rows(document: YamlDocument) -> list[dict[str, Any]]:
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as ex:
-            raise ConfigError(f"{path}:{number}: invalid JSON line in dataset: {ex.msg}") from ex
+        except (json.JSONDecodeError, RecursionError) as ex:
+            message = ex.msg if isinstance(ex, json.JSONDecodeError) else "nested too deeply"
+            raise ConfigError(f"{path}:{number}: invalid JSON line in dataset: {message}") from ex
         if not isinstance(row, dict):
             raise ConfigError(f"{path}:{number}: dataset line must be a JSON object")
         rows.append(row)

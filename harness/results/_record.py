@@ -14,6 +14,7 @@ from typing import Any
 from harness._errors import ResultsError
 from harness.plugins._registry import PluginEntry
 from harness.config._schemas import load_schema
+from harness.results._redact import redact
 from harness.results._stats import Estimate, mean_estimate
 
 RESULTS_FILE = "results.json"
@@ -72,7 +73,7 @@ def build_record(
         },
         "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
         "model": log.eval.model,
-        "params": params,
+        "params": redact(params),
         "metrics": metric_records(log),
         "primary_metric": primary_metric(log),
         "samples": sample_counts(log),

@@ -80,7 +80,12 @@ class RunPlan:
         return str(self.task.name)
 
     def params(self) -> dict[str, Any]:
-        """Every parameter of the run as the results record keeps it (plugin args typed)."""
+        """Every parameter of the run as the results record keeps it: plugin args typed, secrets redacted.
+
+        A string under a secret-looking key (`api_key`, `token`, `password`...) reads `[redacted]`.
+        """
+        from harness.results._redact import redact
+
         params = self.config.to_dict()
         for component in self.components:
             if component.args:
@@ -88,8 +93,8 @@ class RunPlan:
         if self.model_args:
             params["model_args"] = dict(self.model_args)
         if self.model_roles:
-            params["model_roles"] = dict(self.model_roles)
-        return params
+            params["model_roles"] = {role: str(model) for role, model in self.model_roles.items()}
+        return redact(params)
 
 
 def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
