@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     dockerfile: str | None = None
     """Dockerfile to build (context: its directory); the image is tagged by a hash of the context."""
     network: bool = False
-    """Give containers a network (the default bridge). Off by default: no network at all."""
+    """Give containers a network: the run's own bridge (egress and the host, never another container).
+    Off by default: no network at all."""
     memory: str = "1g"
     """Memory limit (docker syntax: 512m, 2g); swap is not allowed beyond it."""
+    disk: str | None = "10g"
+    """Disk a sample may fill (docker syntax: 512m, 10g); None lifts the limit. See docs/sandboxes.md."""
     cpus: float = Field(default=1.0, gt=0)
     """CPU limit in cores."""
     pids_limit: int = Field(default=512, ge=16)
@@ -45,6 +49,20 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     """Names of the sandbox environments each sample gets, one container each (e.g. `("agent1", "agent2")`
     for two agents); the first is the sample's default, `sandbox(name)` reaches the others."""
 
+    @field_validator("disk", mode="before")
+    @classmethod
+    def _disk_size(cls, disk: Any) -> Any:
+        if isinstance(disk, int) and not isinstance(disk, bool):
+            disk = str(disk)
+        if isinstance(disk, str):
+            size_in_bytes(disk)
+        return disk
+
+    @property
+    def disk_bytes(self) -> int | None:
+        """The disk limit in bytes (None: no limit)."""
+        return None if self.disk is None else size_in_bytes(self.disk)
+
     @field_validator("environments")
     @classmethod
     def _distinct_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -55,6 +73,24 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     def key(self) -> str:
         """Identity of the pool this config uses."""
         return self.model_dump_json()
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.IGNORECASE)
+
+
+def size_in_bytes(size: str | int) -> int:
+    """Docker's size syntax (`512m`, `10g`, `1.5G`, `4096`): binary multiples, as docker reads them."""
+    if isinstance(size, int) and not isinstance(size, bool):
+        value, unit = float(size), ""
+    else:
+        match = _SIZE.fullmatch(str(size))
+        if match is None:
+            raise ValueError(f"{size!r} is not a size: use a number with an optional unit k, m, g or t (e.g. 64m, 10g)")
+        value, unit = float(match.group(1)), match.group(2).lower()
+    result = int(value * 1024 ** " kmgt".index(unit or " "))
+    if result < 1024**2:
+        raise ValueError(f"{size!r} is less than 1 MiB")
+    return result
 
 
 def parse_config(config: Any) -> DockerSandboxConfig:

@@ -14,6 +14,8 @@ RUN_LABEL = "plugeval.run"
 """Label carried by every container the harness starts; its value is the run id."""
 OWNER_LABEL = "plugeval.owner"
 """Label naming the process that owns a container, as HOST:PID, so cleanup can tell live runs from dead ones."""
+OWNER_START_LABEL = "plugeval.owner_start"
+"""Label with the owner process's start time (clock ticks since boot), so a reused pid is not taken for it."""
 
 
 class SandboxError(HarnessError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import posixpath
 import sys
 import threading
@@ -11,6 +12,7 @@ from typing import Any, Literal, Union, overload
 import anyio
 from inspect_ai.util import (
     ExecResult,
+    OutputLimitExceededError,
     SandboxConnection,
     SandboxEnvironment,
     SandboxEnvironmentConfigType,
@@ -21,9 +23,11 @@ from inspect_ai.util import (
 from pydantic import BaseModel
 
 from harness.sandbox import _files
+from harness.sandbox._cleanup import reap_dead_owners_once
 from harness.sandbox._config import DockerSandboxConfig, parse_config
 from harness.sandbox._engine import docker_client
-from harness.sandbox._exec import run_exec
+from harness.sandbox._exec import refused_to_execute, run_exec
+from harness.sandbox._failures import container_calls
 from harness.sandbox._images import ensure_image
 from harness.sandbox._pool import ContainerPool, Lease, close_pools, pool_for
 
@@ -65,6 +69,8 @@ class HarnessDockerSandbox(SandboxEnvironment):
     @classmethod
     async def task_init(cls, task_name: str, config: SandboxEnvironmentConfigType | None) -> None:
         parsed = parse_config(config)
+        # a run killed outright could not remove its containers: the next one does (once per process)
+        await anyio.to_thread.run_sync(reap_dead_owners_once)
         image = await anyio.to_thread.run_sync(_image_for, parsed)
         pool_for(image, parsed)
 
@@ -131,26 +137,29 @@ class HarnessDockerSandbox(SandboxEnvironment):
         # abandon_on_cancel: Ctrl-C or a sample time limit must not wait for the command; the
         # container is then discarded, which also ends the abandoned thread's read
         was_dirty, self._lease.dirty = self._lease.dirty, True
-        outcome = await anyio.to_thread.run_sync(
-            partial(
-                run_exec,
-                docker_client().api,
-                self._lease.container_id,
-                cmd,
-                input=input.encode() if isinstance(input, str) else input,
-                workdir=posixpath.join(self._lease.workdir, cwd) if cwd else self._lease.workdir,
-                env=env,
-                user=user or self._lease.user,
-                timeout=timeout,
-                max_output=SandboxEnvironmentLimits.MAX_EXEC_OUTPUT_SIZE,
-                can_timeout_in_container=self._lease.timeout_in_container,
-            ),
-            abandon_on_cancel=True,
-        )
+        with container_calls(self._lease):
+            outcome = await anyio.to_thread.run_sync(
+                partial(
+                    run_exec,
+                    docker_client().api,
+                    self._lease.container_id,
+                    cmd,
+                    input=input.encode() if isinstance(input, str) else input,
+                    workdir=posixpath.join(self._lease.workdir, cwd) if cwd else self._lease.workdir,
+                    env=env,
+                    user=user or self._lease.user,
+                    timeout=timeout,
+                    max_output=SandboxEnvironmentLimits.MAX_EXEC_OUTPUT_SIZE,
+                    can_timeout_in_container=self._lease.timeout_in_container,
+                ),
+                abandon_on_cancel=True,
+            )
         self._lease.dirty = was_dirty
         if outcome.timed_out:
             self._lease.dirty = True  # whatever the command left running is discarded with the container
             raise TimeoutError(f"Command timed out after {timeout} seconds (killed): {' '.join(cmd)[:200]}")
+        if refused_to_execute(outcome, cmd):
+            raise PermissionError(errno.EACCES, "Permission denied: not executable in the sandbox", cmd[0])
         if outcome.returncode == 126 and user and not await self._user_exists(user):
             raise SandboxUserUnsupportedError(f"user {user!r} does not exist in the sandbox image")
         return ExecResult(
@@ -162,16 +171,18 @@ class HarnessDockerSandbox(SandboxEnvironment):
 
     async def _user_exists(self, user: str) -> bool:
         # docker reports an unknown exec user only as exit 126 with no output
-        check = await anyio.to_thread.run_sync(
-            partial(run_exec, docker_client().api, self._lease.container_id, ["id", "-u", user], user="root")
-        )
+        with container_calls(self._lease):
+            check = await anyio.to_thread.run_sync(
+                partial(run_exec, docker_client().api, self._lease.container_id, ["id", "-u", user], user="root")
+            )
         return check.returncode == 0
 
     async def write_file(self, file: str, contents: str | bytes) -> None:
         data = contents.encode("utf-8") if isinstance(contents, str) else contents
-        await anyio.to_thread.run_sync(
-            _files.write_file, docker_client().api, self._lease.container_id, self._path(file), data, self._lease.user
-        )
+        with container_calls(self._lease):
+            await anyio.to_thread.run_sync(
+                _files.write_file, docker_client().api, self._lease.container_id, self._path(file), data, self._lease.user
+            )
 
     @overload
     async def read_file(self, file: str, text: Literal[True] = True) -> str: ...
@@ -180,14 +191,20 @@ class HarnessDockerSandbox(SandboxEnvironment):
     async def read_file(self, file: str, text: Literal[False]) -> bytes: ...
 
     async def read_file(self, file: str, text: bool = True) -> Union[str | bytes]:
-        data = await anyio.to_thread.run_sync(
-            _files.read_file,
-            docker_client().api,
-            self._lease.container_id,
-            self._path(file),
-            self._lease.user,
-            SandboxEnvironmentLimits.MAX_READ_FILE_SIZE,
-        )
+        try:
+            with container_calls(self._lease):
+                data = await anyio.to_thread.run_sync(
+                    _files.read_file,
+                    docker_client().api,
+                    self._lease.container_id,
+                    self._path(file),
+                    self._lease.user,
+                    SandboxEnvironmentLimits.MAX_READ_FILE_SIZE,
+                )
+        except _files.FileTooLargeToRead:
+            raise OutputLimitExceededError(
+                limit_str=SandboxEnvironmentLimits.MAX_READ_FILE_SIZE_STR, truncated_output=None
+            ) from None
         return data.decode("utf-8") if text else data
 
     async def connection(self, *, user: str | None = None) -> SandboxConnection:

@@ -1,75 +1,103 @@
-"""Copying files in and out of a container with tar archives (any size, text or bytes)."""
+"""Reading and writing files in a container as the sandbox user, streamed through `docker exec`.
+
+Both go through a short sh script run as the sample's user, so the kernel checks every permission
+when the file is opened — nothing runs as root on a path the agent controls (a root-side archive
+copy can be raced into following a symlink to a root-only file or directory). A read opens the
+file once, checks what it opened (via /proc/self/fd, so the check and the read are the same file),
+and streams at most the cap plus one byte; the host stops reading there too.
+"""
 
 from __future__ import annotations
 
-import io
-import posixpath
-import tarfile
-import time
+import errno
 
-from harness.sandbox._exec import run_exec
+from harness.sandbox._exec import ExecOutcome, run_exec
 
-# exit codes of the check scripts below, mapped to the exceptions inspect's API promises
-_NOT_FOUND, _IS_DIR, _DENIED = 2, 21, 13
+# exit codes of the scripts below, mapped to the exceptions inspect's API promises
+_NOT_FOUND, _DENIED, _NOT_DIR, _IS_DIR, _NOT_REGULAR, _TOO_BIG = 2, 13, 20, 21, 22, 27
+_FILE_SIZE_SIGNAL = 128 + 25  # SIGXFSZ: the file size limit (the sandbox's disk limit) was reached
+_READ_SECONDS = 300  # a path swapped for a FIFO would block the open forever
 
-_WRITE_CHECK = (
-    'if [ -d "$1" ]; then exit 21; fi; '
-    'mkdir -p "$2" 2>/dev/null || exit 13; '
-    'if [ -e "$1" ] && [ ! -w "$1" ]; then exit 13; fi; '
-    'if [ ! -e "$1" ] && [ ! -w "$2" ]; then exit 13; fi; '
-    "id -u; id -g"
-)
-_READ_CHECK = (
-    'if [ ! -e "$1" ]; then exit 2; fi; '
-    'if [ -d "$1" ]; then exit 21; fi; '
-    'if [ ! -r "$1" ]; then exit 13; fi; '
-    'readlink -f "$1"'
-)
+# `true`, not `:`, to test-open a path: a failed redirection of a special builtin exits the shell
+_WRITE = r"""
+f=$1; d=$2
+[ -d "$f" ] && exit 21
+if [ ! -d "$d" ]; then
+  mkdir -p -- "$d" 2>/dev/null || { [ -e "$d" ] && exit 20; exit 13; }
+fi
+if ! true 2>/dev/null >"$f"; then
+  [ -d "$f" ] && exit 21
+  exit 13
+fi
+cat >"$f" || { rc=$?; rm -f -- "$f"; exit $rc; }
+"""
+
+_READ = r"""
+f=$1; max=$2
+[ -d "$f" ] && exit 21
+[ -p "$f" ] && exit 22
+if ! true 2>/dev/null <"$f"; then
+  [ -e "$f" ] || exit 2
+  exit 13
+fi
+exec 3<"$f"
+[ -d /proc/$$/fd/3 ] && exit 21
+[ -f /proc/$$/fd/3 ] || exit 22
+size=$(stat -L -c %s /proc/$$/fd/3 2>/dev/null) && [ "$size" -gt "$max" ] && exit 27
+exec head -c $((max + 1)) <&3
+"""
+
+
+class FileTooLargeToRead(Exception):
+    """The file is larger than the read cap (the caller raises inspect's limit error)."""
 
 
 def write_file(api, container_id: str, path: str, data: bytes, user: str | None) -> None:
-    """Write `data` to absolute `path`, creating parent directories, owned by `user`."""
-    parent = posixpath.dirname(path) or "/"
-    check = run_exec(api, container_id, ["/bin/sh", "-c", _WRITE_CHECK, "sh", path, parent], user=user)
-    _raise_for(check.returncode, path, check.stderr)
-    uid, gid = (int(x) for x in check.stdout.split()[:2])
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        info = tarfile.TarInfo(posixpath.basename(path))
-        info.size = len(data)
-        info.mode = 0o644
-        info.uid, info.gid = uid, gid
-        info.mtime = int(time.time())
-        tar.addfile(info, io.BytesIO(data))
-    api.put_archive(container_id, parent, buffer.getvalue())
+    """Write `data` to absolute `path` as `user`, creating parent directories."""
+    parent = path.rsplit("/", 1)[0] or "/"
+    result = run_exec(api, container_id, ["/bin/sh", "-c", _WRITE, "write", path, parent], input=data, user=user)
+    if result.returncode == _FILE_SIZE_SIGNAL:
+        raise OSError(errno.EFBIG, "File too large: the sandbox's disk limit was reached", path)
+    if result.returncode != 0 and b"No space left" in result.stderr:
+        raise OSError(errno.ENOSPC, "No space left on device: the sandbox's disk limit was reached", path)
+    _raise_for(result, path)
 
 
 def read_file(api, container_id: str, path: str, user: str | None, max_size: int) -> bytes:
-    """Read the file at absolute `path` (symlinks followed) as bytes."""
-    from inspect_ai.util import OutputLimitExceededError
+    """Read the regular file at absolute `path` (symlinks followed) as `user`, at most `max_size` bytes.
 
-    check = run_exec(api, container_id, ["/bin/sh", "-c", _READ_CHECK, "sh", path], user=user)
-    _raise_for(check.returncode, path, check.stderr)
-    resolved = check.stdout.decode().strip() or path
-    stream, stat = api.get_archive(container_id, resolved)
-    if stat.get("size", 0) > max_size:
-        raise OutputLimitExceededError(limit_str=f"{max_size} bytes", truncated_output=None)
-    archive = io.BytesIO(b"".join(stream))
-    with tarfile.open(fileobj=archive, mode="r") as tar:
-        member = tar.next()
-        extracted = tar.extractfile(member) if member is not None else None
-        if extracted is None:
-            raise IsADirectoryError(f"{path} is not a regular file")
-        return extracted.read()
+    Raises `FileTooLargeToRead` past `max_size`, without holding more than that in memory.
+    """
+    result = run_exec(
+        api,
+        container_id,
+        ["/bin/sh", "-c", _READ, "read", path, str(max_size)],
+        user=user,
+        timeout=_READ_SECONDS,
+        max_output=max_size + 1,
+        stdout_limit=max_size + 1,
+    )
+    if result.over_limit or result.returncode == _TOO_BIG or len(result.stdout) > max_size:
+        raise FileTooLargeToRead(path)
+    if result.timed_out:
+        raise TimeoutError(f"reading {path} in the sandbox did not finish in {_READ_SECONDS} s (is it a FIFO?)")
+    _raise_for(result, path)
+    return result.stdout
 
 
-def _raise_for(returncode: int, path: str, stderr: bytes) -> None:
-    if returncode == 0:
+def _raise_for(result: ExecOutcome, path: str) -> None:
+    code = result.returncode
+    if code == 0:
         return
-    if returncode == _NOT_FOUND:
-        raise FileNotFoundError(f"No such file in the sandbox: {path}")
-    if returncode == _IS_DIR:
-        raise IsADirectoryError(f"{path} is a directory")
-    if returncode == _DENIED:
-        raise PermissionError(f"Permission denied in the sandbox: {path}")
-    raise OSError(f"sandbox file check for {path} failed (exit {returncode}): {stderr.decode(errors='replace')}")
+    if code == _NOT_FOUND:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+    if code == _IS_DIR:
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+    if code == _DENIED:
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+    if code == _NOT_DIR:
+        raise NotADirectoryError(errno.ENOTDIR, "A parent of the path is not a directory", path)
+    if code == _NOT_REGULAR:
+        raise OSError(errno.EINVAL, "Not a regular file", path)
+    detail = result.stderr.decode(errors="replace").strip()[-300:]
+    raise OSError(f"sandbox file operation on {path} failed (exit {code}): {detail}")

@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import atexit
-import os
-import socket
 import threading
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from harness.sandbox._config import DockerSandboxConfig
-from harness.sandbox._engine import OWNER_LABEL, RUN_LABEL, SandboxError, docker_client
+from harness.sandbox._disk import DISK_LABEL, LayerMeter, quota_refused, storage_mechanism, watchdog
+from harness.sandbox._engine import OWNER_LABEL, OWNER_START_LABEL, RUN_LABEL, SandboxError, docker_client
 from harness.sandbox._exec import TIMEOUT_BINARY, run_exec
-from harness.sandbox._state import StateProbe
+from harness.sandbox._network import acquire_run_network, release_run_network
+from harness.sandbox._owner import current_run_id, owner_tag, process_start
+from harness.sandbox._state import Fingerprint, StateProbe
 
-_process_run_id = uuid.uuid4().hex[:12]
-
-
-def current_run_id() -> str:
-    """The run id containers are labelled with: the harness run's, else one per process."""
-    return os.environ.get("PLUGEVAL_RUN_ID") or _process_run_id
-
-
-def owner_tag() -> str:
-    """HOST:PID of this process, the value of the owner label."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+__all__ = ["ContainerPool", "Lease", "close_pools", "current_run_id", "owner_tag", "pool_for"]
 
 
 @dataclass
@@ -38,13 +28,18 @@ class Lease:
     timeout_in_container: bool
     dirty: bool = False
     """Set when something may have escaped the reset check (e.g. a command that overran its deadline)."""
+    failure: str | None = None
+    """Why the container was taken away mid-sample (the disk limit); every later call raises it."""
 
 
 @dataclass
 class _Warm:
     container_id: str
-    probe: StateProbe
-    baseline: tuple[frozenset, int]
+    probe: StateProbe | None
+    """None when the host cannot see the container's state: then it is never reused."""
+    baseline: Fingerprint | None
+    meter: LayerMeter | None
+    """Measures the writable layer for the disk watchdog (None: no watchdog needed)."""
 
 
 @dataclass
@@ -57,9 +52,10 @@ class _ImageFacts:
 class ContainerPool:
     """Containers of one image+config: `acquire` hands one out, `release` resets or discards it.
 
-    A released container goes back to the pool only if `docker diff` and its process list are
-    exactly as they were when it was started; otherwise it is removed and a fresh one started in
-    the background, so no state passes from one sample to the next.
+    A released container goes back to the pool only if its state fingerprint (`_state`: writable
+    layer, processes, /dev with /dev/shm and /dev/mqueue, SysV IPC, docker's /etc files) is exactly
+    what it was when it started; otherwise it is removed and a fresh one started in the background,
+    so no state passes from one sample to the next.
     """
 
     image: str
@@ -78,6 +74,8 @@ class ContainerPool:
         self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="plugeval-pool")
         self._pending: list[Future] = []
         self._closed = False
+        self._network: str | None = None
+        self._network_lock = threading.Lock()
         self._leased = 0
         self.reused = 0
         self.discarded = 0
@@ -129,7 +127,10 @@ class ContainerPool:
             if warm is None:
                 warm = self._start()
             facts = self._image_facts(warm.container_id)
-            return Lease(warm.container_id, facts.user, self.config.workdir, facts.timeout_in_container)
+            lease = Lease(warm.container_id, facts.user, self.config.workdir, facts.timeout_in_container)
+            if warm.meter is not None and self.config.disk_bytes is not None:
+                watchdog.watch(warm.meter, self.config.disk_bytes, lambda used: self._disk_exceeded(lease, warm, used))
+            return lease
         except BaseException:
             with self._lock:
                 self._leased -= 1
@@ -137,6 +138,7 @@ class ContainerPool:
 
     def release(self, lease: Lease) -> None:
         """Return the container: back to the pool when clean, else remove it."""
+        watchdog.unwatch(lease.container_id)
         try:
             warm = None if lease.dirty or self._closed else self._clean_warm(lease.container_id)
             with self._lock:
@@ -166,6 +168,10 @@ class ContainerPool:
             self._idle.clear()
         for container_id in ids:
             self._remove(container_id)
+        with self._network_lock:
+            if self._network is not None:
+                self._network = None
+                release_run_network()
 
     @property
     def live_containers(self) -> list[str]:
@@ -199,29 +205,17 @@ class ContainerPool:
             self._remove(warm.container_id)
 
     def _start(self) -> _Warm:
-        import docker.errors
-
         client = docker_client()
         config = self.config
+        disk = config.disk_bytes
+        mechanism = "none" if disk is None else storage_mechanism()
         try:
-            container = client.containers.run(
-                self.image,
-                command=["sleep", "infinity"],
-                detach=True,
-                init=True,
-                labels={RUN_LABEL: self.run_id, OWNER_LABEL: owner_tag()},
-                network_mode="bridge" if config.network else "none",
-                mem_limit=config.memory,
-                memswap_limit=config.memory,
-                nano_cpus=int(config.cpus * 1e9),
-                pids_limit=config.pids_limit,
-                environment=list(config.environment),
-                security_opt=["no-new-privileges"],
-            )
-        except docker.errors.ImageNotFound as ex:
-            raise SandboxError(f"sandbox image {self.image!r} not found: {ex.explanation}") from ex
-        except docker.errors.APIError as ex:
-            raise SandboxError(f"could not start a sandbox from {self.image!r}: {ex.explanation}") from ex
+            container = self._run_container(mechanism)
+        except SandboxError as ex:
+            if mechanism != "quota" or not quota_refused(ex.__cause__ or ex):
+                raise
+            mechanism = "watchdog"
+            container = self._run_container(mechanism)
         with self._lock:
             self._live.add(container.id)
         try:
@@ -239,13 +233,88 @@ class ContainerPool:
                     f"{prepared.stderr.decode(errors='replace').strip()}"
                 )
             probe = StateProbe.for_container(client.api, container.id)
-            warm = _Warm(container.id, probe, probe.fingerprint(client.api))
+            meter = None
+            if mechanism == "watchdog":
+                meter = LayerMeter(container.id, probe.upper_dir if probe else _upper_dir(client.api, container.id))
+            warm = _Warm(container.id, probe, probe.fingerprint() if probe else None, meter)
             with self._lock:
                 self._baselines[container.id] = warm
             return warm
         except BaseException:
             self._remove(container.id)
             raise
+
+    def _run_container(self, disk_mechanism: str):
+        import docker.errors
+        from docker.types import LogConfig, Ulimit
+
+        config = self.config
+        disk = config.disk_bytes
+        options = {}
+        if disk is not None:
+            # one file cannot pass the limit, whatever the mechanism for the total
+            options["ulimits"] = [Ulimit(name="fsize", soft=disk, hard=disk)]
+        if disk_mechanism == "quota":
+            options["storage_opt"] = {"size": str(disk)}
+        try:
+            return docker_client().containers.run(
+                self.image,
+                command=["sleep", "infinity"],
+                detach=True,
+                init=True,
+                labels={
+                    RUN_LABEL: self.run_id,
+                    OWNER_LABEL: owner_tag(),
+                    OWNER_START_LABEL: process_start(),
+                    DISK_LABEL: disk_mechanism,
+                },
+                network_mode=self._network_mode(),
+                mem_limit=config.memory,
+                memswap_limit=config.memory,
+                nano_cpus=int(config.cpus * 1e9),
+                pids_limit=config.pids_limit,
+                environment=list(config.environment),
+                security_opt=["no-new-privileges"],
+                # nothing reads the container's own output; kept, it would be unlimited disk on the host
+                log_config=LogConfig(type=LogConfig.types.NONE),
+                **options,
+            )
+        except docker.errors.ImageNotFound as ex:
+            raise SandboxError(f"sandbox image {self.image!r} not found: {ex.explanation}") from ex
+        except docker.errors.APIError as ex:
+            raise SandboxError(f"could not start a sandbox from {self.image!r}: {ex.explanation}") from ex
+
+    def _network_mode(self) -> str:
+        if not self.config.network:
+            return "none"
+        with self._network_lock:
+            if self._network is None:
+                self._network = acquire_run_network(self.run_id, owner_tag(), process_start())
+            return self._network
+
+    def _disk_exceeded(self, lease: Lease, warm: _Warm, used: int) -> None:
+        """The watchdog's verdict: stop the container now, free its space, and fail the sample's calls."""
+        import docker.errors
+
+        limit = self.config.disk
+        lease.dirty = True
+        lease.failure = self._disk_message(limit, used)
+        api = docker_client().api
+        try:
+            api.kill(lease.container_id)
+            if warm.meter is not None:
+                used = max(used, warm.meter.added())
+        except (docker.errors.APIError, OSError):
+            pass
+        lease.failure = self._disk_message(limit, used)
+        self._remove(lease.container_id)
+
+    @staticmethod
+    def _disk_message(limit: str | None, used: int) -> str:
+        return (
+            f"sandbox disk limit of {limit} exceeded: the sample's files reached {used / 1024**2:.1f} MiB, "
+            "so its container was stopped and removed"
+        )
 
     def _image_facts(self, container_id: str) -> _ImageFacts:
         with self._facts_lock:
@@ -263,13 +332,12 @@ class ContainerPool:
         return _ImageFacts(user=user, timeout_in_container=has_timeout.returncode == 0)
 
     def _clean_warm(self, container_id: str) -> _Warm | None:
-        client = docker_client()
         try:
             with self._lock:
                 known = self._baselines.get(container_id)
-            if known is None:
+            if known is None or known.probe is None:
                 return None
-            return known if known.probe.fingerprint(client.api) == known.baseline else None
+            return known if known.probe.fingerprint() == known.baseline else None
         except Exception:
             return None
 
@@ -285,6 +353,13 @@ class ContainerPool:
         with self._lock:
             self._live.discard(container_id)
             self._baselines.pop(container_id, None)
+
+
+def _upper_dir(api, container_id: str):
+    from pathlib import Path
+
+    upper = (api.inspect_container(container_id).get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
+    return Path(upper) if upper and Path(upper).is_dir() else None
 
 
 _pools: dict[tuple[str, str], ContainerPool] = {}

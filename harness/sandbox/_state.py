@@ -1,16 +1,30 @@
-"""A cheap fingerprint of a container's state, to tell whether a sample left anything behind.
+"""A fingerprint of everything in a container that outlives a sample's processes.
 
-Two parts: the container's writable layer (what `docker diff` reports) and its processes. With a
-local engine both are read straight from the host — the overlay upper directory and the cgroup's
-process list — which takes well under a millisecond; `docker diff` takes about a second here.
-Remote engines, or drivers without an upper directory, fall back to `diff` and `top` over the API.
+The pool hands a container to the next sample only when this fingerprint is what it was when the
+container started, so a reused container is indistinguishable from a fresh one. Parts:
+
+- the writable layer: every entry of the overlay upper directory with its mode, size, owner, mtime
+  and ctime (ctime moves on any metadata change, so xattrs, chmod and hard links count too);
+- the processes in the container's cgroup (their ids, not just their number);
+- the container's /dev tree, where /dev/shm and /dev/mqueue are mounted (tmpfs and mqueue, not in
+  the writable layer), read through /proc/PID/root;
+- SysV shared memory, message queues and semaphores, read from /proc/sysvipc in the container's
+  IPC namespace (a short-lived thread joins it with setns);
+- /etc/hosts, /etc/hostname and /etc/resolv.conf, which docker bind-mounts from host files.
+
+All of it is read on the host in about a millisecond; no command runs in the container. When the
+host cannot see a part (a remote or rootless engine), there is no probe and containers are not
+reused (the pool still starts them ahead of time).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _CGROUP_PROC_FILES = (
     "/sys/fs/cgroup/pids/docker/{id}/cgroup.procs",
@@ -18,44 +32,94 @@ _CGROUP_PROC_FILES = (
     "/sys/fs/cgroup/docker/{id}/cgroup.procs",
     "/sys/fs/cgroup/unified/docker/{id}/cgroup.procs",
 )
+_CLONE_NEWIPC = 0x08000000
+_SYSV_TABLES = ("shm", "msg", "sem")
+
+Fingerprint = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class StateProbe:
-    """How to fingerprint one container: host paths when readable, else API calls."""
+    """Host paths that show one container's state."""
 
     container_id: str
-    upper_dir: Path | None
-    procs_file: Path | None
+    upper_dir: Path
+    procs_file: Path
+    root: Path
+    ipc_namespace: Path
+    host_files: tuple[Path, ...]
 
     @classmethod
-    def for_container(cls, api, container_id: str) -> StateProbe:
+    def for_container(cls, api, container_id: str) -> StateProbe | None:
+        """The probe for a running container, or None when the host cannot see all of its state."""
         info = api.inspect_container(container_id)
         upper = (info.get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
-        upper_dir = Path(upper) if upper and os.access(upper, os.R_OK | os.X_OK) else None
+        pid = (info.get("State") or {}).get("Pid")
         candidates = (Path(pattern.format(id=container_id)) for pattern in _CGROUP_PROC_FILES)
         procs_file = next((path for path in candidates if os.access(path, os.R_OK)), None)
-        return cls(container_id, upper_dir, procs_file)
+        if not upper or not pid or procs_file is None or not os.access(upper, os.R_OK | os.X_OK):
+            return None
+        host_files = tuple(Path(info[key]) for key in ("HostsPath", "HostnamePath", "ResolvConfPath") if info.get(key))
+        probe = cls(container_id, Path(upper), procs_file, Path(f"/proc/{pid}/root"), Path(f"/proc/{pid}/ns/ipc"), host_files)
+        try:
+            probe.fingerprint()
+        except OSError:
+            return None
+        return probe
 
-    def fingerprint(self, api) -> tuple[frozenset, int]:
-        """(changed files, process count); equal fingerprints mean nothing was left behind."""
-        return self._files(api), self._processes(api)
+    def fingerprint(self) -> Fingerprint:
+        """Equal fingerprints mean nothing was left behind; raises OSError when a part cannot be read."""
+        return (
+            _tree(self.upper_dir),
+            frozenset(self.procs_file.read_text().split()),
+            _tree(self.root / "dev"),
+            _sysv_ipc(self.ipc_namespace),
+            tuple(_entry(path) for path in self.host_files),
+        )
 
-    def _files(self, api) -> frozenset:
-        if self.upper_dir is None:
-            return frozenset((c["Path"], c["Kind"]) for c in api.diff(self.container_id) or [])
-        entries = []
-        for root, dirs, files in os.walk(self.upper_dir):
-            for name in dirs + files:
-                path = os.path.join(root, name)
-                stat = os.lstat(path)
-                entries.append((path, stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_uid))
-        return frozenset(entries)
 
-    def _processes(self, api) -> int:
-        if self.procs_file is not None:
+def _entry(path: Path | str) -> tuple[Any, ...]:
+    stat = os.lstat(path)
+    return (str(path), stat.st_mode, stat.st_size, stat.st_uid, stat.st_gid, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _tree(top: Path) -> frozenset:
+    entries = [_entry(top)]
+    for root, dirs, files in os.walk(top, onerror=_raise):
+        entries.extend(_entry(os.path.join(root, name)) for name in dirs + files)
+    return frozenset(entries)
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+_libc: Any = None
+
+
+def _sysv_ipc(namespace: Path) -> tuple[str, ...]:
+    """The SysV IPC tables of `namespace`, read by a thread that joins it and then ends."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    result: list[Any] = []
+
+    def read() -> None:
+        try:
+            fd = os.open(namespace, os.O_RDONLY)
             try:
-                return len(self.procs_file.read_text().split())
-            except OSError:
-                pass
-        return len(api.top(self.container_id).get("Processes") or [])
+                if _libc.setns(fd, _CLONE_NEWIPC) != 0:
+                    raise OSError(ctypes.get_errno(), "setns into the container's IPC namespace failed")
+            finally:
+                os.close(fd)
+            # this thread is now in the container's IPC namespace for good; it ends right after
+            result.append(tuple(Path(f"/proc/sysvipc/{table}").read_text() for table in _SYSV_TABLES))
+        except OSError as ex:
+            result.append(ex)
+
+    thread = threading.Thread(target=read, name="plugeval-ipc-probe", daemon=True)
+    thread.start()
+    thread.join()
+    if isinstance(result[0], OSError):
+        raise result[0]
+    return result[0]
