@@ -101,7 +101,7 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch
 
 def test_read_record_names_a_bad_file(tmp_path: Path):
     (tmp_path / "results.json").write_text("{not json")
-    with pytest.raises(ResultsError, match="cannot read results record"):
+    with pytest.raises(ResultsError, match="is not valid JSON"):
         read_record(tmp_path)
 
 
@@ -111,7 +111,7 @@ def test_pass_fail_scores_get_wilson_and_rewards_that_are_all_zero_do_not():
     from harness.results._record import _binary_scores
 
     def samples(*values):
-        return [SimpleNamespace(id=i, scores={"s": SimpleNamespace(value=v)}) for i, v in enumerate(values)]
+        return [SimpleNamespace(id=i, values={"s": v}) for i, v in enumerate(values)]
 
     assert _binary_scores(samples("I", "I", "I"), "s")  # all wrong is still pass/fail
     assert _binary_scores(samples(True, False), "s") and _binary_scores(samples(0, 1, 1), "s")

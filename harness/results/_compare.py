@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 
 from harness._errors import ConfigError, ResultsError
+from harness.results._digest import digests_of
 from harness.results._record import read_record, sample_values_by_id
 from harness.results._stats import mean_estimate
 
@@ -167,7 +168,7 @@ def _per_sample(record: dict[str, Any], scorer: str, where: str | Path) -> dict[
     log_path = record.get("inspect_log")
     if not log_path or not Path(log_path).exists():
         raise ResultsError(f"{where}: its inspect log ({log_path}) is missing; per-sample scores are needed")
-    scores = sample_values_by_id(read_eval_log_sample_summaries(log_path), scorer)
+    scores = sample_values_by_id(digests_of(read_eval_log_sample_summaries(log_path)), scorer)
     if not scores:
         known = sorted({m["scorer"] for m in record["metrics"]})
         raise ConfigError(f"{where}: no per-sample scores for '{scorer}'; scorers in the run: {', '.join(known)}")

@@ -17,15 +17,18 @@ SEED = 20260101
 
 
 def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value: float | None) -> Estimate | None:
-    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None."""
+    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None.
+
+    `samples` are sample digests (`id`, and `values` by scorer name).
+    """
     metric = _metric_function(metric_name)
     groups: dict[Any, list[Any]] = defaultdict(list)
-    from inspect_ai.scorer import SampleScore
+    from inspect_ai.scorer import SampleScore, Score
 
     for sample in samples:
-        score = (sample.scores or {}).get(scorer)
-        if score is not None:
-            groups[sample.id].append(SampleScore(score=score, sample_id=sample.id))
+        raw = sample.values.get(scorer)
+        if raw is not None:
+            groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
     units = list(groups.values())
     if metric is None or len(units) < 2:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import tempfile
 from collections import defaultdict
 from importlib import metadata
@@ -14,6 +15,7 @@ from typing import Any
 from harness._errors import ResultsError
 from harness.plugins._registry import PluginEntry
 from harness.config._schemas import load_schema
+from harness.results._digest import SampleDigest, digests_from_log, digests_of
 from harness.results._redact import redact
 from harness.results._stats import Estimate, mean_estimate
 
@@ -48,9 +50,15 @@ def build_record(
     completed_at: str,
     wall_time: float,
     hook_errors: list[dict[str, str]],
+    samples: list[SampleDigest] | None = None,
 ) -> dict[str, Any]:
-    """The results record of one finished (or failed) inspect eval log."""
-    samples = log.samples or []
+    """The results record of one finished (or failed, or interrupted) inspect eval log.
+
+    Args:
+        log: The inspect log; only its header is read (its samples are streamed from its file).
+        samples: The samples' digests, when the caller has them already.
+    """
+    digests = samples if samples is not None else log_digests(log)
     results = log.results
     stats = log.stats
     by_model = {
@@ -61,7 +69,7 @@ def build_record(
         "schema_version": 1,
         "run_id": run_id,
         "status": log.status,
-        "error": log.error.message if log.error else None,
+        "error": root_cause(log.error) if log.error else None,
         "started_at": started_at,
         "completed_at": completed_at,
         "wall_time_seconds": round(wall_time, 3),
@@ -74,19 +82,57 @@ def build_record(
         "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
         "model": log.eval.model,
         "params": redact(params),
-        "metrics": metric_records(log),
+        "metrics": metric_records(log, digests),
         "primary_metric": primary_metric(log),
-        "samples": sample_counts(log),
+        "samples": sample_counts(log, digests),
+        "retries": {
+            "samples": sum(d.sample_retries for d in digests),
+            "model_calls": sum(d.model_retries for d in digests),
+        },
         "tokens": {
             "input": sum(u["input"] for u in by_model.values()),
             "output": sum(u["output"] for u in by_model.values()),
             "total": sum(u["total"] for u in by_model.values()),
             "by_model": by_model,
         },
-        "inspect_log": log.location or None,
+        "inspect_log": (log.location or "").removeprefix("file://") or None,
         "hook_errors": hook_errors,
-        "simulation": simulation_summary(samples),
+        "simulation": simulation_summary(digests),
     }
+
+
+def log_digests(log: Any) -> list[SampleDigest]:
+    """The log's samples as digests: streamed from its file when there is one, else from memory."""
+    location = (log.location or "").removeprefix("file://")
+    if location and Path(location).is_file():
+        try:
+            return list(digests_from_log(location))
+        except Exception:  # a log inspect could not finish writing: fall back to what is in memory
+            pass
+    return digests_of(log.samples or [])
+
+
+def root_cause(error: Any) -> str:
+    """The error a user can act on: the innermost exception of inspect's message and traceback.
+
+    inspect reports a failed retried call as `RetryError(<Future ... raised FlakyError>)`; the
+    chained exception in the traceback (`FlakyError: provider down`) is what went wrong. Module
+    paths are dropped from the exception's name.
+    """
+    message = str(error.message or "")
+    lines = [line.strip() for line in str(getattr(error, "traceback", "") or "").splitlines()]
+    causes = [line for line in lines if _EXCEPTION_LINE.match(line) and not _is_wrapper(line)]
+    if causes and (_is_wrapper(message) or not message):
+        name, _, detail = causes[-1].partition(":")
+        return f"{name.rsplit('.', 1)[-1]}:{detail}" if detail else name.rsplit(".", 1)[-1]
+    return message
+
+
+def _is_wrapper(text: str) -> bool:
+    return text.split("(")[0].split(":")[0].rsplit(".", 1)[-1] in ("RetryError", "ExceptionGroup", "BaseExceptionGroup")
+
+
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Timeout)\w*(:\s.*)?$")
 
 
 def primary_metric(log: Any) -> dict[str, Any] | None:
@@ -100,37 +146,34 @@ def primary_metric(log: Any) -> dict[str, Any] | None:
     return {"scorer": scorer, "name": headline.metric, "declared": log.eval.headline_metric is not None}
 
 
-def sample_counts(log: Any) -> dict[str, int]:
+def sample_counts(log: Any, digests: list[SampleDigest]) -> dict[str, int]:
     """Samples (× epochs) planned, scored and failed, counted from the log's samples themselves.
 
     A run that ended early (error, Ctrl-C, killed) still has a log holding the samples that
     finished; the counts always agree with it.
     """
-    samples = log.samples or []
     epochs = log.eval.config.epochs or 1
     planned = log.results.total_samples if log.results else len(log.eval.dataset.sample_ids or []) * epochs
     return {
-        "total": max(planned, len(samples)),
-        "completed": sum(1 for s in samples if s.error is None and s.scores),
-        "errors": sum(1 for s in samples if s.error is not None),
+        "total": max(planned, len(digests)),
+        "completed": sum(1 for d in digests if d.completed),
+        "errors": sum(1 for d in digests if d.error),
         "epochs": epochs,
     }
 
 
-def simulation_summary(samples: list[Any]) -> dict[str, Any] | None:
+def simulation_summary(digests: list[SampleDigest]) -> dict[str, Any] | None:
     """Who played the user and how much the agents asked: questions per sample with its CI.
 
     None when the task has no simulated user (no sample was given a simulator context); a task
     whose agents never asked reports 0 questions. Each sample's full conversation stays in the
     inspect log (sample store `harness.simulation` and transcript events from `simulator`).
     """
-    from harness.simulation._record import STORE_KEY, ConversationRecord
-    from harness.simulation._session import CONTEXT_KEY
+    from harness.simulation._record import ConversationRecord
 
-    stores = [s.store or {} for s in samples]
-    if not any(STORE_KEY in store or CONTEXT_KEY in store for store in stores):
+    if not any(d.has_simulator for d in digests):
         return None
-    records = [ConversationRecord.from_dict(store.get(STORE_KEY)) for store in stores]
+    records = [ConversationRecord.from_dict(d.conversation) for d in digests]
     asked = [float(len(r.asked)) for r in records]
     turns = [float(len(r.turns)) for r in records]
     return {
@@ -154,7 +197,7 @@ def _estimate_dict(estimate: Estimate) -> dict[str, Any]:
     }
 
 
-def metric_records(log: Any) -> list[dict[str, Any]]:
+def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
     """Each metric of each scorer with value, stderr, 95% CI and n.
 
     Means (`accuracy`, `mean`) get their uncertainty from the per-sample scores,
@@ -162,13 +205,17 @@ def metric_records(log: Any) -> list[dict[str, Any]]:
     into the metric it describes rather than listed on its own. Other metrics
     keep inspect's value and get a percentile-bootstrap interval from re-running
     the metric on resampled samples, or `ci_method: unavailable` when it cannot be re-run.
+    A run that ended in error has no inspect metrics: each scorer then gets the mean over the
+    samples that completed, computed here and marked with a note.
     """
-    if not log.results:
-        return []
+    scores = log.results.scores if log.results else []
+    if not scores:
+        return _completed_sample_means(digests)
     records = []
-    for score in log.results.scores:
-        per_sample = _sample_values(log.samples or [], score.name)
-        estimate = mean_estimate(per_sample, binary=_binary_scores(log.samples or [], score.name))
+    for score in scores:
+        estimate = mean_estimate(
+            list(sample_values_by_id(digests, score.name).values()), binary=_binary_scores(digests, score.name)
+        )
         for name, metric in score.metrics.items():
             if name in _UNCERTAINTY_METRICS:
                 continue
@@ -178,11 +225,27 @@ def metric_records(log: Any) -> list[dict[str, Any]]:
             else:
                 from harness.results._metric_bootstrap import bootstrap_estimate
 
-                n = len({s.id for s in log.samples or [] if score.name in (s.scores or {})})
-                found = bootstrap_estimate(log.samples or [], score.name, name, value) if value is not None else None
+                n = len({d.id for d in digests if _scorer_value(d.values, score.name) is not None})
+                found = bootstrap_estimate(digests, score.name, name, value) if value is not None else None
                 records.append(
                     _metric_dict(score.name, name, value, found or Estimate(value, None, None, n, "unavailable"))
                 )
+    return records
+
+
+def _completed_sample_means(digests: list[SampleDigest]) -> list[dict[str, Any]]:
+    records = []
+    names = sorted({name for d in digests if d.completed for name in d.values})
+    for name in names:
+        done = [d for d in digests if d.completed]
+        values = list(sample_values_by_id(done, name).values())
+        if not values:
+            continue
+        binary = _binary_scores(done, name)
+        metric = _metric_dict(name, "accuracy" if binary else "mean", None, mean_estimate(values, binary=binary))
+        metric["value"] = sum(values) / len(values)
+        metric["note"] = f"the run ended in error: mean over the {len(values)} samples that completed, computed by plugeval"
+        records.append(metric)
     return records
 
 
@@ -198,30 +261,26 @@ def _metric_dict(scorer: str, name: str, value: float | None, estimate: Estimate
     }
 
 
-def _sample_values(samples: list[Any], scorer: str) -> list[float]:
-    return list(sample_values_by_id(samples, scorer).values())
-
-
-def sample_values_by_id(samples: list[Any], scorer: str) -> dict[Any, float]:
+def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, float]:
     """Each sample's value for `scorer` (epochs averaged), keyed by sample id; unscored samples left out."""
     from inspect_ai.scorer import value_to_float
 
     to_float = value_to_float()
     by_id: dict[Any, list[float]] = defaultdict(list)
-    for sample in samples:
-        value = _scorer_value(sample.scores or {}, scorer)
+    for item in digests:
+        value = _scorer_value(item.values, scorer)
         if value is None or isinstance(value, (dict, list)):
             continue
-        by_id[sample.id].append(float(to_float(value)))
+        by_id[item.id].append(float(to_float(value)))
     return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
 
 
-def _binary_scores(samples: list[Any], scorer: str) -> bool:
+def _binary_scores(digests: list[SampleDigest], scorer: str) -> bool:
     """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans or the integers 0/1,
     or floats that take both 0.0 and 1.0 and nothing else. Rewards that merely happen to be all 0.0
     are not binary (they get a t interval, not a Wilson interval on a [0, 1] scale they do not have).
     """
-    raw = [_scorer_value(s.scores or {}, scorer) for s in samples]
+    raw = [_scorer_value(d.values, scorer) for d in digests]
     raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
     if not raw:
         return False
@@ -230,16 +289,16 @@ def _binary_scores(samples: list[Any], scorer: str) -> bool:
     return all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)  # "P" (partial) is 0.5
 
 
-def _scorer_value(scores: dict[str, Any], name: str) -> Any:
+def _scorer_value(values: dict[str, Any], name: str) -> Any:
     """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
 
     inspect reports a scorer with dict values and per-key metrics as one score per key.
     """
-    if name in scores:
-        return scores[name].value
-    for score in scores.values():
-        if isinstance(score.value, dict) and name in score.value:
-            return score.value[name]
+    if name in values:
+        return values[name]
+    for value in values.values():
+        if isinstance(value, dict) and name in value:
+            return value[name]
     return None
 
 

@@ -1,0 +1,79 @@
+"""What a results record needs from each sample, read one sample at a time.
+
+A record needs per-sample scores (for intervals), errors and retries (for counts), and the
+simulated-user conversation (for the simulation summary); never transcripts. Samples are
+streamed from the log and reduced to a `SampleDigest` each, so building a record takes memory
+for one sample plus the digests, however long the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SampleDigest:
+    """One sample (one epoch) of a run, reduced to what the record reads.
+
+    Attributes:
+        id: Sample id.
+        epoch: Epoch number.
+        values: Each score's value by scorer name (a dict-valued score keeps its dict).
+        error: The sample ended in an error.
+        sample_retries: Times the sample was retried after an error (`retry_on_error`).
+        model_retries: Failed model calls within the sample (each logged as a model event with an error,
+            then retried, unless it ended the sample), plus retries a provider reports on an event.
+        conversation: The simulated-user record in the sample store, or None.
+        has_simulator: The sample was given a simulated user (a simulator context).
+    """
+
+    id: Any
+    epoch: int
+    values: dict[str, Any] = field(default_factory=dict)
+    error: bool = False
+    sample_retries: int = 0
+    model_retries: int = 0
+    conversation: dict[str, Any] | None = None
+    has_simulator: bool = False
+
+    @property
+    def completed(self) -> bool:
+        return not self.error and bool(self.values)
+
+
+def digest(sample: Any) -> SampleDigest:
+    """Reduce an `EvalSample` (or anything with its fields) to a `SampleDigest`."""
+    from harness.simulation._record import STORE_KEY
+    from harness.simulation._session import CONTEXT_KEY
+
+    store = getattr(sample, "store", None) or {}
+    events = getattr(sample, "events", None) or []
+    return SampleDigest(
+        id=sample.id,
+        epoch=getattr(sample, "epoch", 1) or 1,
+        values={name: score.value for name, score in (sample.scores or {}).items()},
+        error=sample.error is not None,
+        sample_retries=len(getattr(sample, "error_retries", None) or []),
+        model_retries=sum(_failed_calls(e) for e in events if getattr(e, "event", None) == "model"),
+        conversation=store.get(STORE_KEY),
+        has_simulator=STORE_KEY in store or CONTEXT_KEY in store,
+    )
+
+
+def _failed_calls(event: Any) -> int:
+    return int(getattr(event, "retries", 0) or 0) + (getattr(event, "error", None) is not None)
+
+
+def digests_from_log(location: str) -> Iterator[SampleDigest]:
+    """Stream a log's samples as digests (one sample in memory at a time)."""
+    from inspect_ai.log import read_eval_log_samples
+
+    skip = {"messages", "attachments", "timelines"}  # the bulk; required fields must stay
+    for sample in read_eval_log_samples(location, all_samples_required=False, exclude_fields=skip):
+        yield digest(sample)
+
+
+def digests_of(samples: Iterable[Any]) -> list[SampleDigest]:
+    return [digest(sample) for sample in samples]
