@@ -132,3 +132,72 @@ def test_ctrl_c_on_an_eval_set_is_not_green(plugin_site, tmp_path: Path):
     (run,) = index["runs"]
     record = json.loads(Path(run["record"]).read_text())
     assert run["status"] == record["status"] == "cancelled" and record["samples"]["completed"] >= 2
+
+
+COUNTED = PluginDist(
+    "harness-test-counted",
+    {"harness.tasks": {"counted": "counted_plugin:counted"}},
+    {
+        "counted_plugin/__init__.py": """\
+            import asyncio, os
+
+            from inspect_ai import Task
+            from inspect_ai.dataset import Sample
+            from inspect_ai.scorer import includes
+            from inspect_ai.solver import generate, solver
+
+
+            @solver
+            def note_and_wait(seconds):
+                async def solve(state, generate_):
+                    with open(os.environ["COUNTED_RUNS"], "a") as runs:
+                        runs.write(f"{state.sample_id}\\n")
+                    await asyncio.sleep(seconds)
+                    return await generate_(state)
+
+                return solve
+
+
+            def counted(n: int = 30, seconds: float = 0.5):
+                \"\"\"Samples that note each time they run.\"\"\"
+                return Task(
+                    dataset=[Sample(id=i, input=f"q{i}", target="mockllm") for i in range(n)],
+                    solver=[note_and_wait(seconds), generate()],
+                    scorer=includes(),
+                )
+        """,
+    },
+)
+
+
+def test_a_killed_run_is_finished_by_resume_reusing_its_samples(plugin_site, tmp_path: Path):
+    site = plugin_site(COUNTED)
+    runs_file = tmp_path / "runs.txt"
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model", "COUNTED_RUNS": str(runs_file)}
+    logs = tmp_path / "logs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", "eval", "task=counted", "max_samples=2", f"log_dir={logs}", "display=none"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while _completed_samples(logs) < 12 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.3)
+    process.kill()  # SIGKILL: no handler runs, no record is written
+    process.wait()
+    (run_dir,) = logs.iterdir()
+    assert not (run_dir / "results.json").exists() and (run_dir / "run.json").exists()
+    before = runs_file.read_text().split()
+    resumed = run_harness("eval", "--resume", str(run_dir), env={"COUNTED_RUNS": str(runs_file)},
+                          site=site)
+    assert resumed.returncode == 0, resumed.stderr
+    record = json.loads((run_dir / "results.json").read_text())
+    assert record["status"] == "success" and record["samples"]["completed"] == 30
+    run_id = json.loads((run_dir / "run.json").read_text())["run_id"]
+    assert record["run_id"] == run_id
+    after = runs_file.read_text().split()
+    rerun = len(after) - 30  # samples that ran twice: only those in flight when the process died
+    assert len(before) >= 12 and rerun <= len(before) - 10, (len(before), len(after))
+    missing = run_harness("eval", "--resume", str(tmp_path))
+    assert missing.returncode == 2 and "run.json" in missing.stderr

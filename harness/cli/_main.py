@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="run settings (see keys below)")
     run.add_argument("--config", metavar="FILE", help="YAML file with the same keys; key=value arguments win")
+    run.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="finish a killed or interrupted run: reuse its completed samples, run the rest, write its record "
+        "(KEY=VALUE arguments override the saved settings, e.g. to give a redacted api key again)",
+    )
     run.set_defaults(handler=_cmd_eval)
 
     listing = commands.add_parser(
@@ -246,11 +252,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from harness.config._run_config import load_run_config, parse_overrides
     from harness.cli._output import print_outcome
 
-    config = load_run_config(parse_overrides(args.overrides), args.config)
     registry = _registry(args)
-    from harness.run._execute import run_eval
+    if args.resume:
+        from harness.run._execute import resume_run
 
-    outcome = run_eval(config, registry)
+        if args.config:
+            raise HarnessError("--resume takes the run's saved settings; drop --config (KEY=VALUE overrides work)")
+        outcome = resume_run(args.resume, parse_overrides(args.overrides), registry)
+    else:
+        config = load_run_config(parse_overrides(args.overrides), args.config)
+        from harness.run._execute import run_eval
+
+        outcome = run_eval(config, registry)
     print_outcome(outcome)
     return exit_code(outcome.record["status"])
 

@@ -75,8 +75,13 @@ def run_eval(config: Any, registry: Registry | None = None) -> RunOutcome:
     return execute(plan(config, registry), registry)
 
 
-def execute(run: RunPlan, registry: Registry | None = None) -> RunOutcome:
+def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | None = None) -> RunOutcome:
     """Run one plan with inspect's `eval` and write its results record beside the inspect log.
+
+    Args:
+        run: The plan.
+        registry: Where hook plugins come from.
+        resume: A run directory whose partial log this run finishes (see `resume_run`).
 
     Raises:
         HarnessError: inspect could not start the evaluation (bad model name, missing provider
@@ -84,20 +89,28 @@ def execute(run: RunPlan, registry: Registry | None = None) -> RunOutcome:
     """
     from inspect_ai import eval as inspect_eval
 
+    from harness.run._resume import partial_log, previous_task, save_run_file
+
     hooks = hook_relay(registry or Registry.from_environment())
     _prepare_inspect()
-    run_id = new_run_id()
     started = datetime.now(timezone.utc)
-    run_dir = Path(run.log_dir) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
+    if resume is None:
+        run_id = new_run_id()
+        run_dir = Path(run.log_dir) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
+        _writable_log_dir(run_dir)
+        save_run_file(run_dir, run_id, run.config)
+        target: Any = run.task
+    else:
+        run_dir, run_id = resume, _resumed_run_id(resume)
+        target = previous_task(partial_log(run_dir), run.task)
     params = run.params()
-    _writable_log_dir(run_dir)
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
     with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id), _progress(run.config.options):
         try:
             logs = _call_inspect(
                 inspect_eval,
-                run.task,
+                target,
                 solver=run.solver,
                 model=run.model,
                 model_args=dict(run.model_args),
@@ -258,6 +271,26 @@ def _log_left_in(run_dir: Path) -> Any:
         raise RunInterrupted(f"interrupted before the first sample finished; nothing was written to {run_dir}")
     newest = max(found, key=lambda info: info.mtime or 0).name
     return read_eval_log(newest.removeprefix("file://"))
+
+
+def resume_run(run_dir: str | Path, overrides: dict[str, str], registry: Registry | None = None) -> RunOutcome:
+    """Finish a run that was killed or interrupted: completed samples are reused, the record written.
+
+    Raises:
+        ConfigError: `run_dir` is not a run directory, or its saved configuration lacks secrets
+            that the overrides do not give again.
+    """
+    from harness.run._resume import load_run_file
+
+    registry = registry or Registry.from_environment()
+    _, config = load_run_file(run_dir, overrides)
+    return execute(plan(config, registry), registry, resume=Path(run_dir))
+
+
+def _resumed_run_id(run_dir: Path) -> str:
+    from harness.run._resume import RUN_FILE
+
+    return str(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))["run_id"])
 
 
 def new_run_id() -> str:
