@@ -32,3 +32,24 @@ class PluginLoadError(HarnessError):
 
 class ResultsError(HarnessError):
     """A results record is invalid or cannot be written."""
+
+
+class StorageError(HarnessError):
+    """A file the harness writes could not be written; the message names the path and the fix.
+
+    A full disk or quota is not bad input: those exit 1 (the run failed). A missing, read-only
+    or forbidden location is a setting to change: exit 2.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def storage_error(path: object, error: OSError) -> StorageError:
+    """A `StorageError` for `error` raised while writing `path`."""
+    import errno
+
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(f"no space left on the device holding {path}; free space there or write elsewhere", 1)
+    return StorageError(f"cannot write {path}: {error.strerror or error}; choose another location or fix its permissions")

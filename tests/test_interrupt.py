@@ -201,3 +201,26 @@ def test_a_killed_run_is_finished_by_resume_reusing_its_samples(plugin_site, tmp
     assert len(before) >= 12 and rerun <= len(before) - 10, (len(before), len(after))
     missing = run_harness("eval", "--resume", str(tmp_path))
     assert missing.returncode == 2 and "run.json" in missing.stderr
+
+
+def test_a_second_eval_set_on_the_same_directory_stops_at_once(plugin_site, tmp_path: Path):
+    site = plugin_site(COUNTED)
+    matrix = tmp_path / "matrix.yaml"
+    matrix.write_text(f"log_dir: {tmp_path / 'set'}\nmodels: [mockllm/model]\nmax_samples: 2\ndisplay: none\ntasks: [counted]\n")
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model", "COUNTED_RUNS": str(tmp_path / "r")}
+    first = subprocess.Popen([sys.executable, "-m", "harness", "eval-set", "--config", str(matrix)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "r").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        second = run_harness("eval-set", "--config", str(matrix), site=site, env={"COUNTED_RUNS": str(tmp_path / "r")})
+        assert second.returncode == 2
+        assert f"an eval set is already running in {tmp_path / 'set'} (pid {first.pid})" in second.stderr
+        assert first.wait(timeout=240) == 0, first.stderr.read().decode()[-2000:]
+    finally:
+        if first.poll() is None:
+            first.kill()
+    index = json.loads((tmp_path / "set" / "index.json").read_text())
+    assert [(r["task"], r["model"]) for r in index["runs"]] == [("counted", "mockllm/model")]  # once, not twice
+    assert len((tmp_path / "r").read_text().split()) == 30  # no sample ran twice

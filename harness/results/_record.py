@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from harness._errors import ResultsError
+from harness._errors import ResultsError, storage_error
 from harness.plugins._registry import PluginEntry
 from harness.config._schemas import load_schema
 from harness.results._digest import SampleDigest, digests_from_log, digests_of
@@ -330,16 +330,21 @@ def write_record(record: dict[str, Any], out_dir: Path) -> Path:
         text = json.dumps(record, indent=2, default=str, allow_nan=False)
     except ValueError as ex:  # NaN or infinity: JSON has no such numbers and readers choke on them
         raise ResultsError(f"the results record for {out_dir} holds a non-finite number: {ex}") from ex
-    try:
-        atomic_write_text(target, text + "\n")
-    except OSError as ex:
-        raise ResultsError(f"cannot write {target}: {ex.strerror or ex}") from ex
+    atomic_write_text(target, text + "\n")
     return target
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory, fsync, then rename over `path`."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write through a temporary file in the same directory, fsync, then rename over `path`.
+
+    Raises:
+        StorageError: The file cannot be written (full disk: exit 1; permissions, missing or
+            read-only directory: exit 2); the message names `path`. The old file stays whole.
+    """
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as ex:
+        raise storage_error(path, ex) from ex
     try:
         os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would make the record private to its writer
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -347,8 +352,10 @@ def atomic_write_text(path: Path, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as ex:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(ex, OSError):
+            raise storage_error(path, ex) from ex
         raise
 
 

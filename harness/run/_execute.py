@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from harness._errors import HarnessError
+from harness._errors import HarnessError, storage_error
 from harness.plugins._registry import Registry
 from harness.results._record import atomic_write_text, build_record, write_record
 from harness.run._hooks import HookRelay, hook_relay
@@ -134,6 +134,8 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         wall_time=time.perf_counter() - clock,
         hook_errors=[e.to_dict() for e in hooks.errors],
     )
+    if record["error"] and "No space left on device" in record["error"]:
+        record["error"] += f" (writing the run's files under {run_dir}: free space there or choose another log_dir=DIR)"
     return _finish(record, run_dir, hooks)
 
 
@@ -153,14 +155,27 @@ def execute_set(
         log_dir: The set's directory (inspect's eval-set log dir).
         set_args: Keyword arguments for inspect's `eval_set` (retry_attempts, max_tasks, limit...).
         registry: Where hook plugins come from.
+
+    Raises:
+        HarnessError: Another eval set runs in `log_dir` (it is locked while one runs), or inspect
+            could not start.
     """
+    from harness.run._lock import directory_lock
+
+    log_dir = Path(log_dir)
+    _writable_log_dir(log_dir)
+    with directory_lock(log_dir):
+        return _execute_set(plans, log_dir, set_args, registry)
+
+
+def _execute_set(
+    plans: Sequence[RunPlan], log_dir: Path, set_args: Mapping[str, Any] | None, registry: Registry | None
+) -> EvalSetOutcome:
     from inspect_ai import eval_set, task_with
     from inspect_ai.log import read_eval_log
 
     hooks = hook_relay(registry or Registry.from_environment())
     _prepare_inspect()
-    log_dir = Path(log_dir)
-    _writable_log_dir(log_dir)
     set_id = new_run_id()
     run_ids = {(p.task_name, p.model): new_run_id() for p in plans}
     tasks = []
@@ -350,12 +365,17 @@ def _plain(message: str) -> str:
 
 def _writable_log_dir(directory: Path) -> None:
     """Create the run's log directory now, so an unwritable one is named before anything runs."""
+    import errno
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
         probe = directory / ".harness-write-check"
-        probe.write_bytes(b"")
+        probe.write_bytes(b"x" * 4096)  # a full disk refuses data, not empty files
         probe.unlink()
     except OSError as ex:
+        (directory / ".harness-write-check").unlink(missing_ok=True)
+        if ex.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise storage_error(directory, ex) from ex
         raise HarnessError(
             f"cannot write the run's logs to {directory}: {ex.strerror or ex}; "
             "choose another log_dir=DIR or make it writable"
