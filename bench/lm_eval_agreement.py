@@ -122,6 +122,15 @@ def write_builtin_tasks(root: Path) -> Path:
 
 
 def run_lm_eval(args: argparse.Namespace, task_manager: Any, lm: Any) -> dict[str, Any]:
+    """lm-eval's evaluation, in a worker thread as the `local/` provider generates (on this 2-core host,
+    llama.cpp decoding called from the main thread ran 30-100x slower under load than from a worker)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_simple_evaluate, args, task_manager, lm).result()
+
+
+def _simple_evaluate(args: argparse.Namespace, task_manager: Any, lm: Any) -> dict[str, Any]:
     import lm_eval
 
     return lm_eval.simple_evaluate(

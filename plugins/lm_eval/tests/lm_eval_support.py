@@ -185,11 +185,21 @@ def scripted_inspect_model(
     return get_model("mockllm/model", custom_outputs=answer)
 
 
+def in_worker(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call `function` in a worker thread, as inspect calls the local/ model (llama.cpp decoding called
+    from the main thread ran 30-100x slower on the loaded 2-core test host)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args, **kwargs).result()
+
+
 def run_lm_eval(task: str, include_path: Path, lm: LM, **kwargs: Any) -> dict[str, Any]:
     """lm-eval's own evaluation of `task` (a fresh TaskManager: nothing shared with the plugin)."""
     from lm_eval.tasks import TaskManager
 
-    return lm_eval.simple_evaluate(
+    return in_worker(
+        lm_eval.simple_evaluate,
         model=lm,
         tasks=[task],
         task_manager=TaskManager(include_path=str(include_path), include_defaults=False),

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from harness_lm_eval import LlamaCppLM, lm_eval
-from lm_eval_support import lm_eval_doc_metrics, run_inspect, run_lm_eval, write_tasks
+from lm_eval_support import in_worker, lm_eval_doc_metrics, run_inspect, run_lm_eval, write_tasks
 
 MODEL = "local/smollm2-135m"
 
@@ -44,16 +44,16 @@ def test_loglikelihoods_match_llama_cpp_logits(local_lm: LlamaCppLM) -> None:
         (question, " a big fish"),
         ("", "Hello"),
     ]
-    ours = local_lm.loglikelihood([_Request(c, x) for c, x in pairs])
-    assert local_lm.loglikelihood([_Request(question, " dog")]) == [ours[1]]  # same number alone as after " cat"
+    ours = in_worker(local_lm.loglikelihood, [_Request(c, x) for c, x in pairs])
+    assert in_worker(local_lm.loglikelihood, [_Request(question, " dog")]) == [ours[1]]  # alone as after " cat"
     for (context, continuation), (logprob, greedy) in zip(pairs, ours, strict=True):
         whole = local_lm.tok_encode(context + continuation)
         split = len(local_lm.tok_encode(context)) if context else 0
         if not context:  # lm-eval conditions an empty context on the prefix token
             whole, split = [local_lm.prefix_token_id, *whole], 1
         reference.reset()
-        reference.eval(whole[:split])
-        reference.eval(whole[split:-1])
+        in_worker(reference.eval, whole[:split])
+        in_worker(reference.eval, whole[split:-1])
         rows = np.asarray(reference.scores[split - 1 : len(whole) - 1], dtype=np.float64)
         top = rows.max(axis=1, keepdims=True)
         logprobs = rows - (top + np.log(np.exp(rows - top).sum(axis=1, keepdims=True)))
