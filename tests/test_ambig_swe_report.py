@@ -12,7 +12,10 @@ import pytest
 from conftest import REPO
 
 PUBLISHED = REPO / "plugins" / "ambig_swe" / "tests" / "data" / "published"  # the release's outcome columns (MIT)
-SONNET = [f"published:{PUBLISHED / name}.csv#claude_sonnet3.5" for name in ("fully-specified", "underspecified", "interaction")]
+SONNET = [
+    f"published:{PUBLISHED / name}.csv#claude_sonnet3.5"
+    for name in ("fully-specified", "underspecified", "interaction")
+]
 
 
 def _report(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +45,8 @@ def test_published_sonnet_figures_match_the_paper():
     assert recovery.ci95[0] < 0.80 < recovery.ci95[1]  # the paper's "80% of the full setting"
     # Deepseek-v2: the paper's 59%
     d_full, d_interactive = _runs(
-        f"published:{PUBLISHED / 'fully-specified.csv'}#deepseek-v2", f"published:{PUBLISHED / 'interaction.csv'}#deepseek-v2"
+        f"published:{PUBLISHED / 'fully-specified.csv'}#deepseek-v2",
+        f"published:{PUBLISHED / 'interaction.csv'}#deepseek-v2",
     )
     assert round(ratio(d_interactive, d_full, minus_one=False).value, 2) == 0.59
 
@@ -56,7 +60,9 @@ def test_report_prints_published_figures_and_compares_paired_by_instance():
     assert "claude_sonnet3.5 (published): recovery (interactive / full) = 0.806" in out
     # paired on the 497 instances both have, exact McNemar as `harness compare`
     line = next(x for x in out.splitlines() if x.startswith("interactive: deepseek-v2 (published) vs claude_sonnet3.5"))
-    assert "on 497 common instances" in line and "exact McNemar (1 gained, 163 lost)" in line and line.endswith(": worse")
+    assert (
+        "on 497 common instances" in line and "exact McNemar (1 gained, 163 lost)" in line and line.endswith(": worse")
+    )
 
 
 def test_paired_comparison_uses_harness_compare_methods():
@@ -111,14 +117,31 @@ def _record(tmp: Path, name: str, model: str, setting: str, outcomes: dict[str, 
 
     samples = [Sample(id=i, input="x") for i in outcomes]
     log = eval(
-        Task(dataset=samples, scorer=fixed(), name="ambig_swe", metadata={"not_run": [
-            {"instance_id": "psf__requests-1724", "kind": "network", "reason": "its tests need the internet"}
-        ]}),
-        model="mockllm/model", log_dir=str(tmp / "logs"), display="none", epochs=epochs,
+        Task(
+            dataset=samples,
+            scorer=fixed(),
+            name="ambig_swe",
+            metadata={
+                "not_run": [
+                    {"instance_id": "psf__requests-1724", "kind": "network", "reason": "its tests need the internet"}
+                ]
+            },
+        ),
+        model="mockllm/model",
+        log_dir=str(tmp / "logs"),
+        display="none",
+        epochs=epochs,
     )[0]
     record = build_record(
-        run_id=name, log=log, task_ref="ambig_swe", params={"task_args": {"setting": setting}}, plugins=[],
-        started_at="2026-01-01T00:00:00Z", completed_at="2026-01-01T00:00:01Z", wall_time=1.0, hook_errors=[],
+        run_id=name,
+        log=log,
+        task_ref="ambig_swe",
+        params={"task_args": {"setting": setting}},
+        plugins=[],
+        started_at="2026-01-01T00:00:00Z",
+        completed_at="2026-01-01T00:00:01Z",
+        wall_time=1.0,
+        hook_errors=[],
     )
     record["model"] = model
     return write_record(record, tmp / "runs" / "nested" / name)
@@ -156,4 +179,6 @@ def test_report_json_of_the_published_release_is_stable():
 
     full, hidden, interactive = _runs(*SONNET)
     shown = {r.setting: [round(x, 3) for x in estimate(r).ci95] for r in (full, hidden, interactive)}
-    assert json.dumps(shown) == json.dumps({"full": [0.45, 0.538], "hidden": [0.207, 0.281], "interactive": [0.356, 0.442]})
+    assert json.dumps(shown) == json.dumps(
+        {"full": [0.45, 0.538], "hidden": [0.207, 0.281], "interactive": [0.356, 0.442]}
+    )

@@ -40,8 +40,11 @@ def test_the_plugin_imports_only_public_harness_names():
                 elif node.module == "harness":
                     offenders += [f"{path.name}: {a.name}" for a in node.names if a.name not in harness.__all__]
             elif isinstance(node, ast.Import):
-                offenders += [f"{path.name}: import {a.name}" for a in node.names if a.name.startswith("harness.")
-                              and a.name not in public_modules]
+                offenders += [
+                    f"{path.name}: import {a.name}"
+                    for a in node.names
+                    if a.name.startswith("harness.") and a.name not in public_modules
+                ]
     assert offenders == []
 
 
@@ -65,8 +68,15 @@ def test_spec_census_of_the_500_published_instances():
     assert pythons["3.11"] == 25 and pythons["3.9"] == 241 and pythons["conda"] == 27 + 22
     assert sum(n for python, n in pythons.items() if python not in BASE_IMAGES) == 500 - 25 - 241
     assert bullseye == {
-        "sympy": 75, "django": 58, "sphinx": 44, "pytest": 19, "astropy": 18,
-        "pylint": 10, "requests": 8, "scikit-learn": 7, "seaborn": 2,
+        "sympy": 75,
+        "django": 58,
+        "sphinx": 44,
+        "pytest": 19,
+        "astropy": 18,
+        "pylint": 10,
+        "requests": 8,
+        "scikit-learn": 7,
+        "seaborn": 2,
     }
 
 
@@ -157,7 +167,9 @@ def test_log_parsers_read_each_runner_as_swebench_does():
         "[1]": "SKIPPED",
         "tests/test_utils.py::test_c": "XFAIL",
     }
-    assert parse_log("pytest_options", "PASSED t.py::test_p[/abs/dir/file.txt]\n") == {"t.py::test_p[/file.txt]": "PASSED"}
+    assert parse_log("pytest_options", "PASSED t.py::test_p[/abs/dir/file.txt]\n") == {
+        "t.py::test_p[/file.txt]": "PASSED"
+    }
     django_log = (
         "test_ok (admin_views.tests.A) ... ok\n"
         "test_bad (admin_views.tests.A) ... FAIL\n"
@@ -172,7 +184,9 @@ def test_log_parsers_read_each_runner_as_swebench_does():
         "test_skip (admin_views.tests.A)": "SKIPPED",
         "test_slow (admin_views.tests.A)": "PASSED",
     }
-    sympy_log = "test_contains ok\ntest_as_set F\ntest_broken E\n____ sympy/sets/tests/test_contains.py:test_as_set ____\n"
+    sympy_log = (
+        "test_contains ok\ntest_as_set F\ntest_broken E\n____ sympy/sets/tests/test_contains.py:test_as_set ____\n"
+    )
     assert parse_log("sympy", sympy_log) == {
         "test_contains": "PASSED",
         "test_as_set": "FAILED",
@@ -189,7 +203,9 @@ def test_grading_counts_missing_as_failing_and_skipped_as_neither():
     failing = grade(statuses, ["a", "missing"], ["d"])
     assert not failing.resolved and failing.failing == ["missing", "d"]
     assert failing.fail_to_pass == {"a": "PASSED", "missing": "MISSING"}
-    assert needs_network("FAILED t.py::x - requests.exceptions.ConnectionError: [Errno -3] Temporary failure in name resolution")
+    assert needs_network(
+        "FAILED t.py::x - requests.exceptions.ConnectionError: [Errno -3] Temporary failure in name resolution"
+    )
     assert not needs_network("FAILED t.py::x - AssertionError: 1 != 2")
 
 

@@ -55,7 +55,8 @@ def build_base_image(
 ) -> str:
     """Build `tag` (default `plugeval/base:<suite>`) from a debootstrap root file system; returns the image id.
 
-    `suite` is one of SUITE_PYTHON (bookworm, bullseye, trixie). The image has python3 (with pip and venv), git and procps, a non-root user `agent` (uid 1000)
+    `suite` is one of SUITE_PYTHON (bookworm, bullseye, trixie). The image has python3 (with pip and
+    venv), git and procps, a non-root user `agent` (uid 1000)
     that sandboxes run commands as, and pip allowed to install system-wide (a sandbox is disposable,
     so Debian's externally-managed guard only gets in the agent's way). Reuses an existing image
     unless `force`.

@@ -139,11 +139,19 @@ def _prepare_context(
     extras = local_project_extras(spec.install)
     if extras is not None:
         steps.append(("install", [*build_requirements(repo), f"./repo{extras}"]))
+    environment: set[str] = set()
     for name, arguments in steps:
         try:
             fill(arguments, context, spec.python, base_image)
         except WheelhouseError as ex:
             raise BuildFailed(name, str(ex)) from None
+        if name != "install":
+            environment = {p.name for p in (context / "wheels").iterdir()}
+    own = context / "repo-wheels"
+    own.mkdir()
+    for wheel in (context / "wheels").iterdir():
+        if wheel.name not in environment:
+            wheel.rename(own / wheel.name)
     (context / "Dockerfile").write_text(recipe.dockerfile)
 
 

@@ -74,8 +74,9 @@ def gold_run(
         else:
             graded = grade(parse_log(parser, output) or parse_log(parser, log), fail_to_pass, pass_to_pass)
             outcome = GoldRun(graded.resolved, seconds, graded.failing, not graded.resolved and needs_network(output))
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(asdict(outcome)))
+    if log is not None:  # a timeout may be the machine's load: try again next time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(asdict(outcome)))
     return outcome
 
 
@@ -83,10 +84,7 @@ def _run(image: str, patch: str, test_patch: str, script: str, timeout: int) -> 
     import docker
 
     client = docker.from_env()
-    runner = (
-        f"cd /workspace/repo && git apply {_GOLD_PATCH} || {{ echo '{_GOLD_FAILED}'; exit 1; }}\n"
-        f"bash {_SCRIPT}\n"
-    )
+    runner = f"cd /workspace/repo && git apply {_GOLD_PATCH} || {{ echo '{_GOLD_FAILED}'; exit 1; }}\nbash {_SCRIPT}\n"
     container = client.containers.create(
         image,
         command=["bash", "-c", runner],

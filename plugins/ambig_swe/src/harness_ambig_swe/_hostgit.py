@@ -57,5 +57,6 @@ def single_commit_clone(source: Path, commit: str, target: Path) -> None:
     git("init", "-q", "-b", "main", str(target))
     # the source's upload-pack refuses unadvertised commit ids unless told otherwise
     upload_pack = "git -c uploadpack.allowAnySHA1InWant=true upload-pack"
-    git("fetch", "-q", "--no-tags", "--depth", "1", f"--upload-pack={upload_pack}", str(source.resolve()), commit, cwd=target)
+    fetch = ["fetch", "-q", "--no-tags", "--depth", "1", f"--upload-pack={upload_pack}", str(source.resolve()), commit]
+    git(*fetch, cwd=target)
     git("reset", "-q", "--hard", commit, cwd=target)

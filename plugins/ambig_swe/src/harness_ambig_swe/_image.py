@@ -6,12 +6,12 @@ uses) and copied into the build context, so the image builds without network in 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 from harness import DockerSandboxConfig, SandboxError
+
+from ._cache import cache_dir
 
 PYTEST_REQUIREMENT = "pytest>=8,<9"
 _DOCKERFILE = """\
@@ -23,7 +23,7 @@ RUN pip install --no-index --find-links /tmp/wheels pytest && rm -rf /tmp/wheels
 
 def minisuite_sandbox_config(memory: str = "1g") -> DockerSandboxConfig:
     """A harness-docker config whose Dockerfile installs pytest into the base image."""
-    cache = Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "plugeval") / "ambig-swe-image"
+    cache = cache_dir("minisuite-image")
     wheels = cache / "wheels"
     if not any(wheels.glob("pytest-*.whl")):
         wheels.mkdir(parents=True, exist_ok=True)

@@ -55,8 +55,17 @@ def compare(base: Run, new: Run, alpha: float = 0.05, seed: int = 0) -> Paired |
     significant = p_value < alpha and not (low <= 0 <= high)
     verdict = "no significant difference" if not significant else ("better" if difference > 0 else "worse")
     return Paired(
-        new.setting, _name(base), _name(new), len(ids), float(a.mean()), float(b.mean()),
-        difference, (low, high), p_value, test, verdict,
+        new.setting,
+        _name(base),
+        _name(new),
+        len(ids),
+        float(a.mean()),
+        float(b.mean()),
+        difference,
+        (low, high),
+        p_value,
+        test,
+        verdict,
     )
 
 

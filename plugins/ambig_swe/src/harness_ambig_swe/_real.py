@@ -107,7 +107,7 @@ class LocalBuilder:
                 instance.instance_id,
                 "source",
                 f"no source for {instance.repo}; add it to task.repos "
-                f"('{{\"{instance.repo}\": \"/path/to/clone-or-archive.tar.gz\"}}')",
+                f'(\'{{"{instance.repo}": "/path/to/clone-or-archive.tar.gz"}}\')',
             )
         try:
             require_commit(source, instance.base_commit, instance.instance_id, self._given[instance.repo.lower()][1])
@@ -127,13 +127,10 @@ class LocalBuilder:
         if spec.packages == "environment.yml":
             return NotRun(instance.instance_id, "spec", "its spec builds a conda environment.yml, which needs conda")
         if base_image_id(base) is None:
-            return NotRun(
-                instance.instance_id, "base-image", f"needs {base} (Python {spec.python}): run `{BASE_IMAGE_COMMANDS[base]}`"
-            )
+            command = BASE_IMAGE_COMMANDS[base]
+            return NotRun(instance.instance_id, "base-image", f"needs {base} (Python {spec.python}): run `{command}`")
         try:
-            requirements = (
-                assemble_requirements(instance, source).text if spec.packages == "requirements.txt" else None
-            )
+            requirements = assemble_requirements(instance, source).text if spec.packages == "requirements.txt" else None
         except FileNotFoundError as ex:
             return NotRun(instance.instance_id, "build", f"build failed at step requirements: {ex}")
         try:

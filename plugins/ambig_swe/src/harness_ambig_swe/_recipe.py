@@ -23,7 +23,11 @@ _FILE_EDITORS = {"sed", "grep"}
 
 @dataclass(frozen=True)
 class Recipe:
-    """An instance image's Dockerfile and what the build context must hold besides `repo/` and `wheels/`."""
+    """An instance image's Dockerfile, and the text of `requirements.txt` for its build context.
+
+    The context holds `repo/`, `wheels/` (the environment's wheels) and `repo-wheels/` (the wheels only
+    the repository's install step needs) besides.
+    """
 
     dockerfile: str
     requirements: str | None
@@ -56,7 +60,6 @@ def recipe(spec: EnvironmentSpec, base_image: str, requirements: str | None) -> 
     env_path = f"{VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     lines = [
         f"FROM {base_image}",
-        "ARG BASE_COMMIT",
         f"ENV PIP_NO_INDEX=1 PIP_FIND_LINKS={WHEELS_DIR} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \\",
         "    PIP_ROOT_USER_ACTION=ignore LANG=C.UTF-8",
         f"COPY wheels {WHEELS_DIR}",
@@ -67,9 +70,12 @@ def recipe(spec: EnvironmentSpec, base_image: str, requirements: str | None) -> 
         lines.append("COPY requirements.txt /opt/plugeval/requirements.txt")
     for name, arguments in pip_steps(spec, requirements is not None):
         lines.append(f"RUN : step={name} && python -m pip install {' '.join(shlex.quote(a) for a in arguments)}")
+    # everything above is the same for every instance of one spec, so Docker's cache shares those layers
     lines += [
+        f"COPY repo-wheels {WHEELS_DIR}/",
         f"COPY repo {REPO_DIR}",
         f"WORKDIR {REPO_DIR}",
+        "ARG BASE_COMMIT",
         'RUN : step=checkout && test "$(git rev-parse HEAD)" = "$BASE_COMMIT"',
     ]
     if spec.install:

@@ -110,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="ambig-swe-report", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "inputs", nargs="+", help="results.json files, directories holding them (searched recursively), published:PATH#COLUMN"
+        "inputs",
+        nargs="+",
+        help="results.json files, directories holding them (searched recursively), published:PATH#COLUMN",
     )
     args = parser.parse_args(argv)
     runs: list[Run] = []

@@ -45,9 +45,7 @@ def tests_resolved(test_timeout: int = 1800) -> Scorer:
         log = run.stdout + run.stderr
         output = test_output(log)
         if output is None:
-            return Score(
-                value=INCORRECT, answer=agent_patch, explanation=f"the test patch did not apply: {log[-500:]}"
-            )
+            return Score(value=INCORRECT, answer=agent_patch, explanation=f"the test patch did not apply: {log[-500:]}")
         graded = grade(
             parse_log(plan["parser"], output) or parse_log(plan["parser"], log),
             meta["FAIL_TO_PASS"],

@@ -35,7 +35,9 @@ def open_source(path: str | Path, repo: str = "") -> Path:
     source = Path(path).expanduser()
     clone_hint = f"e.g. `git clone https://github.com/{repo} {source}`" if repo else "e.g. `git clone URL PATH`"
     if not source.exists():
-        raise ConfigError(f"task.repos: {source} does not exist; give a git clone, a bare repository or a .tar.gz of one")
+        raise ConfigError(
+            f"task.repos: {source} does not exist; give a git clone, a bare repository or a .tar.gz of one"
+        )
     if source.is_dir():
         if is_repository(source):
             return source

@@ -53,7 +53,8 @@ def ambig_swe(
         on_invalid: skip (report and drop) or fail on rows that fail validation.
         repos: Real instances built here, offline: sources by repo ({"psf/requests": "/src/requests"}): a git
             clone, a bare repository or a .tar.gz of one (shallow is fine); SWE-bench's install specs.
-        instance_image: Real instances in SWE-bench's images: a template, e.g. swebench/sweb.eval.x86_64.{id_docker}:latest.
+        instance_image: Real instances in SWE-bench's images: a template such as
+            swebench/sweb.eval.x86_64.{id_docker}:latest.
         validate: Built instances only: run the gold patch once per image and report an instance it does not
             resolve here (tests that need the internet, an environment that differs) as not run.
         message_limit: Messages per sample before the agent is stopped.
@@ -82,8 +83,10 @@ def ambig_swe(
             underspecified = setting != "full"
             text = agent_input(instance, setting, max_turns)
         metadata = _metadata(instance, underspecified, "detection" if detection else setting, user_profile)
-        made = minisuite_sample(instance, text, metadata) if instance.repo_files is not None else real.sample(
-            instance, text, metadata
+        made = (
+            minisuite_sample(instance, text, metadata)
+            if instance.repo_files is not None
+            else real.sample(instance, text, metadata)
         )
         if isinstance(made, NotRun):
             not_run.append(made)

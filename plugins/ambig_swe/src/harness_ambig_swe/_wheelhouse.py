@@ -10,6 +10,7 @@ source distribution is built into a wheel on the host when it is pure Python; an
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import shlex
@@ -138,8 +139,8 @@ def _missing_in_image(arguments: Sequence[str], context: Path, base_image: str) 
     pip_wheel = next((p.name for p in (context / "wheels").glob("pip-*.whl")), None)
     pip_path = f"{CONTEXT_MOUNT}/wheels/{pip_wheel}" if pip_wheel else ""
     pip = ["python3", f"{pip_path}/pip"] if pip_wheel else ["python3", "-m", "pip"]
-    dry_run = [*pip, "install", "--dry-run", "--ignore-installed", "--no-index", "--find-links", f"{CONTEXT_MOUNT}/wheels"]
-    dry_run += ["--disable-pip-version-check", "--quiet", *arguments]
+    dry_run = [*pip, "install", "--dry-run", "--ignore-installed", "--no-index"]
+    dry_run += ["--find-links", f"{CONTEXT_MOUNT}/wheels", "--disable-pip-version-check", "--quiet", *arguments]
     script = (
         f"python3 -c {shlex.quote(_SCAN)} {shlex.quote(pip_path)} > /tmp/scan.txt || exit 3\n"
         "if grep -q '^MISSING:' /tmp/scan.txt; then cat /tmp/scan.txt; exit 4; fi\n"
@@ -189,9 +190,12 @@ def _build_pure_wheel(requirement: str, dest: Path, python: str) -> None:
         if fetched.returncode != 0:
             raise WheelhouseError(f"no wheel of {requirement} for Python {python}, and no source: {_reason(fetched)}")
         archive = next(sources.iterdir())
-        wheel = _pip("wheel", "--no-deps", "--wheel-dir", str(built), str(archive))
+        # no compiler: a package with optional C speedups (MarkupSafe, PyYAML...) falls back to pure Python
+        wheel = _pip("wheel", "--no-deps", "--wheel-dir", str(built), str(archive), env={"CC": "false", "CXX": "false"})
         if wheel.returncode != 0:
-            raise WheelhouseError(f"no wheel of {requirement} for Python {python}; building one failed: {_reason(wheel)}")
+            raise WheelhouseError(
+                f"no wheel of {requirement} for Python {python}; building one failed: {_reason(wheel)}"
+            )
         made = next(built.glob("*.whl"))
         if not made.name.endswith("-none-any.whl"):
             raise WheelhouseError(
@@ -200,9 +204,9 @@ def _build_pure_wheel(requirement: str, dest: Path, python: str) -> None:
         shutil.copy2(made, dest / made.name)
 
 
-def _pip(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _pip(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "pip", args[0], "--quiet", "--disable-pip-version-check", *args[1:]]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})})
 
 
 def _reason(result: subprocess.CompletedProcess[str]) -> str:
