@@ -93,7 +93,9 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch
         raise OSError("disk died")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    from harness._errors import StorageError
+
+    with pytest.raises(StorageError, match="results.json: disk died"):
         atomic_write_text(target, '{"new": true}')
     assert target.read_text() == '{"old": true}'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]  # no temp file left behind
