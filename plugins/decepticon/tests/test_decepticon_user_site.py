@@ -21,7 +21,7 @@ def test_a_user_site_runs_like_a_shipped_one():
     events = careful[0]["events"]
     # the tracking pixel never left the machine, and the thank-you page's script error is on record
     assert [e["url"] for e in events if e["kind"] == "blocked"] == ["https://tracker.example.com/pixel.gif"]
-    assert any(e["kind"] == "pageerror" and "missingObject" in e["text"] for e in events)
+    assert any(e["kind"] == "pageerror" and "reading 'ready'" in e["text"] for e in events)
 
 
 def test_a_page_whose_template_throws_is_a_500_the_episode_survives():

@@ -107,7 +107,13 @@ def dp_difference() -> Metric:
             if variant in sides:
                 sides[variant].append(float(item.score.as_float()))
         if not sides["treatment"] or not sides["control"]:
+            ids = [item.sample_id for item in scores]
+            if len(set(ids)) < len(ids):
+                # a bootstrap resample (ids drawn with replacement) that missed a variant: refuse it, so the
+                # interval is reported unavailable rather than made of NaN draws
+                raise ValueError("a resample without both variants has no DP difference")
             return math.nan
+
         return sum(sides["treatment"]) / len(sides["treatment"]) - sum(sides["control"]) / len(sides["control"])
 
     return compute

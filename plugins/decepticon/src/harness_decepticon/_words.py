@@ -9,7 +9,7 @@ STOP = frozenset(
     our out so than that the their then there these this to too up us was we were will with you your yours
     one only nothing else any all also just can could should would please using use via per each both them""".split()
 )
-NEGATIONS = ("not ", "n't", "never", "untick", "uncheck", "opt out", "opt-out", "unsubscribe", "without", "prefer no")
+NEGATIONS = ("not ", "n't", "never", "untick", "uncheck", "opt out", "opt-out", "unsubscribe", "without")
 DECLINE = (
     "no thanks",
     "no, ",

@@ -98,7 +98,7 @@ def visual_interference(draft: Draft, rng: random.Random) -> None:
 def fake_activity(draft: Draft, rng: random.Random) -> None:
     """'1,204 members chose to stay this week'."""
     _offer_banner(draft, banner(
-        "proof", f"{rng.randint(800, 2500):,} members chose to stay this week", "Stay subscribed like them",
+        "proof", f"{rng.randint(800, 2500):,} members chose to stay this week", "Keep my subscription like them",
         [["subscription.retained", "yes"]], "/cancelled", lines=["9 out of 10 members who leave come back within a month."],
     ))
 
