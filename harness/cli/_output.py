@@ -30,7 +30,23 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
             source = f"{entry.dist} {entry.version}"
             print(f"  {_display_name(entry, names):<{width}}  {source:<28}  {status}")
     summaries.save()
+    if PluginKind.TASK in kinds:
+        _print_inspect_tasks()
     return 1 if check and any_broken else 0
+
+
+def _print_inspect_tasks() -> None:
+    """Tasks installed packages register with inspect (task=PACKAGE/NAME), read from source."""
+    from harness.plugins._inspect_tasks import inspect_task_entries
+
+    entries = inspect_task_entries()
+    if not entries:
+        return
+    print(f"inspect tasks ({len(entries)}; task=NAME, or task=inspect:NAME when a harness task has the name)")
+    width = max(len(e.name) for e in entries)
+    for entry in entries:
+        source = f"{entry.dist} {entry.version}"
+        print(f"  {entry.name:<{width}}  {source:<28}  {entry.summary}")
 
 
 def _display_name(entry: PluginEntry, names: list[str]) -> str:
@@ -46,27 +62,44 @@ def _load_problem(entry: PluginEntry) -> str | None:
 
 
 def print_info(registry: Registry, name: str, kind_name: str | None) -> int:
-    """Print a plugin's source, docs and parameters."""
+    """Print a plugin's source, docs and parameters (harness plugins, YAML task files, inspect tasks)."""
     from harness.declarative._task_file import is_task_file
+    from harness.plugins._inspect_tasks import INSPECT_PREFIX, find_inspect_task, inspect_task_factory, is_task_path
 
     if is_task_file(name):
         return _print_task_file(name)
+    if name.startswith(INSPECT_PREFIX) or ((kind_name in (None, "task")) and _is_inspect_only(registry, name)):
+        spec = name.removeprefix(INSPECT_PREFIX)
+        known = find_inspect_task(spec) if not is_task_path(spec) else None
+        where = f"{known.dist} {known.version}, {known.reference}" if known else f"inspect task file {spec}"
+        return _print_factory("task", spec, where, inspect_task_factory(spec))
     entry = _find(registry, name, kind_name)
-    factory = entry.load()
-    from harness.plugins._params import accepts_extra_params, factory_params
+    return _print_factory(entry.kind.value, entry.name, f"{entry.dist} {entry.version}, {entry.reference}", entry.load())
 
+
+def _is_inspect_only(registry: Registry, name: str) -> bool:
+    from harness.plugins._inspect_tasks import find_inspect_task, is_task_path
+
+    if any(e.name == name or e.qualified_name == name for e in registry.entries()):
+        return False
+    return is_task_path(name) or find_inspect_task(name) is not None
+
+
+def _print_factory(kind: str, name: str, where: str, factory: Any) -> int:
     import inspect
 
-    print(f"{entry.kind.value} {entry.name}  ({entry.dist} {entry.version}, {entry.reference})")
+    from harness.plugins._params import accepts_extra_params, factory_params
+
+    print(f"{kind} {name}  ({where})")
     print()
     print("  " + _description(inspect.getdoc(factory) or "").replace("\n", "\n  "))
     params = factory_params(factory)
     print()
     print("parameters:" if params else "parameters: none")
     for param in params:
-        kind = _schema_words(param.schema)
+        words = _schema_words(param.schema)
         default = "required" if param.required else f"default {param.default!r}"
-        print(f"  {entry.kind.value}.{param.name}  ({kind}; {default})")
+        print(f"  {kind}.{param.name}  ({words}; {default})")
         if param.doc:
             print(f"      {param.doc}")
     if accepts_extra_params(factory):

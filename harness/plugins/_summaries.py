@@ -149,14 +149,28 @@ def _spec(module: str) -> ModuleSpec | None:
                 return spec
         return None
     parent_spec = _spec(parent)
-    if parent_spec is None or not parent_spec.submodule_search_locations:
+    locations = _locations(parent_spec)
+    if not locations:
         return None
-    return PathFinder.find_spec(module, list(parent_spec.submodule_search_locations))
+    try:
+        return PathFinder.find_spec(module, locations)
+    except (ImportError, KeyError, ValueError):
+        return None
+
+
+def _locations(spec: ModuleSpec | None) -> list[str]:
+    """A package's directories, without importing it (a namespace package's path would import its parent)."""
+    if spec is None or spec.submodule_search_locations is None:
+        return []
+    try:
+        return list(spec.submodule_search_locations)
+    except (KeyError, ImportError):  # a _NamespacePath recomputing itself from sys.modules
+        return list(getattr(spec.submodule_search_locations, "_path", []))
 
 
 def _is_package(module: str) -> bool:
     spec = _spec(module)
-    return bool(spec and spec.submodule_search_locations)
+    return bool(spec and spec.submodule_search_locations is not None)
 
 
 @lru_cache(maxsize=None)

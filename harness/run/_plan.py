@@ -14,11 +14,20 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from harness._errors import HarnessError, PluginLoadError
+from harness._errors import HarnessError, PluginLoadError, PluginNotFoundError
 from harness.config._run_config import RunConfig, run_schema, typed_args
 from harness.declarative._scorer_file import is_scorer_file, scorer_plugin_for
 from harness.declarative._task_file import is_task_file, load_yaml_task
 from harness.plugins._factory import call_factory
+from harness.plugins._inspect_tasks import (
+    INSPECT_PREFIX,
+    find_inspect_task,
+    inspect_task_entries,
+    inspect_task_factory,
+    is_task_path,
+    load_inspect_tasks,
+    resolve_task_spec,
+)
 from harness.plugins._kinds import PluginKind
 from harness.plugins._params import params_schema
 from harness.plugins._registry import PluginEntry, Registry
@@ -149,7 +158,14 @@ def _task(config: RunConfig, registry: Registry) -> tuple[PlannedComponent, Any,
         if config.simulator:
             raise HarnessError(f"YAML task '{config.task}' does not use a simulator; drop simulator=...")
         return PlannedComponent(PluginKind.TASK, config.task, None), load_yaml_task(config.task, registry), None
-    entry = registry.resolve(PluginKind.TASK, config.task)
+    if config.task.startswith(INSPECT_PREFIX):
+        return _inspect_task(config, registry, config.task[len(INSPECT_PREFIX) :])
+    try:
+        entry = registry.resolve(PluginKind.TASK, config.task)
+    except PluginNotFoundError as missing:  # a harness plugin of the name wins; else inspect's task
+        if is_task_path(config.task) or find_inspect_task(config.task):
+            return _inspect_task(config, registry, config.task)
+        raise PluginNotFoundError(_with_inspect_hint(str(missing), config.task)) from missing
     factory = entry.load()
     schema = params_schema(factory)
     args = typed_args(config, "task", schema)
@@ -168,6 +184,43 @@ def _task(config: RunConfig, registry: Registry) -> tuple[PlannedComponent, Any,
     if task.name == "task":  # built without @task: name it after the plugin, not inspect's placeholder
         task = task_with(task, name=entry.name)
     return PlannedComponent(PluginKind.TASK, config.task, entry, MappingProxyType(args)), task, simulator
+
+
+def _inspect_task(
+    config: RunConfig, registry: Registry, spec: str
+) -> tuple[PlannedComponent, Any, PlannedComponent | None]:
+    """A task inspect itself knows: a file, a directory, or a name an installed package registers."""
+    spec = resolve_task_spec(spec)
+    factory = inspect_task_factory(spec)
+    schema = params_schema(factory)
+    args = typed_args(config, "task", schema)
+    call_args = dict(args)
+    simulator = None
+    if config.simulator:
+        if "simulator" not in schema["properties"]:
+            raise HarnessError(f"inspect task '{spec}' does not use a simulator; drop simulator=...")
+        simulator, call_args["simulator"] = _build(config, registry, PluginKind.SIMULATOR, config.simulator)
+    tasks = load_inspect_tasks(spec, call_args)
+    if len(tasks) != 1:
+        names = ", ".join(t.name for t in tasks)
+        raise HarnessError(f"'{spec}' holds {len(tasks)} tasks ({names}); choose one with task=FILE.py@NAME")
+    known = find_inspect_task(spec) if "/" in spec and not is_task_path(spec) else None
+    entry = (
+        PluginEntry(PluginKind.TASK, known.name, known.reference, known.dist, known.version) if known else None
+    )
+    return PlannedComponent(PluginKind.TASK, config.task, entry, MappingProxyType(args)), tasks[0], simulator
+
+
+def _with_inspect_hint(message: str, name: str) -> str:
+    import difflib
+
+    names = [e.name for e in inspect_task_entries()]
+    close = difflib.get_close_matches(name, names, n=1)
+    extra = f" An inspect task is close: '{close[0]}'." if close else ""
+    return (
+        f"{message.rstrip('.')}.{extra} Tasks can also be inspect task files (task=path/task.py[@name]) or names that "
+        "installed packages register with inspect (task=inspect_evals/gsm8k; `harness list tasks` shows them)"
+    )
 
 
 def _component(
