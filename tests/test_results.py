@@ -178,3 +178,13 @@ def test_secret_looking_keys_are_recognised():
                        "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True})
     assert redacted == {"OPENAI_API_KEY": REDACTED, "hfToken": REDACTED, "client-secret": REDACTED,
                         "nested": [{"password": REDACTED}], "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True}
+
+
+def test_nan_sample_values_are_left_out_not_written(tmp_path: Path):
+    from harness.results._digest import SampleDigest
+    from harness.results._record import sample_values_by_id
+
+    digests = [SampleDigest(id=1, epoch=1, values={"s": 1.0}), SampleDigest(id=2, epoch=1, values={"s": float("nan")}),
+               SampleDigest(id=3, epoch=1, values={"s": {"a": float("nan"), "b": 0.5}})]
+    assert sample_values_by_id(digests, "s") == {1: 1.0}
+    assert sample_values_by_id(digests, "b") == {3: 0.5}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import re
@@ -271,7 +272,9 @@ def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, f
         value = _scorer_value(item.values, scorer)
         if value is None or isinstance(value, (dict, list)):
             continue
-        by_id[item.id].append(float(to_float(value)))
+        number = float(to_float(value))
+        if math.isfinite(number):  # NaN means "no score here" (e.g. a metric a group's other task lacks)
+            by_id[item.id].append(number)
     return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
 
 
