@@ -3,7 +3,8 @@
 Usage: python bench/sandbox.py [--samples 50] [--image plugeval/base:bookworm] [--no-model]
 
 Per sample, the pooled path is what an inspect sample pays: sample_init (acquire a warm container)
-→ exec(["true"]) → sample_cleanup (reset check, container back to the pool). The baseline starts
+→ exec(["true"]) → sample_cleanup (the reuse check, container back to the pool); the release alone
+is reported too. The baseline starts
 a fresh container per sample with the docker CLI, as a per-sample `docker run` would. A second
 pooled figure has every sample write a file, so each container is discarded and replaced in the
 background (with a 1 s pause between samples standing in for the agent's work).
@@ -22,24 +23,29 @@ import time
 TARGET_RATIO = 0.3
 
 
-async def pooled_times(samples: int, image: str, dirty: bool = False, pause: float = 0.0) -> list[float]:
+async def pooled_times(
+    samples: int, image: str, dirty: bool = False, pause: float = 0.0
+) -> tuple[list[float], list[float]]:
+    """Per sample: acquire → exec → release seconds, and the release alone (the reuse check)."""
     from harness.sandbox import DockerSandboxConfig, HarnessDockerSandbox
     from harness.sandbox import close_sandbox_pools as close_pools
 
     config = DockerSandboxConfig(image=image)
     await HarnessDockerSandbox.task_init("bench", config)
     await asyncio.sleep(3)  # let the pool warm up, as it does while a task loads its dataset
-    times = []
+    times, releases = [], []
     for _ in range(samples):
         started = time.perf_counter()
         environments = await HarnessDockerSandbox.sample_init("bench", config, {})
         result = await environments["default"].exec(["touch", "/tmp/used"] if dirty else ["true"])
+        releasing = time.perf_counter()
         await HarnessDockerSandbox.sample_cleanup("bench", config, environments, False)
         times.append(time.perf_counter() - started)
+        releases.append(time.perf_counter() - releasing)
         assert result.success, result
         await asyncio.sleep(pause)  # an agent's sample lasts seconds; the pool refills meanwhile
     close_pools()
-    return times
+    return times, releases
 
 
 def cold_times(samples: int, image: str) -> list[float]:
@@ -76,13 +82,17 @@ def main() -> int:
     parser.add_argument("--no-model", action="store_true")
     args = parser.parse_args()
 
-    pooled = asyncio.run(pooled_times(args.samples, args.image))
-    dirty = asyncio.run(pooled_times(args.samples, args.image, dirty=True, pause=1.0))
+    pooled, releases = asyncio.run(pooled_times(args.samples, args.image))
+    dirty, _ = asyncio.run(pooled_times(args.samples, args.image, dirty=True, pause=1.0))
     cold = cold_times(args.samples, args.image)
     pooled_median, cold_median = statistics.median(pooled), statistics.median(cold)
     ratio = pooled_median / cold_median
     print(f"samples: {args.samples}  image: {args.image}")
     print(f"pooled acquire→exec→release  median {pooled_median * 1000:8.1f} ms  (p90 {_p90(pooled) * 1000:.1f} ms)")
+    print(
+        f"  of which release             median {statistics.median(releases) * 1000:8.1f} ms  "
+        "(the reuse check: writable layer, processes, /dev, SysV IPC, /etc files)"
+    )
     print(f"cold docker run --rm         median {cold_median * 1000:8.1f} ms  (p90 {_p90(cold) * 1000:.1f} ms)")
     print(
         f"pooled, sample writes a file median {statistics.median(dirty) * 1000:8.1f} ms  "

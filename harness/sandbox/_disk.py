@@ -27,7 +27,7 @@ DISK_LABEL = "plugeval.disk"
 SLACK_BYTES = 1024**2
 _BLOCK = 4096
 _ASSUMED_WRITE_RATE = 4 * 1024**3  # bytes/s a sandbox might write; sets how often to look
-_MIN_INTERVAL, _MAX_INTERVAL = 0.02, 1.0
+_MIN_INTERVAL, _MAX_INTERVAL, _MAX_SCAN_INTERVAL = 0.02, 1.0, 10.0
 _QUOTA_DRIVERS = {"btrfs", "zfs"}
 
 _mechanism: str | None = None
@@ -143,10 +143,12 @@ class DiskWatchdog:
             self._wake.clear()
 
     def _look(self, container_id: str, watched: _Watched) -> None:
+        began = time.monotonic()
         try:
             used = watched.meter.added(stop_above=watched.limit + SLACK_BYTES)
         except Exception:
             used = 0  # the container is going away; the next look (or the unwatch) settles it
+        scan = time.monotonic() - began
         if used > watched.limit + SLACK_BYTES:
             with self._lock:
                 if self._watched.pop(container_id, None) is None:
@@ -156,6 +158,8 @@ class DiskWatchdog:
         # at the assumed write rate, the earliest the remaining headroom could be used up
         headroom = watched.limit + SLACK_BYTES - used
         interval = min(max(headroom / _ASSUMED_WRITE_RATE, _MIN_INTERVAL), _MAX_INTERVAL)
+        # a layer with very many files takes a while to sum: keep the watchdog's share of a core small
+        interval = max(interval, min(4 * scan, _MAX_SCAN_INTERVAL))
         if watched.meter.upper_dir is None:
             interval = max(interval, 2.0)  # asking docker for the size is expensive
         watched.next_look = time.monotonic() + interval

@@ -181,7 +181,12 @@ class HarnessDockerSandbox(SandboxEnvironment):
         data = contents.encode("utf-8") if isinstance(contents, str) else contents
         with container_calls(self._lease):
             await anyio.to_thread.run_sync(
-                _files.write_file, docker_client().api, self._lease.container_id, self._path(file), data, self._lease.user
+                _files.write_file,
+                docker_client().api,
+                self._lease.container_id,
+                self._path(file),
+                data,
+                self._lease.user,
             )
 
     @overload

@@ -8,8 +8,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from harness.sandbox._config import DockerSandboxConfig
-from harness.sandbox._disk import DISK_LABEL, LayerMeter, quota_refused, storage_mechanism, watchdog
-from harness.sandbox._engine import OWNER_LABEL, OWNER_START_LABEL, RUN_LABEL, SandboxError, docker_client
+from harness.sandbox._container import start_container
+from harness.sandbox._disk import LayerMeter, watchdog
+from harness.sandbox._engine import SandboxError, docker_client
 from harness.sandbox._exec import TIMEOUT_BINARY, run_exec
 from harness.sandbox._network import acquire_run_network, release_run_network
 from harness.sandbox._owner import current_run_id, owner_tag, process_start
@@ -207,23 +208,15 @@ class ContainerPool:
     def _start(self) -> _Warm:
         client = docker_client()
         config = self.config
-        disk = config.disk_bytes
-        mechanism = "none" if disk is None else storage_mechanism()
-        try:
-            container = self._run_container(mechanism)
-        except SandboxError as ex:
-            if mechanism != "quota" or not quota_refused(ex.__cause__ or ex):
-                raise
-            mechanism = "watchdog"
-            container = self._run_container(mechanism)
+        container_id, mechanism = start_container(self.image, config, self.run_id, self._network_name())
         with self._lock:
-            self._live.add(container.id)
+            self._live.add(container_id)
         try:
-            facts = self._image_facts(container.id)
+            facts = self._image_facts(container_id)
             owner = facts.user or "root"
             prepared = run_exec(
                 client.api,
-                container.id,
+                container_id,
                 ["/bin/sh", "-c", 'mkdir -p "$1" && chown "$2" "$1"', "sh", config.workdir, owner],
                 user="root",
             )
@@ -232,61 +225,21 @@ class ContainerPool:
                     f"could not create the sandbox workdir {config.workdir} in {self.image}: "
                     f"{prepared.stderr.decode(errors='replace').strip()}"
                 )
-            probe = StateProbe.for_container(client.api, container.id)
+            probe = StateProbe.for_container(client.api, container_id)
             meter = None
             if mechanism == "watchdog":
-                meter = LayerMeter(container.id, probe.upper_dir if probe else _upper_dir(client.api, container.id))
-            warm = _Warm(container.id, probe, probe.fingerprint() if probe else None, meter)
+                meter = LayerMeter(container_id, probe.upper_dir if probe else _upper_dir(client.api, container_id))
+            warm = _Warm(container_id, probe, probe.fingerprint() if probe else None, meter)
             with self._lock:
-                self._baselines[container.id] = warm
+                self._baselines[container_id] = warm
             return warm
         except BaseException:
-            self._remove(container.id)
+            self._remove(container_id)
             raise
 
-    def _run_container(self, disk_mechanism: str):
-        import docker.errors
-        from docker.types import LogConfig, Ulimit
-
-        config = self.config
-        disk = config.disk_bytes
-        options = {}
-        if disk is not None:
-            # one file cannot pass the limit, whatever the mechanism for the total
-            options["ulimits"] = [Ulimit(name="fsize", soft=disk, hard=disk)]
-        if disk_mechanism == "quota":
-            options["storage_opt"] = {"size": str(disk)}
-        try:
-            return docker_client().containers.run(
-                self.image,
-                command=["sleep", "infinity"],
-                detach=True,
-                init=True,
-                labels={
-                    RUN_LABEL: self.run_id,
-                    OWNER_LABEL: owner_tag(),
-                    OWNER_START_LABEL: process_start(),
-                    DISK_LABEL: disk_mechanism,
-                },
-                network_mode=self._network_mode(),
-                mem_limit=config.memory,
-                memswap_limit=config.memory,
-                nano_cpus=int(config.cpus * 1e9),
-                pids_limit=config.pids_limit,
-                environment=list(config.environment),
-                security_opt=["no-new-privileges"],
-                # nothing reads the container's own output; kept, it would be unlimited disk on the host
-                log_config=LogConfig(type=LogConfig.types.NONE),
-                **options,
-            )
-        except docker.errors.ImageNotFound as ex:
-            raise SandboxError(f"sandbox image {self.image!r} not found: {ex.explanation}") from ex
-        except docker.errors.APIError as ex:
-            raise SandboxError(f"could not start a sandbox from {self.image!r}: {ex.explanation}") from ex
-
-    def _network_mode(self) -> str:
+    def _network_name(self) -> str | None:
         if not self.config.network:
-            return "none"
+            return None
         with self._network_lock:
             if self._network is None:
                 self._network = acquire_run_network(self.run_id, owner_tag(), process_start())

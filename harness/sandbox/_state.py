@@ -60,7 +60,8 @@ class StateProbe:
         if not upper or not pid or procs_file is None or not os.access(upper, os.R_OK | os.X_OK):
             return None
         host_files = tuple(Path(info[key]) for key in ("HostsPath", "HostnamePath", "ResolvConfPath") if info.get(key))
-        probe = cls(container_id, Path(upper), procs_file, Path(f"/proc/{pid}/root"), Path(f"/proc/{pid}/ns/ipc"), host_files)
+        process = Path(f"/proc/{pid}")
+        probe = cls(container_id, Path(upper), procs_file, process / "root", process / "ns" / "ipc", host_files)
         try:
             probe.fingerprint()
         except OSError:
