@@ -47,7 +47,12 @@ def make_log(directory: Path, samples: int, kib: int) -> Path:
 
     words = ["".join(random.choices("abcdefghijklmnopqrstuvwxyz", k=random.randint(2, 9))) for _ in range(5000)]
     filler = " ".join(random.choices(words, k=kib * 1024 // 6))[: kib * 1024]  # compresses like real text
-    turns = [ChatMessageUser(content=f"step {i}: {filler[:2048]}") if i % 2 == 0 else ChatMessageAssistant(content=filler[:1024]) for i in range(20)]
+    turns = [
+        ChatMessageUser(content=f"step {i}: {filler[:2048]}")
+        if i % 2 == 0
+        else ChatMessageAssistant(content=filler[:1024])
+        for i in range(20)
+    ]
     dataset = [Sample(id=i, input=[ChatMessageUser(content=filler), *turns], target=str(i % 3)) for i in range(samples)]
     logs = eval(Task(dataset=dataset, scorer=match()), model="mockllm/model", log_dir=str(directory), display="none")
     return Path(logs[0].location)

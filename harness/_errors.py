@@ -52,4 +52,6 @@ def storage_error(path: object, error: OSError) -> StorageError:
 
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError(f"no space left on the device holding {path}; free space there or write elsewhere", 1)
-    return StorageError(f"cannot write {path}: {error.strerror or error}; choose another location or fix its permissions")
+    return StorageError(
+        f"cannot write {path}: {error.strerror or error}; choose another location or fix its permissions"
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PluginDist, run_harness
+from conftest import run_harness
 
 TASK_FILE = '''\
 from inspect_ai import Task, task
@@ -51,8 +51,15 @@ def _record(log_dir: Path) -> dict:
 def test_task_files_run_with_args_epochs_and_overrides(task_dir: Path):
     logs = task_dir / "logs"
     result = run_harness(
-        "eval", "task=mytask.py@mytask", "task.count=4", "epochs=2", "scorer=match", "scorer.location=any",
-        f"log_dir={logs}", "display=none", cwd=task_dir,
+        "eval",
+        "task=mytask.py@mytask",
+        "task.count=4",
+        "epochs=2",
+        "scorer=match",
+        "scorer.location=any",
+        f"log_dir={logs}",
+        "display=none",
+        cwd=task_dir,
     )
     assert result.returncode == 0, result.stderr
     record = _record(logs)
@@ -82,12 +89,15 @@ def test_bad_inspect_tasks_are_one_line_and_exit_2(task_dir: Path, spec: str, me
 
 
 def test_inspect_prefix_asks_inspect_and_harness_names_stay_harness(task_dir: Path):
-    forced = run_harness("eval", "task=inspect:mytask.py@mytask", f"log_dir={task_dir / 'b'}", "display=none",
-                         cwd=task_dir)
+    forced = run_harness(
+        "eval", "task=inspect:mytask.py@mytask", f"log_dir={task_dir / 'b'}", "display=none", cwd=task_dir
+    )
     assert forced.returncode == 0, forced.stderr
     assert _record(task_dir / "b")["task"]["name"] == "mytask"
     # `arithmetic` is a harness task; inspect itself has none of that name
-    assert run_harness("eval", "task=arithmetic", "limit=1", f"log_dir={task_dir / 'c'}", "display=none").returncode == 0
+    assert (
+        run_harness("eval", "task=arithmetic", "limit=1", f"log_dir={task_dir / 'c'}", "display=none").returncode == 0
+    )
     inspect_only = run_harness("eval", "task=inspect:arithmetic", "limit=1", f"log_dir={task_dir / 'd'}")
     assert inspect_only.returncode == 2 and "no inspect task 'arithmetic'" in inspect_only.stderr
 
@@ -97,8 +107,20 @@ def inspect_evals_site(tmp_path_factory) -> Path:
     """inspect-evals from PyPI (no deps beyond what the venv has), in a `site-packages` directory so that
     inspect namespaces its tasks (`inspect_evals/NAME`) as for any installed package."""
     site = tmp_path_factory.mktemp("ie") / "site-packages"
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
-               "inspect-evals==0.26.0", "toml", "backoff", "pillow"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--target",
+        str(site),
+        "inspect-evals==0.26.0",
+        "toml",
+        "backoff",
+        "pillow",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         pytest.fail(f"pip could not install inspect-evals (PyPI is reachable here): {result.stderr[-500:]}")
@@ -113,8 +135,7 @@ def test_inspect_evals_tasks_are_listed_from_metadata_and_explained(inspect_eval
         main(["list", "tasks"])
         print("IMPORTED", sorted(m for m in ("inspect_ai", "inspect_evals", "datasets") if m in sys.modules))
     """)
-    listing = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                             env={**os.environ, **env})
+    listing = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, **env})
     assert listing.returncode == 0, listing.stderr
     assert "inspect tasks (" in listing.stdout and "inspect_evals/gsm8k" in listing.stdout
     assert "inspect_evals/mmlu_0_shot" in listing.stdout
@@ -124,11 +145,17 @@ def test_inspect_evals_tasks_are_listed_from_metadata_and_explained(inspect_eval
     assert "task.fewshot  (integer; default 10)" in info.stdout
 
 
-def test_an_inspect_evals_task_without_network_names_the_dataset_and_the_cache(inspect_evals_site: Path,
-                                                                              tmp_path: Path):
-    env = {"PYTHONPATH": str(inspect_evals_site), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-           "HF_HOME": str(tmp_path / "hf")}
-    result = run_harness("eval", "task=inspect_evals/gsm8k", "task.fewshot=0", "limit=1",
-                         f"log_dir={tmp_path / 'logs'}", env=env)
+def test_an_inspect_evals_task_without_network_names_the_dataset_and_the_cache(
+    inspect_evals_site: Path, tmp_path: Path
+):
+    env = {
+        "PYTHONPATH": str(inspect_evals_site),
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf"),
+    }
+    result = run_harness(
+        "eval", "task=inspect_evals/gsm8k", "task.fewshot=0", "limit=1", f"log_dir={tmp_path / 'logs'}", env=env
+    )
     assert result.returncode == 2
     assert "openai/gsm8k" in result.stderr and "HF_HUB_OFFLINE=1" in result.stderr and "HF_HOME" in result.stderr

@@ -134,7 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     ci_init.add_argument("--out", default=".github/workflows/plugeval.yml", help="workflow file")
     ci_init.add_argument("--matrix", default="eval-matrix.yaml", help="eval-set matrix the workflow runs")
     ci_init.add_argument(
-        "--packages", help="pip install arguments (harness, plugins); default: plugeval with the extras the matrix needs"
+        "--packages",
+        help="pip install arguments (harness, plugins); default: plugeval with the extras the matrix needs",
     )
     ci_init.add_argument("--python", default="3.11", help="Python version")
     ci_init.add_argument(
@@ -288,7 +289,10 @@ def _cmd_eval_set(args: argparse.Namespace) -> int:
     outcome = run_eval_set(matrix, _registry(args))
     for run in outcome.runs:
         print(f"{run['status']:<10}{run['task']:<30}{run['model']:<30}{run['record']}")
-    notes = {"cancelled": "  (interrupted; re-run to resume)", "error": "  (some tasks did not finish; re-run to resume)"}
+    notes = {
+        "cancelled": "  (interrupted; re-run to resume)",
+        "error": "  (some tasks did not finish; re-run to resume)",
+    }
     print(f"index: {outcome.index_path}" + notes.get(outcome.status, ""))
     return exit_code(outcome.status)
 

@@ -74,7 +74,9 @@ def print_info(registry: Registry, name: str, kind_name: str | None) -> int:
         where = f"{known.dist} {known.version}, {known.reference}" if known else f"inspect task file {spec}"
         return _print_factory("task", spec, where, inspect_task_factory(spec))
     entry = _find(registry, name, kind_name)
-    return _print_factory(entry.kind.value, entry.name, f"{entry.dist} {entry.version}, {entry.reference}", entry.load())
+    return _print_factory(
+        entry.kind.value, entry.name, f"{entry.dist} {entry.version}, {entry.reference}", entry.load()
+    )
 
 
 def _is_inspect_only(registry: Registry, name: str) -> bool:
@@ -177,8 +179,7 @@ def print_outcome(outcome: Any) -> None:
         print("  " + format_metric(metric))
     if record["status"] == "cancelled":
         print(
-            f"interrupted: metrics are over the {samples['completed']} completed samples; "
-            "the inspect log keeps them",
+            f"interrupted: metrics are over the {samples['completed']} completed samples; the inspect log keeps them",
             file=sys.stderr,
         )
     if record.get("error"):

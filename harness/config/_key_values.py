@@ -87,7 +87,7 @@ def parse_key_values(
         else:
             result.values[head] = coerce(raw, prop)
     checked = {k: v for k, v in result.values.items() if k in properties}
-    validate(checked, {**schema, "required": []})
+    validate(checked, {**dict(schema), "required": []})
     return result
 
 

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
-from harness._errors import ConfigError
+from harness._errors import ConfigError, HarnessError
 
 _TYPE_WORDS = {
     "integer": "an integer",
@@ -33,7 +33,7 @@ def validate(
     *,
     prefix: str = "",
     where: Callable[[tuple[Any, ...]], str] | None = None,
-    error: type[ConfigError] = ConfigError,
+    error: type[HarnessError] = ConfigError,
 ) -> None:
     """Validate `instance`, raising one `ConfigError` for the most relevant problem.
 
@@ -87,7 +87,8 @@ def describe(problem: Any, prefix: str = "") -> str:
         return f"missing required key '{_join(path, missing, prefix)}'"
     if kind == "type":
         expected = problem.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        kinds = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in kinds)
         return f"{subject} must be {words}, got {problem.instance!r}"
     if kind == "enum":
         options = ", ".join(repr(v) for v in problem.validator_value)

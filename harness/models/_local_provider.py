@@ -18,6 +18,7 @@ from inspect_ai.model import (
     ModelCall,
     ModelOutput,
     ModelUsage,
+    StopReason,
     modelapi,
 )
 from inspect_ai.model._providers.util.chatapi import chat_api_input
@@ -140,7 +141,8 @@ class LocalModelAPI(ModelAPI):
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config or GenerateConfig())
         if model_args:
             raise LocalModelError(
-                f"local/ models take model_args n_ctx, chat_format and extra_buffers, got {', '.join(sorted(model_args))}"
+                "local/ models take model_args n_ctx, chat_format and extra_buffers, "
+                f"got {', '.join(sorted(model_args))}"
             )
         self._path = resolve_model_path(model_name)
         known = KNOWN_MODELS.get(model_name)
@@ -246,5 +248,6 @@ def _flag(value: Any) -> bool | None:
     raise LocalModelError(f"model_args.extra_buffers must be true or false, got {value!r}")
 
 
-def _stop_reason(finish_reason: str | None) -> str:
-    return {"length": "max_tokens", "stop": "stop"}.get(finish_reason or "", "unknown")
+def _stop_reason(finish_reason: str | None) -> StopReason:
+    reasons: dict[str, StopReason] = {"length": "max_tokens", "stop": "stop"}
+    return reasons.get(finish_reason or "", "unknown")

@@ -108,7 +108,9 @@ def load_inspect_tasks(spec: str, args: dict[str, Any]) -> list[Any]:
 
 def _is_unreachable_dataset(error: BaseException) -> bool:
     text = f"{type(error).__name__}: {error}"
-    return any(word in text for word in ("Couldn't reach", "OfflineModeIsEnabled", "ConnectionError", "LocalEntryNotFound"))
+    return any(
+        word in text for word in ("Couldn't reach", "OfflineModeIsEnabled", "ConnectionError", "LocalEntryNotFound")
+    )
 
 
 def resolve_task_spec(spec: str) -> str:
@@ -226,7 +228,9 @@ def _registered(module: str, sources: list[str]) -> list[tuple[str, str, str]]:
         if definition is None or not _is_task(definition[1]):
             continue
         doc = ast.get_docstring(definition[1]) or ""
-        found.append((name, f"{definition[0]}:{definition[1].name}", doc.strip().splitlines()[0] if doc.strip() else ""))
+        found.append(
+            (name, f"{definition[0]}:{definition[1].name}", doc.strip().splitlines()[0] if doc.strip() else "")
+        )
     return found
 
 

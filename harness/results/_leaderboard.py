@@ -247,8 +247,15 @@ def markdown(board: dict[str, Any]) -> str:
     lines = ["# Leaderboard", "", f"Generated {board['generated_at']}."]
     summary = board["overall"]
     if summary["rows"]:
-        lines += ["", "## Overall", "", f"Boards: {', '.join(_md_cell(b) for b in summary['boards'])}. "
-                  f"{_md_cell(summary['method'])}", "", "| # | model | mean | 95% CI | n |", "|---:|---|---:|---|---:|"]
+        lines += [
+            "",
+            "## Overall",
+            "",
+            f"Boards: {', '.join(_md_cell(b) for b in summary['boards'])}. {_md_cell(summary['method'])}",
+            "",
+            "| # | model | mean | 95% CI | n |",
+            "|---:|---|---:|---|---:|",
+        ]
         ranks = [r["rank"] for r in summary["rows"]]
         for row in summary["rows"]:
             lines.append(
@@ -258,8 +265,13 @@ def markdown(board: dict[str, Any]) -> str:
     for name in sorted({e["board"] for e in board["entries"]}):
         rows = [e for e in board["entries"] if e["board"] == name]
         primary = f"{rows[0]['scorer']}/{rows[0]['metric']}" + ("" if rows[0]["declared"] else " (first metric)")
-        lines += ["", f"## {_md_cell(name)} — {_md_cell(primary)}", "", "| # | model | score | 95% CI | n | run |",
-                  "|---:|---|---:|---|---:|---|"]
+        lines += [
+            "",
+            f"## {_md_cell(name)} — {_md_cell(primary)}",
+            "",
+            "| # | model | score | 95% CI | n | run |",
+            "|---:|---|---:|---|---:|---|",
+        ]
         ranks = [e["rank"] for e in rows]
         for e in rows:
             value = f"{e['value']:.3f}" if e["value"] is not None else "n/a"
@@ -269,7 +281,10 @@ def markdown(board: dict[str, Any]) -> str:
                 f"{e['n']} | `{_md_cell(e['run_id'])}` |"
             )
     if board["skipped"]:
-        lines += ["", "Skipped: " + "; ".join(f"{_md_cell(s['path'])} ({_md_cell(s['reason'])})" for s in board["skipped"])]
+        lines += [
+            "",
+            "Skipped: " + "; ".join(f"{_md_cell(s['path'])} ({_md_cell(s['reason'])})" for s in board["skipped"]),
+        ]
     return "\n".join(lines) + "\n"
 
 

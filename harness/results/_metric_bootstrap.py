@@ -53,7 +53,8 @@ def _metric_function(name: str) -> Callable[[list[Any]], Any] | None:
     factories = registry_find(lambda info: info.type == "metric" and registry_unqualified_name(info) == name)
     if len(factories) != 1:
         return None
+    factory: Any = factories[0]
     try:
-        return factories[0]()
+        return factory()  # type: ignore[no-any-return]
     except TypeError:  # a metric factory that needs arguments
         return None

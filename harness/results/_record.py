@@ -35,7 +35,7 @@ def validate_record(record: dict[str, Any], source: str = "results record") -> N
     from harness.config._validation import validate
 
     try:
-        validate(record, results_schema(), error=ResultsError)
+        validate(record, results_schema(), error=ResultsError)  # type: ignore[arg-type]
     except ResultsError as ex:
         raise ResultsError(f"{source} is invalid: {ex}") from ex
 
@@ -60,7 +60,6 @@ def build_record(
         samples: The samples' digests, when the caller has them already.
     """
     digests = samples if samples is not None else log_digests(log)
-    results = log.results
     stats = log.stats
     by_model = {
         model: {"input": usage.input_tokens, "output": usage.output_tokens, "total": usage.total_tokens}
@@ -245,7 +244,9 @@ def _completed_sample_means(digests: list[SampleDigest]) -> list[dict[str, Any]]
         binary = _binary_scores(done, name)
         metric = _metric_dict(name, "accuracy" if binary else "mean", None, mean_estimate(values, binary=binary))
         metric["value"] = sum(values) / len(values)
-        metric["note"] = f"the run ended in error: mean over the {len(values)} samples that completed, computed by plugeval"
+        metric["note"] = (
+            f"the run ended in error: mean over the {len(values)} samples that completed, computed by plugeval"
+        )
         records.append(metric)
     return records
 

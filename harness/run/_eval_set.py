@@ -54,7 +54,7 @@ def matrix_models(matrix: dict[str, Any]) -> list[dict[str, Any]]:
     """The matrix's model rows as `{model, model_args, model_roles}` (a bare string is a model)."""
     rows = []
     for entry in matrix["models"]:
-        row = {"model": entry} if isinstance(entry, str) else dict(entry)
+        row: dict[str, Any] = {"model": entry} if isinstance(entry, str) else dict(entry)
         row["model_args"] = {**(matrix.get("model_args") or {}), **(row.get("model_args") or {})}
         row["model_roles"] = {**(matrix.get("model_roles") or {}), **(row.get("model_roles") or {})}
         rows.append(row)

@@ -51,7 +51,8 @@ class HookRelay:
         for caller in self.manager.get_hookcallers(plugin) or []:
             for impl in caller.get_hookimpls():
                 if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
-                    impl.function = self._isolated(impl.function, name, caller.name)
+                    # HookImpl.function is Final in pluggy's annotations, a plain slot at run time
+                    impl.function = self._isolated(impl.function, name, caller.name)  # type: ignore[misc]
 
     def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call `hook_name` with pluggy; return the implementations' non-None results."""

@@ -14,7 +14,9 @@ from typing import Any
 INSPECT_KEYWORD = "x-inspect"
 
 
-def inspect_eval_args(options: Mapping[str, Any], schema: Mapping[str, Any], *, eval_set: bool = False) -> dict[str, Any]:
+def inspect_eval_args(
+    options: Mapping[str, Any], schema: Mapping[str, Any], *, eval_set: bool = False
+) -> dict[str, Any]:
     """The inspect keyword arguments among `options`, as declared by `schema`'s properties."""
     properties = schema.get("properties", {})
     arguments: dict[str, Any] = {}

@@ -28,7 +28,12 @@ class ConversationTurn:
     info: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.answer, "over_budget": self.over_budget, "info": dict(self.info)}
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "over_budget": self.over_budget,
+            "info": dict(self.info),
+        }
 
 
 @dataclass(frozen=True)
