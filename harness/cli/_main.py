@@ -99,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument(
         "--check", action="store_true", help="also import each plugin and report the ones that fail to load"
     )
+    listing.add_argument(
+        "--format",
+        choices=["text", "json", "md"],
+        default="text",
+        help="text (default), json (for tools), or md (a plugin directory page, as in docs/plugins.md)",
+    )
     listing.set_defaults(handler=_cmd_list)
 
     info = commands.add_parser(
@@ -279,6 +285,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     registry = _registry(args)
     kind = PluginKind.from_plural(args.kind) if args.kind else None
+    if args.format != "text":
+        from harness.cli._directory import directory_markdown, listing_json, plugin_rows
+
+        rows = plugin_rows(registry, kind)
+        print(listing_json(rows) if args.format == "json" else directory_markdown(rows), end="")
+        return 0
     return print_listing(registry, kind, check=args.check)
 
 
