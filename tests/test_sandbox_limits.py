@@ -147,3 +147,26 @@ def test_the_issue_probe_setsid_sleep_leaves_nothing_running():
         await close_sample(environments)
 
     run(scenario())
+
+
+def test_without_coreutils_timeout_the_host_deadline_kills_the_tree():
+    from harness.sandbox._engine import docker_client
+    from harness.sandbox._exec import run_exec
+
+    async def scenario():
+        environments = await open_sample()
+        env = environments["default"]
+        started = time.monotonic()
+        outcome = run_exec(  # as for an image without /usr/bin/timeout; the command ignores TERM
+            docker_client().api,
+            env.container_id,
+            ["sh", "-c", "trap '' TERM; setsid sleep 605 & sleep 606"],
+            user="agent",
+            timeout=3,
+            can_timeout_in_container=False,
+        )
+        assert outcome.timed_out and time.monotonic() - started < 10
+        assert not re.search(r"sleep 60[56]", await processes(env))
+        await close_sample(environments)
+
+    run(scenario())

@@ -7,17 +7,15 @@ import socket
 import struct
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
 TIMEOUT_BINARY = "/usr/bin/timeout"
-MARKER_ENV = "PLUGEVAL_EXEC"
-"""Environment variable that tags the first process of a command given a timeout (see `_reap`)."""
 START_PREFIX = b"plugeval-exec-start "
-# Put ahead of a command given a timeout: prints the start time of its first process (which then
-# becomes the command: same pid) as the first line on stderr, where the reader takes it off again.
+# Put ahead of a command that may have to be killed: prints the pid and start time of its first
+# process (which then becomes the command: same pid) as the first line on stderr, where the reader
+# takes it off again. `_reap` needs both to find what the command started.
 _PRELUDE = (
-    'f() { shift 19; echo "' + START_PREFIX.decode() + '$1" >&2; }; '
+    'f() { shift 19; echo "' + START_PREFIX.decode() + '$$ $1" >&2; }; '
     "read -r s < /proc/$$/stat; f ${s##*) }; "
     'exec "$@"'
 )
@@ -63,13 +61,11 @@ def run_exec(
     """
     from harness.sandbox._reap import kill_command_tree
 
-    marker = uuid.uuid4().hex if timeout is not None or stdout_limit is not None else None
+    killable = timeout is not None or stdout_limit is not None
     wrapped = list(cmd)
     if timeout is not None and can_timeout_in_container:
         wrapped = [TIMEOUT_BINARY, f"--kill-after={_KILL_GRACE_SECONDS}", str(timeout), *cmd]
-    environment = dict(env or {})
-    if marker is not None:
-        environment[MARKER_ENV] = marker
+    if killable:
         wrapped = ["/bin/sh", "-c", _PRELUDE, "sh", *wrapped]
     started = time.monotonic()
     exec_id = api.exec_create(
@@ -78,17 +74,18 @@ def run_exec(
         stdin=input is not None,
         stdout=True,
         stderr=True,
-        environment=environment or None,
+        environment=env or None,
         workdir=workdir,
         user=user or "",
     )["Id"]
     sock = api.exec_start(exec_id, socket=True)
     raw = getattr(sock, "_sock", sock)
-    reader = _FrameReader(raw, max_output, stdout_limit, expect_start=marker is not None)
+    reader = _FrameReader(raw, max_output, stdout_limit, expect_start=killable)
     sender = _start_sender(raw, input)
 
     def sweep(orphans: bool) -> None:
-        kill_command_tree(api, container_id, marker or "", reader.start_ticks if orphans else None)
+        if reader.started is not None:  # else the command never began: nothing to kill
+            kill_command_tree(api, container_id, reader.started, orphans)
 
     swept = False
     try:
@@ -169,8 +166,8 @@ class _FrameReader:
         self.buffers = {1: bytearray(), 2: bytearray()}
         self.truncated = False
         self.over_limit = False
-        self.start_ticks: str | None = None
-        """The command's start time, as the prelude reported it (clock ticks since boot)."""
+        self.started: tuple[str, str] | None = None
+        """The command's first process as the prelude reported it: (pid, start time in clock ticks)."""
         self._pending = bytearray()
         self._expect_start = expect_start
 
@@ -225,8 +222,9 @@ class _FrameReader:
         line, _, rest = bytes(stderr).partition(b"\n")
         self._expect_start = False
         del stderr[:]
-        if line.startswith(START_PREFIX) and line[len(START_PREFIX) :].isdigit():
-            self.start_ticks = line[len(START_PREFIX) :].decode()
+        fields = line[len(START_PREFIX) :].split() if line.startswith(START_PREFIX) else []
+        if len(fields) == 2 and all(field.isdigit() for field in fields):
+            self.started = (fields[0].decode(), fields[1].decode())
             return bytearray(rest)
         return bytearray(line + b"\n" + rest)  # not ours (the prelude could not run): keep it all
 

@@ -7,20 +7,20 @@ orphans are adopted by the container's init and their ancestry is lost. What can
   (a process whose parent is 0, outside the namespace), and only forking creates descendants;
 - the kernel records when each process started.
 
-So a sweep (as root, in POSIX sh over /proc) kills the tree of the command's own exec — found by
-the marker in its first process's environment, which the wrapper keeps — and every process adopted
-by init whose topmost ancestor below init started at or after the command did (the command's first
-process reports its start time, in the same clock, before anything of the agent's runs). Processes
-of other running commands, and daemons that earlier commands started, are left alone. It repeats
+The command's first process reports its pid and start time before anything of the agent's runs (a
+one-line prelude, see `_exec`). A sweep (as root, in POSIX sh over /proc/PID/stat, which anyone may
+read) then kills the tree of the command's own exec and every process adopted by init whose
+topmost ancestor below init started at or after the command did. Processes of other running
+commands, and daemons that earlier commands started, are left alone. It repeats
 (stop, then kill) until a pass finds nothing, so a fork racing the sweep is caught by the next pass.
 """
 
 from __future__ import annotations
 
-from harness.sandbox._exec import MARKER_ENV, run_exec
+from harness.sandbox._exec import run_exec
 
 _SWEEP = r"""
-t0=$1; mark="$2=$3"; self=$$
+root=$1; t0=$2; orphans=$3; self=$$
 pass=0
 while [ $pass -lt 25 ]; do
   pass=$((pass + 1)); victims=
@@ -38,9 +38,9 @@ while [ $pass -lt 25 ]; do
       top=$up; top_start=${20}; up=$2
     done
     if [ "$up" = 0 ]; then
-      tr '\0' '\n' 2>/dev/null < "/proc/$top/environ" | grep -qx -- "$mark" || continue
+      [ "$top" = "$root" ] && [ "$top_start" = "$t0" ] || continue
     else
-      [ -n "$t0" ] && [ "$top_start" -ge "$t0" ] || continue
+      [ "$orphans" = 1 ] && [ "$top_start" -ge "$t0" ] || continue
     fi
     victims="$victims $p"
   done
@@ -51,13 +51,16 @@ done
 exit 1
 """
 
-def kill_command_tree(api, container_id: str, marker: str, started: str | None) -> bool:
-    """Kill the processes of the command tagged `marker`, and orphans whose tree began at or after `started`.
 
-    `started` is the command's start time in clock ticks since boot, as /proc/PID/stat counts it;
-    with None only the command's own tree is killed. Returns whether the sweep converged.
+def kill_command_tree(api, container_id: str, started: tuple[str, str], orphans: bool) -> bool:
+    """Kill the command whose first process was `started` = (pid, start time), with all it started.
+
+    The start time is in clock ticks since boot, as /proc/PID/stat counts it (the pair names one
+    process for good: a pid can be reused, not with the same start time). With `orphans`, processes
+    adopted by init whose tree began at or after that time die too. Returns whether the sweep
+    converged.
     """
-    result = run_exec(
-        api, container_id, ["/bin/sh", "-c", _SWEEP, "sweep", started or "", MARKER_ENV, marker], user="root"
-    )
+    pid, ticks = started
+    sweep = ["/bin/sh", "-c", _SWEEP, "sweep", pid, ticks, "1" if orphans else "0"]
+    result = run_exec(api, container_id, sweep, user="root")
     return result.returncode == 0
