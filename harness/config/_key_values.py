@@ -77,7 +77,7 @@ def parse_key_values(
             result.deferred.setdefault(head, {})[rest] = raw
             continue
         if head not in properties and schema.get("additionalProperties") is False:
-            validate({head: None}, schema)  # reports the unknown key with a suggestion and the valid keys
+            validate({head: None}, dict(schema))  # reports the unknown key with a suggestion and the valid keys
         prop = properties.get(head, {})
         if dot:
             if not _is_object(prop):

@@ -61,7 +61,7 @@ def _context_logits(llama: Any, context: list[int]) -> np.ndarray:
 
     memory = llama_cpp.llama_get_memory(llama.ctx)
     cached = _cache.get(id(llama))
-    if cached is not None and cached.model() is llama and llama.n_tokens == 0 and cached.context == context:
+    if llama.n_tokens == 0 and cached is not None and cached.model() is llama and cached.context == context:
         llama_cpp.llama_memory_seq_rm(memory, -1, len(context), -1)  # drop the last continuation
         return cached.last_logits
     _cache.pop(id(llama), None)

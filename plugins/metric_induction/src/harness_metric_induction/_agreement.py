@@ -20,7 +20,7 @@ class Correlation:
 
 
 def correlations(
-    predicted: Sequence[float], human: Sequence[float], seed: int = 0, resamples: int = RESAMPLES
+    predicted: Sequence[float] | np.ndarray, human: Sequence[float], seed: int = 0, resamples: int = RESAMPLES
 ) -> dict[str, Correlation]:
     """Kendall's tau-b and Spearman's rho; rows resampled in pairs (percentile bootstrap)."""
     import warnings

@@ -75,7 +75,8 @@ async def generate_criteria(
         ),
         _CRITERIA_SCHEMA,
     )
-    seen, metrics = set(), []
+    seen: set[str] = set()
+    metrics = []
     for item in reply["criteria"][:n]:
         name = _snake(item["name"])
         if name in seen or name in BANK:

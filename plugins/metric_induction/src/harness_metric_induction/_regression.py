@@ -8,7 +8,7 @@ after each drop): the composite is `intercept + Σ weight × z-score`, weights i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class Composite:
     dropped: list[str] = field(default_factory=list)
     """Generated metrics dropped for a negative weight."""
 
-    def predict(self, columns: dict[str, Sequence[float]]) -> np.ndarray:
+    def predict(self, columns: Mapping[str, Sequence[float]]) -> np.ndarray:
         """Composite score per row, from each metric's raw values."""
         total = np.full(len(next(iter(columns.values()))), self.intercept, dtype=float)
         for name, weight in self.weights.items():
@@ -36,7 +36,7 @@ class Composite:
 
 
 def fit_composite(
-    columns: dict[str, Sequence[float]],
+    columns: Mapping[str, Sequence[float]],
     human: Sequence[float],
     *,
     method: Method = "pls",

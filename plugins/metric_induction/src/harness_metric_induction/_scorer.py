@@ -50,8 +50,9 @@ def induced_metrics(path: str, judge_model: str | None = None, retries: int = 2)
             text = transcript_text(state) if subject == "agent trajectory" else state.output.completion
             values: dict[str, Any] = {}
             reasons = {}
+            scale = metric_set.scale or (1, 5)  # the schema requires a scale whenever there are metrics
             for metric in metric_set.metrics:
-                values[metric.name], reasons[metric.name] = await judge(client, metric, text, metric_set.scale, subject)
+                values[metric.name], reasons[metric.name] = await judge(client, metric, text, scale, subject)
             if metric_set.terms:
                 values["composite"] = _composite(metric_set, values, state, target)
             return Score(value=values, metadata={"reasoning": reasons, "metric_set": metric_set.name})
