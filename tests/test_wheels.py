@@ -1,0 +1,79 @@
+"""What a PyPI user gets: every distribution built into a wheel, installed from the wheels only into a
+fresh virtual environment (dependencies from the normal index), listed and run offline there."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+PROJECTS = [REPO, *sorted(p for p in (REPO / "plugins").iterdir() if (p / "pyproject.toml").exists())]
+
+
+def _name(project: Path) -> str:
+    return tomllib.loads((project / "pyproject.toml").read_text())["project"]["name"]
+
+
+@pytest.fixture(scope="module")
+def wheel_env(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("wheels")
+    dist = root / "dist"
+    for project in PROJECTS:
+        built = subprocess.run(
+            [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(project)],
+            capture_output=True, text=True,
+        )
+        assert built.returncode == 0, f"{project.name}: {built.stderr[-2000:]}"
+    check = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    env_dir = root / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    names = [_name(p) for p in PROJECTS]
+    # ours only from the wheels just built (never from an index)...
+    ours = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                           "--find-links", str(dist), *names], capture_output=True, text=True)
+    assert ours.returncode == 0, ours.stderr[-2000:]
+    # ...then their dependencies from the normal index (ours are already satisfied)
+    deps = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--find-links", str(dist), *names],
+                          capture_output=True, text=True)
+    assert deps.returncode == 0, deps.stderr[-3000:]
+    sizes = {p.name: p.stat().st_size for p in dist.glob("*.whl")}
+    return {"python": python, "bin": env_dir / "bin", "sizes": sizes, "root": root}
+
+
+def _harness(env: dict, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    environment["HARNESS_MODEL"] = "mockllm/model"
+    return subprocess.run([str(env["bin"] / "harness"), *args], capture_output=True, text=True, cwd=cwd,
+                          env=environment, timeout=900)
+
+
+def test_the_wheels_install_alone_and_list_every_plugin(wheel_env: dict):
+    located = subprocess.run([str(wheel_env["python"]), "-c", "import harness, sys; print(harness.__file__)"],
+                             capture_output=True, text=True, cwd="/")
+    assert "site-packages" in located.stdout and str(REPO) not in located.stdout  # not the checkout
+    listing = _harness(wheel_env, "list", "--format", "json")
+    assert listing.returncode == 0, listing.stderr
+    dists = {row["dist"] for row in json.loads(listing.stdout)["plugins"]}
+    assert dists >= {_name(p) for p in PROJECTS}
+    assert all(size < 30 * 2**20 for size in wheel_env["sizes"].values()), wheel_env["sizes"]
+
+
+def test_an_offline_eval_of_the_core_from_the_wheels(wheel_env: dict, tmp_path: Path):
+    result = _harness(wheel_env, "eval", "task=arithmetic", "limit=3", f"log_dir={tmp_path}", "display=none")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert record["samples"]["completed"] == 3 and record["metrics"][0]["n"] == 3
+    shipped = _harness(wheel_env, "eval", "task=capitals", "scorer=" + str(REPO / "scorers" / "simpeval-bank.yaml"),
+                       "limit=2", f"log_dir={tmp_path / 'induced'}", "display=none")
+    assert shipped.returncode == 0, shipped.stderr  # the metric-induction plugin's scorer, from its wheel
