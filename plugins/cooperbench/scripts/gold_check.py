@@ -4,8 +4,9 @@
 
 Prints, per task, how many pairs conflict (compared with gold_conflict_report.json), how the
 merges end, and how many union-merged pairs pass each feature and both; then each feature's gold
-patch alone and an empty patch. Takes ~25 min on 2 busy cores (294 + 62 runner runs); the tests run a
-faster part of it (all merges, all single features, a few pairs end to end).
+patch alone, an empty patch, and the whole pull request (combined.patch, the solo gold). Takes
+~25-50 min on 2 busy cores (294 + 93 runner runs); the tests run a faster part of it (all merges,
+all single features, a few pairs end to end).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness_cooperbench import evaluate_coop, load_dataset, resolve_sources, run_feature_tests, shipped_dataset
+from harness_cooperbench import (
+    drop_test_files,
+    evaluate_coop,
+    load_dataset,
+    resolve_sources,
+    run_feature_tests,
+    shipped_dataset,
+)
 from harness_cooperbench._image import ensure_task_image
 from harness_cooperbench._selection import all_pairs
 
@@ -45,7 +53,8 @@ def main(argv: list[str]) -> int:
         task, f = job
         gold = run_feature_tests(images[task.name], f.number, f.tests_patch, f.gold_patch)
         empty = run_feature_tests(images[task.name], f.number, f.tests_patch, "")
-        return task, f, gold.passed, empty.passed
+        whole = run_feature_tests(images[task.name], f.number, f.tests_patch, drop_test_files(task.combined_patch))
+        return task, f, gold.passed, empty.passed, whole.passed
 
     with ThreadPoolExecutor(args.workers) as pool:
         pairs = list(pool.map(pair, all_pairs(dataset)))
@@ -59,9 +68,10 @@ def main(argv: list[str]) -> int:
         row["feature1"] += gold.feature1.passed
         row["feature2"] += gold.feature2.passed
         row["both"] += gold.both_passed
-    for task, _feature, gold_ok, empty_ok in features:
+    for task, _feature, gold_ok, empty_ok, whole_ok in features:
         rows[task.name]["gold alone"] += gold_ok
         rows[task.name]["empty"] += empty_ok
+        rows[task.name]["combined.patch (solo gold)"] += whole_ok
     for name, row in rows.items():
         print(name, dict(row))
     if args.json:
@@ -69,7 +79,7 @@ def main(argv: list[str]) -> int:
             json.dumps(
                 {
                     "pairs": {p.id: [g.merge.outcome, g.feature1.passed, g.feature2.passed] for p, g, _ in pairs},
-                    "features": {f"{t.name}/f{f.number}": [a, b] for t, f, a, b in features},
+                    "features": {f"{t.name}/f{f.number}": [a, b, c] for t, f, a, b, c in features},
                 },
                 indent=1,
             )

@@ -70,26 +70,29 @@ def test_gold_merges_agree_with_the_conflict_report_pair_for_pair(images, datase
     assert {outcome for _, outcome, _ in results} == {"union"}
 
 
+# click feature 5's test_edit_lock_files_concurrent_access_prevention races two editors 0.1 s apart
+# (upstream's test); on a loaded machine it can fail with correct code, so a gold failure gets one rerun
+TIMING_SENSITIVE = {"pallets_click_task/task2068/f5"}
+
+
 def test_each_gold_feature_passes_its_tests_and_an_empty_patch_passes_none(images, dataset):
-    """Also the whole pull request (combined.patch, the solo gold) against each feature: it passes all,
-    so solo gold passes both features of every pair (solo scores one patch per feature)."""
     jobs = [(name, feature) for name in sorted(images) for feature in dataset.tasks[name].features]
 
     def run(job):
         name, feature = job
-        image, tests = images[name], feature.tests_patch
-        gold = run_feature_tests(image, feature.number, tests, feature.gold_patch)
-        empty = run_feature_tests(image, feature.number, tests, "")
-        combined = run_feature_tests(image, feature.number, tests, drop_test_files(dataset.tasks[name].combined_patch))
-        return f"{name}/f{feature.number}", gold, empty, combined
+        image, key = images[name], f"{name}/f{feature.number}"
+        gold = run_feature_tests(image, feature.number, feature.tests_patch, feature.gold_patch)
+        if not gold.passed and key in TIMING_SENSITIVE:
+            gold = run_feature_tests(image, feature.number, feature.tests_patch, feature.gold_patch)
+        empty = run_feature_tests(image, feature.number, feature.tests_patch, "")
+        return key, gold, empty
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, jobs))
     assert len(results) == 31
-    assert [name for name, gold, _, _ in results if not gold.passed] == []
-    assert all(gold.counts.passed > 0 and gold.counts.failed == 0 for _, gold, _, _ in results)
-    assert [name for name, _, empty, _ in results if empty.passed] == []
-    assert [name for name, _, _, combined in results if not combined.passed] == []
+    assert [name for name, gold, _ in results if not gold.passed] == []
+    assert all(gold.counts.passed > 0 and gold.counts.failed == 0 for _, gold, _ in results)
+    assert [name for name, _, empty in results if empty.passed] == []
 
 
 def test_a_clean_merge_carries_gold_code_into_passing_tests(images, dataset):
@@ -109,7 +112,7 @@ UNION_BREAKS = ["samuelcolvin_dirty_equals_task/43/f2_f3", "pallets_jinja_task/1
 def runs(images, tmp_path_factory) -> dict[str, object]:
     """The gold solver (coop and solo) and the empty solver through `harness eval`, on the pairs above."""
     logs = tmp_path_factory.mktemp("runs")
-    coop_pairs, solo_pairs = json.dumps(UNION_PASSES + UNION_BREAKS), json.dumps(UNION_BREAKS)
+    coop_pairs = solo_pairs = json.dumps(UNION_PASSES + UNION_BREAKS)
     base = {"task": "cooperbench"}
     return {
         "coop": run_eval_with(
@@ -164,9 +167,14 @@ def test_report_pairs_coop_with_solo_by_pair_id(runs, tmp_path):
     result = subprocess.run([str(script), *dirs, "--output", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     text = out.read_text()
-    assert "| mockllm/model | solo | 2 | 1.000 [0.342, 1.000] | n/a |" in text
-    # the two pairs both runs share: gold coop (union-merged) fails both, solo passes both
-    assert "| mockllm/model | coop | 2 | -1.000 | [-1.000, -1.000] | -100% | paired by pair id |" in text
+    assert "| mockllm/model | solo, cooperbench_gold | 3 | 1.000 [0.439, 1.000] | n/a |" in text
+    assert "| mockllm/model | coop, cooperbench_empty | 3 | 0.000 [0.000, 0.561] |" in text
+    # gold coop passes 1 of the 3 pairs (the union merges break 2), solo gold all 3; the empty run
+    # has no solo run of its solver, so no gap
+    gap_lines = [line for line in text.splitlines() if "paired by pair id" in line]
+    assert gap_lines == [
+        "| mockllm/model | coop, cooperbench_gold | 3 | -0.667 | [-1.000, +0.000] | -67% | paired by pair id |"
+    ]
     assert "| samuelcolvin_dirty_equals_task | 0.00 (1) | 1.00 (1) | 0.00 (1) |" in text
     bad = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and "skipped" in bad.stderr
@@ -177,4 +185,6 @@ def test_harness_compare_pairs_solo_and_coop_by_pair_id(runs):
     result = harness_cli("compare", solo, coop, "metric=both_passed", "allow_different=true", "format=json")
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert "paired" in json.dumps(found).lower()
+    # the two pairs both runs hold: solo gold passes both, coop gold (union-merged) neither
+    assert found["paired"] is True and found["new"]["n"] == found["base"]["n"] == 3
+    assert found["difference"] == pytest.approx(-2 / 3) and found["test"] == "exact McNemar (0 gained, 2 lost)"

@@ -12,7 +12,6 @@ import io
 import os
 import threading
 import posixpath
-import struct
 import tarfile
 import time
 from typing import Any
@@ -72,6 +71,7 @@ class Container:
             raise SandboxError(f"cannot start an evaluation container from {image}: {ex}") from None
         with _live_lock:
             _live.add(self._container.id)
+        self._runs = 0
 
     def __enter__(self) -> Container:
         return self
@@ -102,45 +102,44 @@ class Container:
             raise SandboxError(f"could not write {path} into the evaluation container")
 
     def run(self, cmd: list[str], *, timeout: int = 600, workdir: str = REPO_DIR) -> Completed:
-        """Run a command; after `timeout` seconds its process is killed and `timed_out` is set."""
+        """Run a command; after `timeout` seconds its process is killed and `timed_out` is set.
+
+        The command's output goes to files in the container, read back with the archive API: an
+        attached exec stream was seen to lose a fast command's whole output under load.
+        """
         api = self._client.api
-        wrapped = ["timeout", "--kill-after=10", str(timeout), *cmd]
-        exec_id = api.exec_create(self._container.id, wrapped, stdout=True, stderr=True, workdir=workdir, user="root")
-        # read the multiplexed stream to its end ourselves, then ask for the exit code: the code
-        # may be recorded a moment after the stream closes
-        sock = api.exec_start(exec_id["Id"], socket=True)
-        raw = getattr(sock, "_sock", sock)
-        received = bytearray()
-        try:
-            while chunk := raw.recv(65536):
-                received += chunk
-        finally:
-            sock.close()
-        stdout, stderr = _demultiplex(bytes(received))
-        exit_code = _exit_code(api, exec_id["Id"])
+        self._runs += 1
+        out, err = f"/tmp/.cooperbench-{self._runs}.out", f"/tmp/.cooperbench-{self._runs}.err"
+        redirect = 'out="$1"; err="$2"; shift 2; "$@" >"$out" 2>"$err"'
+        wrapped = ["sh", "-c", redirect, "sh", out, err, "timeout", "--kill-after=10", str(timeout), *cmd]
+        exec_id = api.exec_create(self._container.id, wrapped, stdout=False, stderr=False, workdir=workdir, user="root")
+        api.exec_start(exec_id["Id"], detach=True)
+        exit_code = _wait_for_exit(api, exec_id["Id"], timeout + 60)
         return Completed(
             exit_code,
-            stdout.decode("utf-8", errors="replace"),
-            stderr.decode("utf-8", errors="replace"),
+            self._read(out).decode("utf-8", errors="replace"),
+            self._read(err).decode("utf-8", errors="replace"),
             timed_out=exit_code in (124, 137),
         )
 
+    def _read(self, path: str) -> bytes:
+        import docker.errors
 
-def _demultiplex(data: bytes) -> tuple[bytes, bytes]:
-    """Split Docker's stream (frames: 1-byte stream id, 3 pad bytes, 4-byte big-endian length, payload)."""
-    streams = {1: bytearray(), 2: bytearray()}
-    offset = 0
-    while offset + 8 <= len(data):
-        stream, length = struct.unpack(">BxxxL", data[offset : offset + 8])
-        streams.setdefault(stream, bytearray()).extend(data[offset + 8 : offset + 8 + length])
-        offset += 8 + length
-    return bytes(streams[1]), bytes(streams[2])
+        try:
+            chunks, _ = self._container.get_archive(path)
+        except docker.errors.NotFound:
+            return b""
+        with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as tar:
+            member = tar.extractfile(tar.getmembers()[0])
+            return member.read() if member else b""
 
 
-def _exit_code(api: Any, exec_id: str) -> int:
-    for _ in range(200):
+def _wait_for_exit(api: Any, exec_id: str, limit: float) -> int:
+    deadline, pause = time.monotonic() + limit, 0.005
+    while time.monotonic() < deadline:
         info = api.exec_inspect(exec_id)
         if not info.get("Running") and info.get("ExitCode") is not None:
             return int(info["ExitCode"])
-        time.sleep(0.02)
-    raise SandboxError(f"the evaluation container did not report the exit code of exec {exec_id[:12]}")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+    raise SandboxError(f"an evaluation command ran past its timeout and was not stopped (exec {exec_id[:12]})")

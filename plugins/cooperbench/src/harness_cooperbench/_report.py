@@ -34,6 +34,12 @@ class Run:
     model: str
     setting: str
     scores: dict[str, dict[str, float]]
+    solver: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The setting, and the solver when the run replaced the agents."""
+        return f"{self.setting}, {self.solver}" if self.solver else self.setting
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def load_run(path: str | Path) -> Run:
         score = (summary.scores or {}).get("merged_tests")
         if score is not None and isinstance(score.value, dict):
             scores[str(summary.id)] = {k: float(v) for k, v in score.value.items()}
-    return Run(str(path), record["model"], setting, scores)
+    return Run(str(path), record["model"], setting, scores, record["params"].get("solver"))
 
 
 def wilson(successes: float, n: int) -> Rate:
@@ -131,7 +137,7 @@ def report(runs: list[Run]) -> str:
         per_feature = wilson(sum(features) * 2, 2 * len(features))
         messages = [s.get("messages", 0.0) for s in run.scores.values()]
         lines.append(
-            f"| {run.model} | {run.setting} | {success.n} | {_rate(success)} | "
+            f"| {run.model} | {run.label} | {success.n} | {_rate(success)} | "
             f"{_rate(conflict) if run.setting != 'solo' else 'n/a'} | {_rate(per_feature)} | "
             f"{sum(messages) / len(messages) if messages else 0:.2f} |"
         )
@@ -144,25 +150,26 @@ def report(runs: list[Run]) -> str:
             interval = f"[{found.low:+.3f}, {found.high:+.3f}]"
             pairing = "paired by pair id" if found.paired else "unpaired"
             lines.append(
-                f"| {run.model} | {run.setting} | {found.n} | {found.diff:+.3f} | {interval} | {relative} | {pairing} |"
+                f"| {run.model} | {run.label} | {found.n} | {found.diff:+.3f} | {interval} | {relative} | {pairing} |"
             )
     lines += ["", "### Success by repository", ""] + _per_repo(runs)
     return "\n".join(lines) + "\n"
 
 
 def _gaps(runs: list[Run]) -> list[tuple[Run, Gap]]:
-    solo = {run.model: run for run in runs if run.setting == "solo"}
+    """Each team run against the solo run of the same model and solver."""
+    solo = {(run.model, run.solver): run for run in runs if run.setting == "solo"}
     found = []
     for run in runs:
-        if run.setting != "solo" and run.model in solo:
-            result = gap(run, solo[run.model])
+        if run.setting != "solo" and (run.model, run.solver) in solo:
+            result = gap(run, solo[(run.model, run.solver)])
             if result is not None:
                 found.append((run, result))
     return found
 
 
 def _per_repo(runs: list[Run]) -> list[str]:
-    columns = [f"{run.model} / {run.setting}" for run in runs]
+    columns = [f"{run.model} / {run.label}" for run in runs]
     table: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for index, run in enumerate(runs):
         for sample_id, scores in run.scores.items():
