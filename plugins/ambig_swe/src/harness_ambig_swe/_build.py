@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness import SandboxError
 
@@ -32,6 +33,7 @@ IMAGE_LABEL = "plugeval.ambig-swe.instance"
 _VERSION = "1"  # bump when the build changes in a way the Dockerfile text does not show
 _LOCAL_PROJECT = re.compile(r"(?:^|\s)\.(\[[^\]]*\])?(?=\s|$)")
 _LEGACY_BUILD = ["setuptools>=40.8.0", "wheel"]
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class BuildFailed(Exception):
@@ -108,15 +110,32 @@ def ensure_image(
             labels={IMAGE_LABEL: instance.instance_id},
         )
     except docker.errors.BuildError as ex:
-        lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
         step = re.search(r"step=(\w+)", ex.msg or "")
-        tail = " | ".join(line for line in lines[-12:] if line)[-600:]
-        raise BuildFailed(step.group(1) if step else "docker build", f"{ex.msg}; last output: {tail}") from None
+        reason = f"{ex.msg}; output: {failure_excerpt(ex.build_log)}"
+        raise BuildFailed(step.group(1) if step else "docker build", reason) from None
     except docker.errors.APIError as ex:
         raise BuildFailed("docker build", str(ex.explanation)) from None
     finally:
         shutil.rmtree(context, ignore_errors=True)
     return Built(tag, time.monotonic() - started)
+
+
+def failure_excerpt(build_log: Iterable[dict[str, Any]], limit: int = 700) -> str:
+    """What went wrong in the failing step's output: pip's "[N lines of output]" block if there is one
+    (the subprocess's own error), else the last lines; and the final ERROR line."""
+    text = _ANSI.sub("", "".join(str(item.get("stream") or item.get("error") or "") for item in build_log))
+    text = text.rsplit("\nStep ", 1)[-1]
+    noise = ("Running in ", "Removing intermediate container", "--->")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith(noise)]
+    starts = [i for i, line in enumerate(lines) if "lines of output]" in line]
+    if starts:
+        block = lines[starts[-1] + 1 :]
+        block = block[: next((i for i, line in enumerate(block) if "[end of output]" in line), len(block))]
+    else:
+        block = lines[-8:]
+    errors = [line for line in lines if line.startswith("ERROR")]
+    excerpt = " | ".join([*block[-8:], *[e for e in errors[-1:] if e not in block]])
+    return excerpt[-limit:]
 
 
 def _prepare_context(

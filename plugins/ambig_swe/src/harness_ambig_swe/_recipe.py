@@ -56,36 +56,42 @@ def host_pre_install(spec: EnvironmentSpec) -> tuple[list[str], list[str]]:
 
 
 def recipe(spec: EnvironmentSpec, base_image: str, requirements: str | None) -> Recipe:
-    """The Dockerfile for `spec` FROM `base_image` (build argument BASE_COMMIT checks the checkout)."""
+    """The Dockerfile for `spec` FROM `base_image` (build argument BASE_COMMIT checks the checkout).
+
+    Everything is installed as the sandbox user `agent`, who owns the virtualenv and the repository
+    (no `chown -R` copying the environment into another layer); the image's default user stays root.
+    """
     env_path = f"{VENV}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     lines = [
         f"FROM {base_image}",
         f"ENV PIP_NO_INDEX=1 PIP_FIND_LINKS={WHEELS_DIR} PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \\",
-        "    PIP_ROOT_USER_ACTION=ignore LANG=C.UTF-8",
-        f"COPY wheels {WHEELS_DIR}",
+        "    LANG=C.UTF-8",
+        "RUN : step=setup"
+        " && git config --system user.name 'Ambig-SWE agent' && git config --system user.email agent@ambig-swe.invalid"
+        " && git config --system --add safe.directory '*'"
+        f" && mkdir -p {VENV} /opt/plugeval && chown agent:agent {VENV} /opt/plugeval",
+        f"COPY --chown=agent:agent wheels {WHEELS_DIR}",
+        "USER agent",
         f"RUN : step=venv && python3 -m venv {VENV} && {VENV}/bin/python -m pip install --upgrade pip setuptools wheel",
         f"ENV VIRTUAL_ENV={VENV} PATH={env_path}",
     ]
     if requirements is not None:
-        lines.append("COPY requirements.txt /opt/plugeval/requirements.txt")
+        lines.append("COPY --chown=agent:agent requirements.txt /opt/plugeval/requirements.txt")
     for name, arguments in pip_steps(spec, requirements is not None):
         lines.append(f"RUN : step={name} && python -m pip install {' '.join(shlex.quote(a) for a in arguments)}")
     # everything above is the same for every instance of one spec, so Docker's cache shares those layers
     lines += [
-        f"COPY repo-wheels {WHEELS_DIR}/",
-        f"COPY repo {REPO_DIR}",
+        f"COPY --chown=agent:agent repo-wheels {WHEELS_DIR}/",
+        f"COPY --chown=agent:agent repo {REPO_DIR}",
         f"WORKDIR {REPO_DIR}",
         "ARG BASE_COMMIT",
         'RUN : step=checkout && test "$(git rev-parse HEAD)" = "$BASE_COMMIT"',
     ]
     if spec.install:
         lines.append(f"RUN : step=install && {spec.install}")
-    lines.append(
-        "RUN : step=finish"
-        " && git config --system user.name 'Ambig-SWE agent' && git config --system user.email agent@ambig-swe.invalid"
-        " && git config --system --add safe.directory '*'"
-        # like SWE-bench: what set-up changed in tracked files is committed, so `git diff` shows the agent's work
-        " && (git diff --quiet HEAD || git commit -q -am 'plugeval: environment set-up')"
-        f" && chown -R agent:agent /workspace {VENV}"
-    )
+    # like SWE-bench: what set-up changed in tracked files is committed, so `git diff` shows the agent's work
+    lines += [
+        "RUN : step=finish && (git diff --quiet HEAD || git commit -q -am 'plugeval: environment set-up')",
+        "USER root",
+    ]
     return Recipe("\n".join(lines) + "\n", requirements)
