@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 
 @contextmanager
 def container_calls(lease: Lease) -> Iterator[None]:
-    """Around calls on a sample's container: a vanished or stopped container raises inspect's
-    `SandboxUnavailableError`; one the disk watchdog took away raises `SandboxError` saying why."""
+    """Wrap calls on a sample's container, mapping Docker's errors to the ones inspect promises.
+
+    A vanished or stopped container (or an engine that stopped answering) raises inspect's
+    `SandboxUnavailableError`; a container the disk watchdog took away raises `SandboxError`
+    saying why, on this and every later call.
+    """
     import docker.errors
     import requests.exceptions
     from inspect_ai.util import SandboxUnavailableError
@@ -24,7 +28,7 @@ def container_calls(lease: Lease) -> Iterator[None]:
         raise SandboxError(lease.failure)
     try:
         yield
-    except (docker.errors.DockerException, requests.exceptions.ConnectionError) as ex:
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as ex:
         if lease.failure:
             raise SandboxError(lease.failure) from ex
         reason = getattr(ex, "explanation", None) or (str(ex).splitlines() or [type(ex).__name__])[0]
