@@ -109,29 +109,35 @@ class Container:
         """
         api = self._client.api
         self._runs += 1
-        out, err = f"/tmp/.cooperbench-{self._runs}.out", f"/tmp/.cooperbench-{self._runs}.err"
-        redirect = 'out="$1"; err="$2"; shift 2; "$@" >"$out" 2>"$err"'
-        wrapped = ["sh", "-c", redirect, "sh", out, err, "timeout", "--kill-after=10", str(timeout), *cmd]
-        exec_id = api.exec_create(self._container.id, wrapped, stdout=False, stderr=False, workdir=workdir, user="root")
+        where = f"/tmp/.cooperbench-exec-{self._runs}"
+        redirect = 'd="$1"; w="$2"; shift 2; mkdir -p "$d" && cd "$w" && "$@" >"$d/out" 2>"$d/err"'
+        wrapped = ["sh", "-c", redirect, "sh", where, workdir, "timeout", "--kill-after=10", str(timeout), *cmd]
+        exec_id = api.exec_create(self._container.id, wrapped, stdout=False, stderr=False, user="root")
         api.exec_start(exec_id["Id"], detach=True)
         exit_code = _wait_for_exit(api, exec_id["Id"], timeout + 60)
+        files = self._read_dir(where)
         return Completed(
             exit_code,
-            self._read(out).decode("utf-8", errors="replace"),
-            self._read(err).decode("utf-8", errors="replace"),
+            files.get("out", b"").decode("utf-8", errors="replace"),
+            files.get("err", b"").decode("utf-8", errors="replace"),
             timed_out=exit_code in (124, 137),
         )
 
-    def _read(self, path: str) -> bytes:
+    def _read_dir(self, path: str) -> dict[str, bytes]:
+        """The files of a directory in the container, by name (one archive request)."""
         import docker.errors
 
         try:
             chunks, _ = self._container.get_archive(path)
         except docker.errors.NotFound:
-            return b""
+            return {}
+        found = {}
         with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as tar:
-            member = tar.extractfile(tar.getmembers()[0])
-            return member.read() if member else b""
+            for member in tar.getmembers():
+                handle = tar.extractfile(member) if member.isfile() else None
+                if handle is not None:
+                    found[posixpath.basename(member.name)] = handle.read()
+        return found
 
 
 def _wait_for_exit(api: Any, exec_id: str, limit: float) -> int:
@@ -141,5 +147,5 @@ def _wait_for_exit(api: Any, exec_id: str, limit: float) -> int:
         if not info.get("Running") and info.get("ExitCode") is not None:
             return int(info["ExitCode"])
         time.sleep(pause)
-        pause = min(pause * 2, 0.25)
+        pause = min(pause * 2, 0.05)
     raise SandboxError(f"an evaluation command ran past its timeout and was not stopped (exec {exec_id[:12]})")

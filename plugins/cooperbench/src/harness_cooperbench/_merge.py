@@ -35,6 +35,40 @@ class MergeResult:
         return self.outcome != "clean"
 
 
+# Each step is one short sh script (positional arguments, no interpolation): in a container every
+# exec costs a process start, so the merge runs as five or six of them rather than twenty commands.
+_BRANCH = """
+set -e
+branch="$1"; base="$2"; patch="$3"
+git checkout -q -B "$branch" "$base"
+status=empty
+if [ -s "$patch" ]; then
+    if git apply --ignore-whitespace "$patch" 2>/dev/null; then status=applied
+    elif git apply --3way "$patch" 2>/dev/null; then status=applied_3way
+    else status=failed; git reset -q --hard "$base"; git clean -qfd
+    fi
+fi
+git add -A
+git commit -q --allow-empty --no-verify -m "$branch"
+echo "$status"
+"""
+_MERGE = "git checkout -q cb_agent2 && git merge -q --no-ff --no-commit cb_agent1"
+_UNION = """
+git diff --name-only --diff-filter=U > "$1"
+git merge --abort
+# info/attributes outranks the repository's own .gitattributes and leaves the work tree alone
+echo '* merge=union' > "$(git rev-parse --absolute-git-dir)/info/attributes"
+git merge -q --no-ff --no-commit cb_agent1
+"""
+_RESTORE = """
+git merge --abort 2>/dev/null
+git checkout -q -f --detach "$1"
+git branch -q -D cb_agent1 cb_agent2 2>/dev/null
+rm -f "$(git rev-parse --absolute-git-dir)/info/attributes"
+git clean -qfd
+"""
+
+
 def merge_patches(shell: Shell, patch1: str, patch2: str, patch_dir: str) -> MergeResult:
     """Merge agent 1's and agent 2's patches in the repository `shell` runs in (left at its base commit).
 
@@ -47,75 +81,40 @@ def merge_patches(shell: Shell, patch1: str, patch2: str, patch_dir: str) -> Mer
     base = _out(shell, ["git", "rev-parse", "HEAD"]).strip()
     if len(base) != 40:
         raise RuntimeError(f"could not read the base commit of the checkout (got {base!r})")
-    statuses = (
-        _branch_with_patch(shell, "cb_agent1", base, patch1, f"{patch_dir}/agent1.patch"),
-        _branch_with_patch(shell, "cb_agent2", base, patch2, f"{patch_dir}/agent2.patch"),
-    )
     try:
-        _ok(shell, ["git", "checkout", "-q", "cb_agent2"])
-        merge = ["git", "merge", "-q", "--no-ff", "--no-commit", "cb_agent1"]
-        if _code(shell, merge) == 0:
+        statuses = (
+            _branch_with_patch(shell, "cb_agent1", base, patch1, f"{patch_dir}/agent1.patch"),
+            _branch_with_patch(shell, "cb_agent2", base, patch2, f"{patch_dir}/agent2.patch"),
+        )
+        if shell.run(["sh", "-c", _MERGE]).exit_code == 0:
             return MergeResult("clean", statuses, (), _merged_diff(shell, base))
-        conflicts = tuple(_out(shell, ["git", "diff", "--name-only", "--diff-filter=U"]).split())
-        _code(shell, ["git", "merge", "--abort"])
-        # info/attributes outranks the repository's own .gitattributes and leaves the work tree alone
-        shell.write(f"{_git_dir(shell)}/info/attributes", "* merge=union\n")
-        result = shell.run(merge)
-        if result.exit_code == 0:
+        listing = f"{patch_dir}/conflicts.txt"
+        union = shell.run(["sh", "-c", _UNION, "sh", listing])
+        conflicts = tuple(_out(shell, ["cat", listing]).split())
+        if union.exit_code == 0:
             return MergeResult("union", statuses, conflicts, _merged_diff(shell, base))
-        return MergeResult("failed", statuses, conflicts, "", detail=_tail(result.output))
+        return MergeResult("failed", statuses, conflicts, "", detail=_tail(union.output))
     finally:
-        _restore(shell, base)
+        shell.run(["sh", "-c", _RESTORE, "sh", base])
 
 
 def _branch_with_patch(shell: Shell, branch: str, base: str, patch: str, path: str) -> ApplyStatus:
-    _ok(shell, ["git", "checkout", "-q", "-B", branch, base])
-    status: ApplyStatus = "empty"
-    if patch.strip():
-        shell.write(path, patch)
-        if _code(shell, ["git", "apply", "--ignore-whitespace", path]) == 0:
-            status = "applied"
-        elif _code(shell, ["git", "apply", "--3way", path]) == 0:
-            status = "applied_3way"
-        else:
-            status = "failed"
-            _ok(shell, ["git", "reset", "-q", "--hard", base])
-            _ok(shell, ["git", "clean", "-qfd"])
-    _ok(shell, ["git", "add", "-A"])
-    _ok(shell, ["git", "commit", "-q", "--allow-empty", "--no-verify", "-m", branch])
-    return status
+    shell.write(path, patch if patch.strip() else "")
+    status = _out(shell, ["sh", "-c", _BRANCH, "sh", branch, base, path]).strip().splitlines()[-1:]
+    if status and status[0] in ("empty", "applied", "applied_3way", "failed"):
+        return status[0]  # type: ignore[return-value]
+    raise RuntimeError(f"preparing branch {branch} gave no status: {status}")
 
 
 def _merged_diff(shell: Shell, base: str) -> str:
     return _out(shell, ["git", "diff", "--cached", "--binary", base])
 
 
-def _restore(shell: Shell, base: str) -> None:
-    """Back to a clean detached base commit, so the same checkout can merge the next pair."""
-    _code(shell, ["git", "merge", "--abort"])
-    _code(shell, ["git", "checkout", "-q", "-f", "--detach", base])
-    _code(shell, ["git", "branch", "-q", "-D", "cb_agent1", "cb_agent2"])
-    _code(shell, ["rm", "-f", f"{_git_dir(shell)}/info/attributes"])
-    _code(shell, ["git", "clean", "-qfd"])
-
-
-def _git_dir(shell: Shell) -> str:
-    return _out(shell, ["git", "rev-parse", "--absolute-git-dir"]).strip()
-
-
-def _code(shell: Shell, cmd: list[str]) -> int:
-    return shell.run(cmd).exit_code
-
-
 def _out(shell: Shell, cmd: list[str]) -> str:
     result = shell.run(cmd)
     if result.exit_code != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {_tail(result.output)}")
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed: {_tail(result.output)}")
     return result.stdout
-
-
-def _ok(shell: Shell, cmd: list[str]) -> None:
-    _out(shell, cmd)
 
 
 def _tail(text: str, lines: int = 5) -> str:
