@@ -384,3 +384,16 @@ def test_a_sample_needing_more_containers_than_allowed_is_refused():
     config = DockerSandboxConfig(environments=("a", "b", "c"), max_containers=2, pool_size=0)
     with pytest.raises(SandboxError, match="needs 3 containers but max_containers is 2"):
         run(_sample(config))
+
+
+def test_a_failed_dockerfile_build_leaves_no_container(tmp_path: Path):
+    from harness import DockerSandboxConfig, SandboxError
+    from harness.sandbox._images import ensure_image
+
+    (tmp_path / "Dockerfile").write_text(f"FROM plugeval/base:bookworm\nRUN echo {tmp_path.name} && false\n")
+    with pytest.raises(SandboxError, match="failed"):
+        ensure_image(DockerSandboxConfig(dockerfile=str(tmp_path / "Dockerfile")))
+    commands = subprocess.run(
+        ["docker", "ps", "-a", "--no-trunc", "--format", "{{.Command}}"], capture_output=True, text=True
+    ).stdout
+    assert tmp_path.name not in commands  # rm=True alone keeps the failed step's container

@@ -56,7 +56,8 @@ def _build_dockerfile(dockerfile: Path, tag: str | None) -> str:
     except docker.errors.ImageNotFound:
         pass
     try:
-        client.images.build(path=str(context), dockerfile=dockerfile.name, tag=tag, rm=True, pull=False)
+        # forcerm: a failed step must not leave its exited, unlabelled build container behind
+        client.images.build(path=str(context), dockerfile=dockerfile.name, tag=tag, rm=True, forcerm=True, pull=False)
     except docker.errors.BuildError as ex:
         lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
         tail = " | ".join(line for line in lines if line)[-600:]
