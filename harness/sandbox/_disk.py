@@ -47,7 +47,7 @@ def storage_mechanism() -> str:
         return _mechanism
 
 
-def quota_refused(error: Exception) -> bool:
+def quota_refused(error: BaseException) -> bool:
     """Whether a container create failed because the driver refused `storage_opt` (then fall back)."""
     global _mechanism
     text = str(getattr(error, "explanation", "") or error).lower()
