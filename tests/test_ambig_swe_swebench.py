@@ -203,10 +203,14 @@ def test_grading_counts_missing_as_failing_and_skipped_as_neither():
     failing = grade(statuses, ["a", "missing"], ["d"])
     assert not failing.resolved and failing.failing == ["missing", "d"]
     assert failing.fail_to_pass == {"a": "PASSED", "missing": "MISSING"}
-    assert needs_network(
-        "FAILED t.py::x - requests.exceptions.ConnectionError: [Errno -3] Temporary failure in name resolution"
+    offline = "FAILED t.py::x - requests.exceptions.ConnectionError: [Errno -3] Temporary failure in name resolution"
+    assert needs_network(offline, ["t.py::x"])
+    assert not needs_network("FAILED t.py::x - AssertionError: 1 != 2", ["t.py::x"])
+    # another required test fails for another reason: the environment, not the network, is to blame
+    assert not needs_network(
+        offline + "\nFAILED t.py::y - TypeError: got an unexpected keyword 'strict'", ["t.py::x", "t.py::y"]
     )
-    assert not needs_network("FAILED t.py::x - AssertionError: 1 != 2")
+    assert needs_network("Traceback ... Network is unreachable\n", ["t.py::x"])  # no summary lines: the whole log
 
 
 def test_an_instance_needing_a_python_without_base_image_is_reported_not_run(tmp_path: Path):

@@ -24,6 +24,7 @@ from ._testspec import TEST_PATCH_PATH, test_output
 _GOLD_PATCH = "/tmp/plugeval_gold.patch"
 _SCRIPT = "/tmp/plugeval_eval.sh"
 _GOLD_FAILED = ">>>>> Gold patch did not apply"
+_VERSION = "2"  # bump when how a gold run is judged changes
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def gold_run(
     timeout: int = 1800,
 ) -> GoldRun:
     """Apply the gold patch in a fresh container of `image` and grade the test run (cached per image)."""
-    key = hashlib.sha256("\0".join((image, instance_id, patch, test_patch, script, parser)).encode()).hexdigest()
+    parts = (_VERSION, image, instance_id, patch, test_patch, script, parser)
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     cached = cache_dir("gold-runs") / f"{key[:24]}.json"
     if cached.is_file():
         return GoldRun(**json.loads(cached.read_text()))
@@ -73,7 +75,8 @@ def gold_run(
             outcome = GoldRun(False, seconds, detail="the test patch does not apply or the tests did not start")
         else:
             graded = grade(parse_log(parser, output) or parse_log(parser, log), fail_to_pass, pass_to_pass)
-            outcome = GoldRun(graded.resolved, seconds, graded.failing, not graded.resolved and needs_network(output))
+            network = not graded.resolved and needs_network(output, graded.failing)
+            outcome = GoldRun(graded.resolved, seconds, graded.failing, network)
     if log is not None:  # a timeout may be the machine's load: try again next time
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(asdict(outcome)))
@@ -92,6 +95,7 @@ def _run(image: str, patch: str, test_patch: str, script: str, timeout: int) -> 
         working_dir="/workspace",
         network_disabled=True,
         mem_limit="4g",
+        environment={"COLUMNS": "1000"},  # pytest's summary lines keep each failure's whole message
         labels={"plugeval.ambig-swe.gold-run": "1"},
     )
     try:

@@ -35,6 +35,18 @@ def grade(statuses: dict[str, str], fail_to_pass: list[str], pass_to_pass: list[
     return Grade(not failing, f2p, p2p, failing)
 
 
-def needs_network(log: str) -> bool:
-    """Whether the run's output shows tests failing to reach the network (a sandbox has none)."""
-    return bool(_NETWORK.search(log))
+def needs_network(output: str, failing: list[str]) -> bool:
+    """Whether the failing required tests fail for want of a network (a sandbox has none).
+
+    With pytest's summary lines (`FAILED test - message`): some failing test's message is a network
+    error and none is another error. Without them (other runners), a network error anywhere in the log.
+    """
+    messages: dict[str, str] = {}
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")) and " - " in line:
+            test, _, message = line.split(" ", 1)[1].partition(" - ")
+            messages[test.strip()] = message
+    known = [messages[test] for test in failing if test in messages]
+    if not known:
+        return bool(_NETWORK.search(output))
+    return all(_NETWORK.search(message) for message in known)
