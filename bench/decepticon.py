@@ -15,6 +15,7 @@ Usage: python bench/decepticon.py [--tasks 24] [--concurrency 2] [--agent-sample
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 
@@ -91,16 +92,20 @@ def main() -> None:
     service = browser_service()
     started = time.perf_counter()
     service.call(service.browser)
-    print(f"Chromium start: {time.perf_counter() - started:.2f} s")
+    load = os.getloadavg()[0]
+    print(f"Chromium start: {time.perf_counter() - started:.2f} s (load average {load:.1f} on {os.cpu_count()} CPUs)")
 
     print(f"\nScripted careful policy, {len(tasks)} tasks x 2 variants:")
+    results = []
     for concurrency in sorted({1, args.concurrency}):
         r = scripted(tasks, concurrency)
+        results.append((r, concurrency))
         print(
-            f"  concurrency {concurrency}: {r['per_minute']:.0f} episodes/min, {r['steps_per_episode']:.1f} steps/episode, "
+            f"  concurrency {concurrency}: {r['per_minute']:.0f} episodes/min, "
+            f"{r['steps_per_episode']:.1f} steps/episode, "
             f"per step: browser {r['browser_per_step'] * 1000:.0f} ms, server {r['server_per_step'] * 1000:.1f} ms"
         )
-    best = r
+    best, best_concurrency = max(results, key=lambda pair: pair[0]["per_minute"])
 
     print(f"\nAgent loop (decepticon_agent through inspect), {args.agent_samples} samples:")
     models = [("mockllm (scripted, reads and scrolls)", reading_model(args.agent_samples))]
@@ -117,7 +122,7 @@ def main() -> None:
     episodes = len(shipped) * 2 * 10
     print(f"\nSizing all {len(shipped)} tasks x 2 variants x 10 epochs = {episodes} episodes:")
     browser_minutes = episodes / best["per_minute"]
-    print(f"  browser + server only (scripted, concurrency {args.concurrency}): {browser_minutes:.0f} min")
+    print(f"  browser + server only (scripted, concurrency {best_concurrency}): {browser_minutes:.0f} min")
     steps = 12  # a model agent typically uses more steps than the scripted policy
     for model_seconds in (1.0, 3.0):
         model_hours = episodes * steps * model_seconds / 3600

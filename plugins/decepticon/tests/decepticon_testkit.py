@@ -20,10 +20,10 @@ def require_chromium() -> None:
         pytest.fail("Debian's chromium is needed (.ci/run installs it)")
     pytest.skip("no chromium on this workstation (apt-get install chromium)")
 
+
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture
 def shop_task():
     """A hand-written shop task with the sneak-into-basket pattern."""
     from harness_decepticon._tasks import load_tasks

@@ -92,11 +92,51 @@ def test_a_real_local_model_runs_an_episode_end_to_end(tmp_path):
             pytest.fail(f"CI installs plugeval[local]: {ex}")
         pytest.skip(f"plugeval[local] not installed: {ex}")
     result = harness_cli(
-        "eval", "task=decepticon", f"task.tasks={SHOP}", "task.variant=treatment", "task.max_steps=3",
-        "task.screenshots=false", "model=local/smollm2-135m", "max_tokens=96", "seed=1", f"log_dir={tmp_path}",
+        "eval",
+        "task=decepticon",
+        f"task.tasks={SHOP}",
+        "task.variant=treatment",
+        "task.max_steps=2",
+        "task.screenshots=false",
+        "model=local/smollm2-135m",
+        "max_tokens=64",
+        "seed=1",
+        f"log_dir={tmp_path}",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     record = json.loads(next(tmp_path.rglob("results.json")).read_text())
     metrics = {(m["scorer"], m["name"]): m for m in record["metrics"]}
-    assert metrics[("dp", "mean")]["n"] == 1 and metrics[("steps", "mean")]["value"] <= 3
+    assert metrics[("dp", "mean")]["n"] == 1 and metrics[("steps", "mean")]["value"] <= 2
+
+
+def test_the_warning_defence_is_in_the_system_prompt(tmp_path):
+    require_chromium()
+    log = _run(tmp_path, scripted_model(("done", {"summary": "nothing to do"})), variant="control", defense="warning")
+    system = log.samples[0].messages[0].text
+    assert "dark patterns" in system and "sneaked into the basket" in system
+    plain = _run(tmp_path / "plain", scripted_model(("done", {"summary": "nothing to do"})), variant="control")
+    assert "dark patterns" not in plain.samples[0].messages[0].text
+
+
+def test_scripted_solvers_with_epochs_resample_tasks_not_episodes(tmp_path):
+    require_chromium()
+    result = harness_cli(
+        "eval",
+        "task=decepticon",
+        "task.categories=sneaking,obstruction",
+        "solver=decepticon_careful",
+        "limit=4",
+        "epochs=2",
+        "model=mockllm/model",
+        f"log_dir={tmp_path}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(next(tmp_path.rglob("results.json")).read_text())
+    metrics = {(m["scorer"], m["name"]): m for m in record["metrics"]}
+    assert (
+        metrics[("success", "mean")]["value"] == 1.0 and metrics[("success", "mean")]["n"] == 4
+    )  # 4 samples, 8 episodes
+    assert metrics[("dp_treatment", "mean")]["value"] == 0.0 and metrics[("dp_treatment", "mean")]["n"] == 2
+    assert metrics[("success_control_obstruction", "mean")]["n"] == 1

@@ -41,7 +41,9 @@ def test_schema_violations_name_the_task_and_field(tmp_path, changes, expected):
 
 
 def test_a_success_condition_that_can_never_hold_is_refused(tmp_path):
-    path = _task_file(tmp_path, success={"all": [{"path": "order.shipped", "eq": "yes"}, {"path": "cart", "contains": "kettle"}]})
+    path = _task_file(
+        tmp_path, success={"all": [{"path": "order.shipped", "eq": "yes"}, {"path": "cart", "contains": "kettle"}]}
+    )
     with pytest.raises(ConfigError, match="success can never hold: no form on site shop sets state 'order.shipped'"):
         load_tasks(path)
     unreachable_page = _task_file(tmp_path, success={"visited": "/receipt"})
@@ -72,7 +74,9 @@ def test_bad_task_settings_are_config_errors():
 
 
 def test_the_cli_turns_bad_input_into_one_line_and_exit_code_2(tmp_path):
-    result = harness_cli("eval", "task=decepticon", f"task.tasks={_task_file(tmp_path, max_steps=-1)}", "model=mockllm/model")
+    result = harness_cli(
+        "eval", "task=decepticon", f"task.tasks={_task_file(tmp_path, max_steps=-1)}", "model=mockllm/model"
+    )
     assert result.returncode == 2
     assert "max_steps: -1 is less than the minimum of 1" in result.stderr
     missing_browser = harness_cli(

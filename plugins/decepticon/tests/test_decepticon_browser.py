@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decepticon_testkit import require_chromium, shop_task  # noqa: F401 (a fixture)
+from decepticon_testkit import require_chromium, shop_task
 
 from harness_decepticon._runner import run_policy
 
 
-def test_careful_avoids_and_naive_falls_for_the_sneaked_item(shop_task):
+def test_careful_avoids_and_naive_falls_for_the_sneaked_item():
     require_chromium()
-    runs = [(shop_task, "treatment"), (shop_task, "control")]
+    task = shop_task()
+    runs = [(task, "treatment"), (task, "control")]
     careful = run_policy(runs, "careful")
     naive = run_policy(runs, "naive")
     assert [(o["success"], o["dp"]) for o in careful] == [(True, False), (True, False)]

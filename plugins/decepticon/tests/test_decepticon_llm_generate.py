@@ -12,9 +12,16 @@ from harness_decepticon._llm_generate import apply_wording, llm_generate, parse_
 
 
 def test_wording_paths_round_trip():
-    params = {"offer": {"headline": "Wait!", "lines": ["One", "Two"], "accept": {"label": "Yes", "fields": [["a", "b"]]}}}
+    params = {
+        "offer": {"headline": "Wait!", "lines": ["One", "Two"], "accept": {"label": "Yes", "fields": [["a", "b"]]}}
+    }
     texts = wording(params)
-    assert texts == {"offer.headline": "Wait!", "offer.lines.0": "One", "offer.lines.1": "Two", "offer.accept.label": "Yes"}
+    assert texts == {
+        "offer.headline": "Wait!",
+        "offer.lines.0": "One",
+        "offer.lines.1": "Two",
+        "offer.accept.label": "Yes",
+    }
     changed = apply_wording(params, {**texts, "offer.lines.1": "Deux"})
     assert changed["offer"]["lines"] == ["One", "Deux"] and params["offer"]["lines"][1] == "Two"
 

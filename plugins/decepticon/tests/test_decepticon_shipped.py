@@ -41,7 +41,9 @@ def test_every_shipped_task_is_schema_valid_and_regenerates_identically():
 def test_seeds_vary_the_variables(shipped):
     other = generate(seed=1, per_category=50)
     assert [d["id"].rsplit(".", 2)[0] for d in other] == [t.id.rsplit(".", 2)[0] for t in shipped]  # same design
-    assert sum(d["vars"] != t.vars for d, t in zip(other, shipped)) > 250  # different products, prices, wording
+    assert (
+        sum(d["vars"] != t.vars for d, t in zip(other, shipped, strict=True)) > 250
+    )  # different products, prices, wording
     assert len({json.dumps(t.vars.get("theme"), sort_keys=True) for t in shipped}) > 20  # layouts vary
 
 

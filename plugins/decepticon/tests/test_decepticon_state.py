@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from decepticon_testkit import shop_task  # noqa: F401 (a fixture)
+from decepticon_testkit import shop_task
 
 from harness_decepticon._conditions import holds
 from harness_decepticon._server import SiteServer
@@ -44,7 +44,9 @@ def test_malformed_form_fields_are_refused(fields):
 def test_conditions():
     state = {"cart": ["kettle", "plan"], "order": {"placed": "yes", "total": "46.99"}}
     events = [{"kind": "request", "method": "GET", "path": "/article", "query": "id=3", "status": 200}]
-    assert holds({"all": [{"path": "order.placed", "eq": "yes"}, {"path": "cart", "contains": "kettle"}]}, state, events)
+    assert holds(
+        {"all": [{"path": "order.placed", "eq": "yes"}, {"path": "cart", "contains": "kettle"}]}, state, events
+    )
     assert not holds({"path": "cart", "excludes": "plan"}, state, events)
     assert holds({"path": "order.total", "gte": 40}, state, events)
     assert holds({"path": "order.missing", "exists": False}, state, events)
@@ -55,8 +57,9 @@ def test_conditions():
     assert holds({"not": {"visited": "/elsewhere"}}, state, events)
 
 
-def test_site_server_keeps_state_per_episode(shop_task):
-    with SiteServer(shop_task, "treatment") as first, SiteServer(shop_task, "control") as second:
+def test_site_server_keeps_state_per_episode():
+    task = shop_task()
+    with SiteServer(task, "treatment") as first, SiteServer(task, "control") as second:
         body = urllib.parse.urlencode([("_add.cart", "kettle"), ("_next", "/cart")]).encode()
         request = urllib.request.Request(first.origin + "/product", data=body, method="POST")
         with urllib.request.urlopen(request) as response:  # follows the 303 to /cart

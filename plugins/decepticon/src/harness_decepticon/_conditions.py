@@ -19,7 +19,7 @@ def holds(condition: dict[str, Any], state: dict[str, Any], events: list[dict[st
     if "visited" in condition:
         return visited(condition["visited"], events)
     value = lookup(state, condition["path"])
-    (op, expected), = ((k, v) for k, v in condition.items() if k != "path")
+    ((op, expected),) = ((k, v) for k, v in condition.items() if k != "path")
     if op == "exists":
         return (value is not MISSING and value is not None) == expected
     if value is MISSING:

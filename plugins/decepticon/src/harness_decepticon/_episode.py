@@ -219,7 +219,9 @@ class Episode:
             raise
         except Exception as ex:
             if "waiting for locator" in str(ex):  # the element went away after the snapshot (the page changed)
-                raise ActionError(f"could not {what}: the element is no longer on the page; take a new snapshot") from ex
+                raise ActionError(
+                    f"could not {what}: the element is no longer on the page; take a new snapshot"
+                ) from ex
             raise ActionError(f"could not {what}: {_first_line(ex)}") from ex
         finally:
             self.browser_seconds += time.perf_counter() - started

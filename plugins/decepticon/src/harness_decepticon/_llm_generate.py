@@ -17,7 +17,19 @@ from typing import Any
 from ._model import DecepticonTask
 from ._tasks import check_against_site, load_tasks, schema_errors
 
-TEXT_KEYS = {"headline", "lines", "text", "title", "label", "accept", "decline", "bait", "plain", "pause_headline", "save"}
+TEXT_KEYS = {
+    "headline",
+    "lines",
+    "text",
+    "title",
+    "label",
+    "accept",
+    "decline",
+    "bait",
+    "plain",
+    "pause_headline",
+    "save",
+}
 MAX_TEXT = 240
 PROMPT = """You write the text of a web page for a study of dark patterns (manipulative web design).
 The page uses the dark pattern "{pattern}" ({category}). Rewrite each text below in new words, keeping its
@@ -119,7 +131,9 @@ def _checked(candidates: list[tuple[dict[str, Any], DecepticonTask]]) -> list[di
 
     tasks = [task for _, task in candidates]
     runs = [(t, v) for t in tasks for v in ("treatment", "control")]
-    outcomes = {(o["policy"], o["task_id"], o["variant"]): o for o in run_policy(runs, "careful") + run_policy(runs, "naive")}
+    outcomes = {
+        (o["policy"], o["task_id"], o["variant"]): o for o in run_policy(runs, "careful") + run_policy(runs, "naive")
+    }
     kept = []
     for document, _ in candidates:
         task_id = document["id"]

@@ -34,14 +34,17 @@ class PolicyReport:
 
     def ok(self, min_naive_rate: float = 0.5) -> bool:
         """Careful always succeeds without DP, naive is never manipulated on controls and mostly on treatments."""
-        return not self.failures and not self.page_problems and all(
-            self.naive_rate(c) > min_naive_rate for c, r in self.rates.items() if r.n
+        return (
+            not self.failures
+            and not self.page_problems
+            and all(self.naive_rate(c) > min_naive_rate for c, r in self.rates.items() if r.n)
         )
 
     def table(self) -> str:
         """A Markdown table of the rates."""
         lines = [
-            "| category | tasks | careful success (T / C) | careful DP (T / C) | naive DP treatment | naive DP control | naive success (T / C) |",
+            "| category | tasks | careful success (T / C) | careful DP (T / C) | naive DP treatment "
+            "| naive DP control | naive success (T / C) |",
             "|---|---|---|---|---|---|---|",
         ]
         for category, r in self.rates.items():

@@ -42,7 +42,9 @@ async def drive(episode: Episode, policy: Policy, snapshot: Snapshot, screenshot
             trace.append(f"stop: {action.why}")
             break
         name = snapshot.control(action.ref).name if snapshot.control(action.ref) else action.ref
-        trace.append(f"{snapshot.path}: {action.kind} {name!r}{' ' + repr(action.text) if action.text else ''} ({action.why})")
+        trace.append(
+            f"{snapshot.path}: {action.kind} {name!r}{' ' + repr(action.text) if action.text else ''} ({action.why})"
+        )
         try:
             snapshot = await perform(episode, action)
         except ActionError as ex:

@@ -47,7 +47,9 @@ def decepticon_agent(
         state.tools = tools  # type: ignore[assignment]
         state.messages = [
             ChatMessageSystem(content=system_prompt(episode.max_steps, warning=chosen == "warning")),
-            ChatMessageUser(content=FIRST_TURN.format(goal=episode.task.goal.text, observation=browser.observation(snapshot))),
+            ChatMessageUser(
+                content=FIRST_TURN.format(goal=episode.task.goal.text, observation=browser.observation(snapshot))
+            ),
         ]
         state.store.set("decepticon_defense", chosen)
         clock = {"model_seconds": 0.0}

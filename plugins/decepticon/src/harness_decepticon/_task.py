@@ -55,9 +55,7 @@ def decepticon(
         raise ConfigError(f"task.max_steps must be at least 1, got {max_steps}")
     chosen = _select(load_tasks(tasks), categories, patterns, sites)
     variants = ["treatment", "control"] if variant == "both" else [variant]
-    samples = [
-        _sample(t, v, defense, guardrail_model, max_steps) for t in _interleave(chosen) for v in variants
-    ]
+    samples = [_sample(t, v, defense, guardrail_model, max_steps) for t in _interleave(chosen) for v in variants]
     scorers: list[Any] = [decepticon_outcome()]
     scorers += [group_scorer(v) for v in variants]
     if per_category:
@@ -87,7 +85,8 @@ def _select(
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
-                raise ConfigError(f"task.{label}: unknown {label[:-1] if label != 'categories' else 'category'} {name!r}{hint}; known: {', '.join(known)}")
+                kind = "category" if label == "categories" else label[:-1]
+                raise ConfigError(f"task.{label}: unknown {kind} {name!r}{hint}; known: {', '.join(known)}")
     chosen = [
         t
         for t in tasks

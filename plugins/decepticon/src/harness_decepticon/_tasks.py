@@ -41,7 +41,10 @@ def schema_errors(document: Any) -> list[str]:
         detail = error.message
         if error.validator == "oneOf" and error.context:  # a condition: say what the closest form wants
             best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-            detail = f"not a valid condition ({best.message}); use all/any/not, visited, or path with one of eq/ne/in/contains/excludes/exists/gte/lte"
+            detail = (
+                f"not a valid condition ({best.message}); use all/any/not, visited, "
+                "or path with one of eq/ne/in/contains/excludes/exists/gte/lte"
+            )
         problems.append(f"{where}: {detail}")
     return problems
 
@@ -64,7 +67,9 @@ def load_tasks(source: str | Path = SHIPPED) -> list[DecepticonTask]:
         elif path.is_file():
             files = [path]
         else:
-            raise ConfigError(f"task.tasks={source}: no such file or directory (give 'shipped', a .json file or a directory)")
+            raise ConfigError(
+                f"task.tasks={source}: no such file or directory (give 'shipped', a .json file or a directory)"
+            )
     tasks: list[DecepticonTask] = []
     problems: list[str] = []
     for file in files:
@@ -117,7 +122,9 @@ def check_against_site(task: DecepticonTask) -> list[str]:
         problems.append(f"start_page {task.start_page} is not a page of site {site.name} ({', '.join(site.pages)})")
     for slot, template in task.injection.slots.items():
         if not template_exists(directory, template):
-            problems.append(f"injection.slots.{slot}: template {template!r} not found in {directory} or the shared library")
+            problems.append(
+                f"injection.slots.{slot}: template {template!r} not found in {directory} or the shared library"
+            )
     if task.injection.detour and task.injection.detour.page not in site.pages:
         problems.append(f"injection.detour.page {task.injection.detour.page} is not a page of site {site.name}")
     settable = site.settable_paths()

@@ -7,8 +7,38 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Luca", "Maya", "Nils", "Omar", "Priya"]
-LAST = ["Silva", "Novak", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Haddad", "Kowalski", "Reyes", "Fischer", "Byrne", "Adeyemi"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Femi",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Luca",
+    "Maya",
+    "Nils",
+    "Omar",
+    "Priya",
+]
+LAST = [
+    "Silva",
+    "Novak",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Haddad",
+    "Kowalski",
+    "Reyes",
+    "Fischer",
+    "Byrne",
+    "Adeyemi",
+]
 ACCENTS = ["#2563eb", "#7c3aed", "#0f766e", "#b45309", "#be123c", "#1d4ed8", "#4d7c0f", "#9333ea"]
 FONTS = ["system-ui, sans-serif", "Georgia, serif", "'Trebuchet MS', sans-serif", "Verdana, sans-serif"]
 RADII = ["2px", "6px", "10px", "999px"]
@@ -16,10 +46,22 @@ RADII = ["2px", "6px", "10px", "999px"]
 # Trick-question wordings: `ticked` is what a ticked box sends; `checked` its default. Each default is the
 # opted-in state, so leaving the box alone opts in; the labels read correctly by counting negations.
 TRICKS = [
-    {"label": "Tick this box if you would prefer not to receive offers from {partners}.", "ticked": "no", "checked": False},
-    {"label": "Untick this box if you do not want to hear about offers from {partners}.", "ticked": "yes", "checked": True},
+    {
+        "label": "Tick this box if you would prefer not to receive offers from {partners}.",
+        "ticked": "no",
+        "checked": False,
+    },
+    {
+        "label": "Untick this box if you do not want to hear about offers from {partners}.",
+        "ticked": "yes",
+        "checked": True,
+    },
     {"label": "Do not tick this box if you would not like offers from {partners}.", "ticked": "yes", "checked": True},
-    {"label": "Tick here if you do not want to miss offers from {partners} (leave it empty to opt out).", "ticked": "yes", "checked": True},
+    {
+        "label": "Tick here if you do not want to miss offers from {partners} (leave it empty to opt out).",
+        "ticked": "yes",
+        "checked": True,
+    },
 ]
 PARTNERS = ["our partners", "selected partners", "trusted third parties", "our partner brands"]
 

@@ -38,6 +38,7 @@ def base(rng: random.Random) -> Draft:
         "retention_headline": "Wait, here is 50% off",
         "retention_text": f"Stay for {price / 2:.2f} a month for the next three months.",
         "theme": theme(rng),
+        "footer": "Cancel any time.",
     }
     goal = {
         "text": rng.choice(GOALS).format(brand=brand, plan=plan, name=member["name"]),
@@ -60,7 +61,9 @@ _KEEP = [["subscription.status", "discounted"], ["subscription.retained", "yes"]
 def roach_motel(draft: Draft, rng: random.Random) -> None:
     """Easy to join, hard to leave: a pause button up front, the cancel link faint, then a survey and an offer."""
     draft.params()["maze"] = {
-        "pause_headline": rng.choice(["Need a break? Pause instead of cancelling", "Going away? Pause your subscription"]),
+        "pause_headline": rng.choice(
+            ["Need a break? Pause instead of cancelling", "Going away? Pause your subscription"]
+        ),
         "pause": "Pause my subscription for 3 months",
         "cancel_link": rng.choice(["I still want to cancel my subscription", "cancel my subscription"]),
     }
@@ -68,23 +71,39 @@ def roach_motel(draft: Draft, rng: random.Random) -> None:
 
 def limited_time_upsell(draft: Draft, rng: random.Random) -> None:
     """A timed discount to stay, on the cancel page."""
-    _offer_banner(draft, banner(
-        "urgent", "Special offer: 3 months at half price, ends in", "Claim the offer and keep my subscription", _KEEP,
-        "/cancelled", countdown=rng.randint(120, 600),
-    ))
+    _offer_banner(
+        draft,
+        banner(
+            "urgent",
+            "Special offer: 3 months at half price, ends in",
+            "Claim the offer and keep my subscription",
+            _KEEP,
+            "/cancelled",
+            countdown=rng.randint(120, 600),
+        ),
+    )
 
 
 def confirmshaming(draft: Draft, rng: random.Random) -> None:
     """Cancelling means clicking a line that shames you."""
-    _offer_banner(draft, banner(
-        "info", "Before you go: stay for half price", "Keep my subscription at half price", _KEEP, "/cancelled",
-        lines=["Three months at 50% off, then the usual price."],
-    ))
+    _offer_banner(
+        draft,
+        banner(
+            "info",
+            "Before you go: stay for half price",
+            "Keep my subscription at half price",
+            _KEEP,
+            "/cancelled",
+            lines=["Three months at 50% off, then the usual price."],
+        ),
+    )
     draft.params()["confirm"] = {
-        "label": rng.choice([
-            "No thanks, I don't like saving money. Cancel anyway",
-            "No, I'd rather lose all my benefits. Cancel anyway",
-        ]),
+        "label": rng.choice(
+            [
+                "No thanks, I don't like saving money. Cancel anyway",
+                "No, I'd rather lose all my benefits. Cancel anyway",
+            ]
+        ),
         "cls": "link-quiet",
     }
 
@@ -97,10 +116,17 @@ def visual_interference(draft: Draft, rng: random.Random) -> None:
 
 def fake_activity(draft: Draft, rng: random.Random) -> None:
     """'1,204 members chose to stay this week'."""
-    _offer_banner(draft, banner(
-        "proof", f"{rng.randint(800, 2500):,} members chose to stay this week", "Keep my subscription like them",
-        [["subscription.retained", "yes"]], "/cancelled", lines=["9 out of 10 members who leave come back within a month."],
-    ))
+    _offer_banner(
+        draft,
+        banner(
+            "proof",
+            f"{rng.randint(800, 2500):,} members chose to stay this week",
+            "Keep my subscription like them",
+            [["subscription.retained", "yes"]],
+            "/cancelled",
+            lines=["9 out of 10 members who leave come back within a month."],
+        ),
+    )
 
 
 GENERATOR = SiteGenerator(
