@@ -102,3 +102,21 @@ def test_runs_of_different_tasks_are_not_compared_unless_asked(tmp_path: Path):
     assert "different tasks ('arithmetic' vs 'capitals')" in refused.stderr and "allow_different=true" in refused.stderr
     forced = run_harness("compare", str(base), str(other), "allow_different=true", "metric=match")
     assert forced.returncode in (0, 2) and "different tasks" not in forced.stderr
+
+
+def test_a_lower_is_better_metric_calls_a_significant_drop_better(tmp_path: Path, answers):
+    right = [a if isinstance(a, str) else a[0] for a in answers]
+    high = _run(tmp_path, right[:12], 12, "high")
+    low = _run(tmp_path, ["x"] * 12, 12, "low")
+    result = json.loads(run_harness("compare", str(high), str(low), "format=json", "lower_is_better=true").stdout)
+    assert result["difference"] < 0 and result["verdict"] == "better"
+
+
+def test_an_undefined_metric_on_resamples_gives_no_interval_not_nan():
+    from harness.results._digest import SampleDigest
+    from harness.results._metric_bootstrap import bootstrap_estimate
+
+    # precision-like metrics are undefined (NaN) on resamples without positives; inspect's `std` of one value
+    digests = [SampleDigest(id=i, epoch=1, values={"s": 1.0 if i == 0 else 0.0}) for i in range(3)]
+    found = bootstrap_estimate(digests, "s", "std", 0.5)
+    assert found is None or (found.ci95 is not None and all(x == x for x in found.ci95))

@@ -172,7 +172,8 @@ def _parser() -> argparse.ArgumentParser:
         "  alpha=0.05             significance level\n"
         "  fail_on_regression=true  exit 1 when NEW is significantly worse\n"
         "  format=table|md|json   output (md is ready for a pull-request comment)\n"
-        "  allow_different=true   compare runs of different tasks or task parameters (refused by default)\n\n"
+        "  allow_different=true   compare runs of different tasks or task parameters (refused by default)\n"
+        "  lower_is_better=true   the metric improves downwards (e.g. attack success): a decrease is better\n\n"
         "Methods and references: harness/results/_compare.py.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -342,6 +343,7 @@ _COMPARE_SETTINGS = {
         "fail_on_regression": {"type": "boolean", "default": False},
         "format": {"enum": ["table", "md", "json"], "default": "table"},
         "allow_different": {"type": "boolean", "default": False},
+        "lower_is_better": {"type": "boolean", "default": False},
     },
 }
 
@@ -351,7 +353,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     settings = _settings(args.settings, _COMPARE_SETTINGS, "metric=match alpha=0.05")
     comparison = compare_runs(
-        args.base, args.new, settings.get("metric"), settings["alpha"], allow_different=settings["allow_different"]
+        args.base,
+        args.new,
+        settings.get("metric"),
+        settings["alpha"],
+        allow_different=settings["allow_different"],
+        lower_is_better=settings["lower_is_better"],
     )
     print(format_comparison(comparison, settings["format"]))
     return 1 if settings["fail_on_regression"] and comparison.verdict == "worse" else 0

@@ -72,12 +72,16 @@ def compare_runs(
     alpha: float = 0.05,
     seed: int = 0,
     allow_different: bool = False,
+    lower_is_better: bool = False,
 ) -> Comparison:
     """Compare two runs (results.json files or their directories) on `scorer` (default: BASE's first).
 
     Raises:
         ConfigError: The runs are of different tasks or task parameters (unless `allow_different`),
             or the scorer is not in the runs.
+
+    `lower_is_better` is for metrics where less is the improvement (an attack's success rate, a
+    dark pattern's effectiveness): the verdict then calls a significant decrease *better*.
         ResultsError: A record or its inspect log cannot be read, or a run has fewer than 2 scored samples.
     """
     base_record, new_record = read_record(base_path), read_record(new_path)
@@ -100,7 +104,8 @@ def compare_runs(
     difference = float(b.mean() - a.mean())
     (low, high), stderr = _bootstrap_difference(a, b, paired, seed)
     significant = p_value < alpha and not (low <= 0 <= high)
-    verdict: Verdict = "no significant difference" if not significant else ("better" if difference > 0 else "worse")
+    improved = difference < 0 if lower_is_better else difference > 0
+    verdict: Verdict = "no significant difference" if not significant else ("better" if improved else "worse")
     return Comparison(
         scorer,
         _side(base_record, a),

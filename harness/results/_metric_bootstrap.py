@@ -17,7 +17,8 @@ SEED = 20260101
 
 
 def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value: float | None) -> Estimate | None:
-    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None.
+    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None (also
+    when the metric is undefined, NaN, on more than 5% of resamples).
 
     `samples` are sample digests (`id`, and `values` by scorer name).
     """
@@ -43,6 +44,9 @@ def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value:
         except Exception:  # the metric cannot be computed on some resample (e.g. divides by zero)
             return None
     values = np.array(draws)
+    values = values[np.isfinite(values)]
+    if len(values) < 0.95 * RESAMPLES:  # the metric is undefined on too many resamples: no honest interval
+        return None
     low, high = np.percentile(values, [2.5, 97.5])
     return Estimate(value, float(values.std(ddof=1)), (float(low), float(high)), len(units), "bootstrap")
 
