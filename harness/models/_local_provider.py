@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -32,6 +33,21 @@ DEFAULT_CONTEXT = 4096
 _models: dict[tuple[Path, int, str | None, bool], Any] = {}
 _models_lock = threading.Lock()
 _generate_lock = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    # closed while the interpreter still works: llama-cpp-python's own __del__ at shutdown finds its
+    # modules torn down and prints "Exception ignored ... NoneType object is not callable"
+    with _models_lock:
+        models = list(_models.values())
+        _models.clear()
+    for model in models:
+        try:
+            model.close()
+        except Exception:  # best effort at exit
+            pass
+
 """llama.cpp contexts are not thread-safe: one generation at a time per process."""
 
 
