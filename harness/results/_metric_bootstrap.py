@@ -30,7 +30,8 @@ def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value:
         raw = sample.values.get(scorer)
         if raw is not None:
             groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
-    units = list(groups.values())
+    # in sample-id order, so the interval does not depend on the order samples finished (or were merged) in
+    units = [groups[key] for key in sorted(groups, key=lambda i: (isinstance(i, str), i))]
     if metric is None or len(units) < 2:
         return None
     import numpy as np

@@ -22,6 +22,7 @@ from typing import Any
 
 from harness._errors import HarnessError, storage_error
 from harness.plugins._registry import Registry
+from harness.results._digest import digests_of
 from harness.results._record import atomic_write_text, build_record, write_record
 from harness.run._hooks import HookRelay, hook_relay
 from harness.run._plan import RunPlan, plan
@@ -87,11 +88,11 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         HarnessError: inspect could not start the evaluation (bad model name, missing provider
             or key...), or the record cannot be written.
     """
-    from inspect_ai import eval as inspect_eval
+    from harness.run._resume import save_run_file
+    from harness.run._sharded import wants_shards
 
-    from harness.run._resume import partial_log, previous_task, save_run_file
-
-    hooks = hook_relay(registry or Registry.from_environment())
+    registry = registry or Registry.from_environment()
+    hooks = hook_relay(registry)
     _prepare_inspect()
     started = datetime.now(timezone.utc)
     if resume is None:
@@ -99,14 +100,58 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         run_dir = Path(run.log_dir) / f"{started:%Y%m%dT%H%M%SZ}-{run_id}"
         _writable_log_dir(run_dir)
         save_run_file(run_dir, run_id, run.config)
-        target: Any = run.task
     else:
         run_dir, run_id = resume, _resumed_run_id(resume)
-        target = previous_task(partial_log(run_dir), run.task)
     params = run.params()
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
-    with _forwarding(hooks, lambda task, model: run_id), sandbox_run_id(run_id), _progress(run.config.options):
+    if wants_shards(run.config.options):
+        from harness.run._sharded import run_sharded
+
+        with sandbox_run_id(run_id):
+            log = run_sharded(
+                run, str(run_dir), run_id, started, hooks, resume=resume is not None, disabled=sorted(registry.disabled)
+            )
+        digests = digests_of(log.samples or [])
+    else:
+        log, digests = _execute_here(run, run_dir, run_id, hooks, resume)
+    record = build_record(
+        run_id=run_id,
+        log=log,
+        task_ref=run.config.task,
+        params=params,
+        plugins=run.plugins,
+        started_at=started.isoformat(),
+        completed_at=datetime.now(timezone.utc).isoformat(),
+        wall_time=time.perf_counter() - clock,
+        hook_errors=[e.to_dict() for e in hooks.errors],
+        samples=digests,
+    )
+    if record["error"] and "No space left on device" in record["error"]:
+        record["error"] += f" (writing the run's files under {run_dir}: free space there or choose another log_dir=DIR)"
+    return _finish(record, run_dir, hooks)
+
+
+def _execute_here(
+    run: RunPlan, run_dir: Path, run_id: str, hooks: HookRelay, resume: Path | None
+) -> tuple[Any, list[Any] | None]:
+    """Run the plan in this process with inspect's `eval`: its log, and its samples' digests when they were all seen.
+
+    The digests are taken as each sample ends (the hook that forwards samples sees every one), so a
+    finished run's record needs no second read of its log; a resumed or stopped run's record reads
+    the log, which also holds the samples of the earlier attempt.
+    """
+    from inspect_ai import eval as inspect_eval
+
+    from harness.run._resume import partial_log, previous_task
+
+    target: Any = run.task if resume is None else previous_task(partial_log(run_dir), run.task)
+    digests: list[Any] = []
+    with (
+        _forwarding(hooks, lambda task, model: run_id, digests if resume is None else None),
+        sandbox_run_id(run_id),
+        _progress(run.config.options),
+    ):
         try:
             logs = _call_inspect(
                 inspect_eval,
@@ -123,20 +168,10 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
             logs = []
     # Ctrl-C: inspect has cancelled the run and written the log of what finished, but returns no log
     log = logs[0] if logs else _log_left_in(run_dir)
-    record = build_record(
-        run_id=run_id,
-        log=log,
-        task_ref=run.config.task,
-        params=params,
-        plugins=run.plugins,
-        started_at=started.isoformat(),
-        completed_at=datetime.now(timezone.utc).isoformat(),
-        wall_time=time.perf_counter() - clock,
-        hook_errors=[e.to_dict() for e in hooks.errors],
-    )
-    if record["error"] and "No space left on device" in record["error"]:
-        record["error"] += f" (writing the run's files under {run_dir}: free space there or choose another log_dir=DIR)"
-    return _finish(record, run_dir, hooks)
+    complete = resume is None and log.status == "success" and log.results is not None
+    if complete and len(digests) == log.results.total_samples:
+        return log, digests
+    return log, None
 
 
 def execute_set(
@@ -391,10 +426,10 @@ def _model(item: RunPlan) -> Any:
 
 
 @contextmanager
-def _forwarding(hooks: HookRelay, run_for: Any) -> Iterator[None]:
+def _forwarding(hooks: HookRelay, run_for: Any, digests: list[Any] | None = None) -> Iterator[None]:
     from harness.run._sample_events import forwarding
 
-    with forwarding(hooks, run_for):
+    with forwarding(hooks, run_for, digests):
         yield
 
 

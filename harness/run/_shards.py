@@ -1,0 +1,127 @@
+"""Splitting one run into shards: contiguous ranges of its samples, with the run's limits divided.
+
+A shard is a `(start, stop)` range of dataset positions, which inspect runs as `limit=(start, stop)`:
+sample ids stay those of a single-process run (inspect numbers id-less samples by position in the
+whole dataset), every epoch of a sample is in the same shard, and selecting the range costs
+nothing however large the dataset. The ranges cover the run's samples after `limit`.
+
+Limits that bound the whole run are divided so N workers together use what one process would:
+`max_connections` (a provider's rate limit is not multiplied), `max_samples` and `max_sandboxes`.
+Without `max_connections`, inspect's adaptive connection limit (at most 100) is divided the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness._errors import ConfigError
+
+ADAPTIVE_MAX = 100
+"""inspect's default ceiling of adaptive model connections, divided among workers when no max_connections is set."""
+
+SPLIT_LIMITS = ("max_connections", "max_samples", "max_sandboxes")
+"""Run options that bound the whole run and are divided among its shards."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One worker's part of a run.
+
+    Attributes:
+        index: 0-based shard number (its directory is `<run>.shards/<index>`).
+        start: First dataset position (0-based, inclusive).
+        stop: Last dataset position (exclusive).
+        inspect_args: inspect `eval` arguments for this shard: the run's, with `limit` replaced
+            by the range and the run-wide limits divided.
+    """
+
+    index: int
+    start: int
+    stop: int
+    inspect_args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+
+def resolve_workers(value: Any) -> int:
+    """`workers=N` or `workers=auto` (the machine's cores) as a count.
+
+    Raises:
+        ConfigError: Not a positive integer or `auto`.
+    """
+    if value is None:
+        return 1
+    if value == "auto":
+        return os.cpu_count() or 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"workers must be a positive integer or 'auto', got {value!r} (e.g. workers=4)")
+    return value
+
+
+def sample_range(dataset_size: int, limit: Any) -> tuple[int, int]:
+    """The dataset positions a run covers after `limit` (an int, or `[start, stop]`)."""
+    if limit is None:
+        return 0, dataset_size
+    if isinstance(limit, int):
+        return 0, min(limit, dataset_size)
+    start, stop = limit
+    return min(start, dataset_size), min(stop, dataset_size)
+
+
+def split_samples(start: int, stop: int, workers: int) -> list[tuple[int, int]]:
+    """`workers` contiguous ranges covering `[start, stop)`, sizes differing by at most one."""
+    count = stop - start
+    base, extra = divmod(count, workers)
+    ranges, position = [], start
+    for index in range(workers):
+        size = base + (1 if index < extra else 0)
+        ranges.append((position, position + size))
+        position += size
+    return ranges
+
+
+def split_limit(total: int, parts: int) -> list[int]:
+    """`total` divided into `parts` positive shares summing to `total` (requires total >= parts)."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def plan_shards(inspect_args: Mapping[str, Any], dataset_size: int, workers: int) -> tuple[list[Shard], list[str]]:
+    """The shards of a run and notes for the user about how the request was adjusted.
+
+    `workers` is lowered to the number of samples, and to any run-wide limit smaller than it
+    (two workers cannot share one connection); each such change is explained in a note.
+
+    Raises:
+        ConfigError: The run selects no samples.
+    """
+    start, stop = sample_range(dataset_size, inspect_args.get("limit"))
+    if stop <= start:
+        raise ConfigError("the run selects no samples (check limit=...), so there is nothing to split among workers")
+    notes = []
+    count = workers
+    if count > stop - start:
+        count = stop - start
+        notes.append(f"workers={workers} is more than the {stop - start} samples: using {count} workers")
+    for key in SPLIT_LIMITS:
+        value = inspect_args.get(key)
+        if isinstance(value, int) and value < count:
+            notes.append(f"{key}={value} is shared by the workers: using {value} workers, not {count}")
+            count = value
+    shares = {key: split_limit(inspect_args[key], count) for key in SPLIT_LIMITS if key in inspect_args}
+    adaptive = None if "max_connections" in inspect_args else split_limit(max(ADAPTIVE_MAX, count), count)
+    shards = []
+    for index, (first, last) in enumerate(split_samples(start, stop, count)):
+        args = {k: v for k, v in inspect_args.items() if k != "limit"}
+        args["limit"] = (first, last)
+        for key, values in shares.items():
+            args[key] = values[index]
+        if adaptive is not None:
+            args["adaptive_connections"] = adaptive[index]
+        shards.append(Shard(index, first, last, args))
+    return shards, notes

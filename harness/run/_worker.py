@@ -1,0 +1,223 @@
+"""One shard of a run, in whatever process runs it: a local worker process or a Ray task.
+
+`run_shard(spec, emit)` plans the run again from its configuration (a `RunPlan` holds live
+objects that do not cross processes), runs inspect's `eval` on the shard's range of samples
+into the shard's own log directory, and reports through `emit` as it goes: `started` (a sample
+started), `sample` (one finished, with the whole sample when the parent has hooks that want it)
+and `done` (the log's location and status). Run as `python -m harness.run._worker`, it reads a
+pickled `ShardSpec` from stdin and writes the events as JSON lines to the file descriptor the
+spec names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_ai.hooks import Hooks, SampleEnd, SampleStart, hooks
+
+from harness.run._shards import Shard
+
+Emit = Callable[[dict[str, Any]], None]
+"""Sends one event to the process that merges the shards."""
+
+SHARD_METADATA = "harness_shard"
+"""Key of a shard log's eval metadata holding the shard's index."""
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """Everything a worker needs to run one shard.
+
+    Attributes:
+        config: The run's validated configuration (planned again in the worker).
+        shard: The samples and inspect arguments of this shard.
+        run_id: The harness run id (log metadata, sandbox labels).
+        log_dir: The shard's own log directory (a path or fsspec URL).
+        disabled: Plugins disabled with `-p no:NAME`.
+        forward_samples: Send each finished sample whole (the parent has `harness_sample_end` hooks).
+        resume: Reuse the completed samples of the shard's earlier log in `log_dir`, if any.
+        only_ids: Run just these samples (ids as inspect gives them), not the shard's range: a
+            replacement for a worker that died.
+        events_fd: File descriptor receiving the events as JSON lines (local worker processes).
+    """
+
+    config: Any
+    shard: Shard
+    run_id: str
+    log_dir: str
+    disabled: tuple[str, ...] = ()
+    forward_samples: bool = False
+    resume: bool = False
+    only_ids: tuple[Any, ...] | None = None
+    events_fd: int | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+def run_shard(spec: ShardSpec, emit: Emit) -> dict[str, Any]:
+    """Run one shard to its end (or to Ctrl-C) and return its `done` event.
+
+    A shard interrupted by SIGINT (the parent forwarding Ctrl-C, or Ray cancelling the task)
+    still returns: inspect has written its log with status `cancelled`.
+    """
+    from inspect_ai import eval as inspect_eval
+
+    from harness.plugins._registry import Registry
+    from harness.run._execute import RUN_ID_METADATA, _prepare_inspect
+    from harness.run._plan import plan
+
+    os.environ.update(spec.environment)
+    os.environ["PLUGEVAL_RUN_ID"] = spec.run_id  # sandbox providers label containers with it
+    _prepare_inspect()
+    run = plan(spec.config, Registry.from_environment(list(spec.disabled)))
+    task = run.task if spec.only_ids is None else _only(run.task, spec.only_ids)
+    target: Any = task
+    if spec.resume:
+        target = _previous_attempt(spec.log_dir, task) or task
+    args = {**run.inspect_args, **spec.shard.inspect_args, "display": "none"}
+    if spec.only_ids is not None:
+        args.pop("limit", None)
+    logs: list[Any] = []
+    with _reporting(emit, spec.shard.index, spec.forward_samples):
+        try:
+            logs = inspect_eval(
+                target,
+                solver=run.solver,
+                model=run.model,
+                model_args=dict(run.model_args),
+                model_roles=dict(run.model_roles) or None,
+                log_dir=spec.log_dir,
+                metadata={RUN_ID_METADATA: spec.run_id, SHARD_METADATA: spec.shard.index},
+                **args,
+            )
+        except KeyboardInterrupt:
+            pass
+    location = logs[0].location if logs else _newest_log(spec.log_dir)
+    status = logs[0].status if logs else ("cancelled" if location else "error")
+    done = {"event": "done", "shard": spec.shard.index, "log": location, "status": status}
+    emit(done)
+    return done
+
+
+def _only(task: Any, ids: tuple[Any, ...]) -> Any:
+    """The task with just the samples `ids`; id-less samples first get the id inspect would give them."""
+    from inspect_ai import task_with
+
+    dataset = task.dataset
+    for position, sample in enumerate(dataset):
+        if sample.id is None:
+            sample.id = position + 1
+    wanted = set(ids)
+    return task_with(task, dataset=dataset.filter(lambda sample: sample.id in wanted))
+
+
+def _previous_attempt(log_dir: str, task: Any) -> Any:
+    from pathlib import Path
+
+    from harness._errors import ConfigError
+    from harness.run._resume import partial_log, previous_task
+
+    try:
+        return previous_task(partial_log(Path(log_dir)), task)
+    except ConfigError:  # this shard had not written a log yet: run it whole
+        return None
+
+
+def _newest_log(log_dir: str) -> str | None:
+    from inspect_ai.log import list_eval_logs
+
+    try:
+        found = list_eval_logs(log_dir, recursive=False)
+    except FileNotFoundError:
+        return None
+    return max(found, key=lambda info: info.mtime or 0).name if found else None
+
+
+@dataclass
+class _Reporting:
+    emit: Emit
+    shard: int
+    forward_samples: bool
+
+
+_active: _Reporting | None = None
+
+
+@hooks(name="plugeval-shard", description="Reports a plugeval worker's progress to the process merging its shards.")
+class _ShardReporter(Hooks):
+    def enabled(self) -> bool:
+        return _active is not None
+
+    async def on_sample_start(self, data: SampleStart) -> None:
+        if _active is not None:
+            summary = data.summary
+            _active.emit({"event": "started", "shard": _active.shard, "id": summary.id, "epoch": summary.epoch})
+
+    async def on_sample_end(self, data: SampleEnd) -> None:
+        if _active is not None:
+            sample = data.sample
+            event: dict[str, Any] = {"event": "sample", "shard": _active.shard, "id": sample.id, "epoch": sample.epoch}
+            if _active.forward_samples:
+                event["sample"] = data.sample.model_dump_json(exclude_none=True)
+            _active.emit(event)
+
+
+@contextmanager
+def _reporting(emit: Emit, shard: int, forward_samples: bool) -> Iterator[None]:
+    global _active
+    _active = _Reporting(emit, shard, forward_samples)
+    try:
+        yield
+    finally:
+        _active = None
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGINT when the parent dies, so a killed `harness eval` leaves no worker running."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def main() -> int:
+    """Worker process: a pickled `ShardSpec` on stdin, events as JSON lines to `spec.events_fd`."""
+    import pickle
+
+    _die_with_parent()
+    spec: ShardSpec = pickle.loads(sys.stdin.buffer.read())
+    stream = os.fdopen(spec.events_fd, "w", buffering=1) if spec.events_fd is not None else sys.stdout
+
+    def emit(event: dict[str, Any]) -> None:
+        stream.write(json.dumps(event) + "\n")
+
+    try:
+        done = run_shard(spec, emit)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as ex:  # the parent reports it; the traceback goes to the worker's stderr
+        import traceback
+
+        traceback.print_exc()
+        emit({"event": "failed", "shard": spec.shard.index, "error": f"{type(ex).__name__}: {ex}"})
+        return 1
+    return 130 if done["status"] == "cancelled" else 0
+
+
+if __name__ == "__main__":  # run the imported module, whose hook class inspect registered under its own name
+    from harness.run._worker import main as worker_main
+
+    sys.exit(worker_main())

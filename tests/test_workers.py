@@ -1,0 +1,235 @@
+"""`workers=N`: samples split among worker processes, merged into one inspect log and one record.
+
+A real outside plugin (installed into a scratch site), real worker processes, real signals; the
+merged log is compared with a single-process run of the same task sample by sample.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PluginDist, run_harness
+
+SHARDY = PluginDist(
+    "harness-test-shardy",
+    {"harness.tasks": {"shardy": "shardy_plugin:shardy"}},
+    {
+        "shardy_plugin/__init__.py": """\
+            import asyncio, os, signal
+            from pathlib import Path
+
+            from inspect_ai import Task
+            from inspect_ai.dataset import Sample
+            from inspect_ai.scorer import SampleScore, Score, mean, metric, scorer, std, var
+            from inspect_ai.solver import generate, solver
+
+
+            @metric
+            def spread():
+                \"\"\"Largest minus smallest score: not a mean of anything.\"\"\"
+                def compute(scores: list[SampleScore]) -> float:
+                    values = [s.score.as_float() for s in scores]
+                    return max(values) - min(values)
+
+                return compute
+
+
+            @scorer(metrics=[mean(), std(), var(), spread()])
+            def graded():
+                async def score(state, target):
+                    number = int(state.sample_id)
+                    return Score(value=(number * 7 + state.epoch * 3) % 10 / 10)
+
+                return score
+
+
+            @solver
+            def misbehave(fail_every, die_on, seconds):
+                async def solve(state, generate_):
+                    number = int(state.sample_id)
+                    await asyncio.sleep(seconds)
+                    if die_on and number == die_on:
+                        marker = Path(os.environ["SHARDY_DIED"])
+                        if not marker.exists():
+                            marker.write_text(str(os.getpid()))
+                            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-sample
+                    if fail_every and number % fail_every == 0:
+                        raise RuntimeError(f"sample {number} fails on purpose")
+                    return await generate_(state)
+
+                return solve
+
+
+            def shardy(n: int = 12, fail_every: int = 0, die_on: int = 0, seconds: float = 0.0):
+                \"\"\"Id-less samples (inspect numbers them), some failing, one killing its worker.\"\"\"
+                return Task(
+                    dataset=[Sample(input=f"q{i}", target="mockllm") for i in range(n)],
+                    solver=[misbehave(fail_every, die_on, seconds), generate()],
+                    scorer=graded(),
+                )
+        """,
+    },
+)
+
+
+def _log(run_dir: Path):
+    from inspect_ai.log import read_eval_log
+
+    (location,) = run_dir.glob("*.eval")  # one merged log beside the shards' directory
+    return read_eval_log(str(location))
+
+
+def _scores(log) -> dict:
+    return {(s.id, s.epoch): (s.scores["graded"].value if s.scores else None, s.error is not None) for s in log.samples}
+
+
+def _metrics(log) -> dict:
+    return {(score.name, name): m.value for score in log.results.scores for name, m in score.metrics.items()}
+
+
+def _run(site: Path, logs: Path, *settings: str, env: dict | None = None):
+    result = run_harness("eval", "task=shardy", f"log_dir={logs}", "display=none", *settings, site=site, env=env)
+    run_dir = next(logs.iterdir())
+    return result, run_dir
+
+
+def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    settings = ["task.n=13", "task.fail_every=5", "epochs=2", "fail_on_error=false", "limit=11"]
+    one, one_dir = _run(site, tmp_path / "one", *settings)
+    two, two_dir = _run(site, tmp_path / "two", *settings, "workers=2")
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    single, merged = _log(one_dir), _log(two_dir)
+    assert merged.status == "success"
+    assert _scores(merged) == _scores(single) and len(_scores(merged)) == 22  # limit first, then epochs
+    assert sum(error for _, error in _scores(merged).values()) == 4  # samples 5 and 10, both epochs
+    assert _metrics(merged) == pytest.approx(_metrics(single))
+    assert {name for _, name in _metrics(merged)} == {"mean", "std", "var", "spread"}
+    assert merged.eval.dataset.sample_ids == list(range(1, 12)) and merged.eval.config.limit == 11
+    assert len(merged.eval.shards.ledger) == 2
+    shard_logs = sorted(two_dir.glob("*.shards/*/*.eval"))
+    assert len(shard_logs) == 2
+    record_one = json.loads((one_dir / "results.json").read_text())
+    record_two = json.loads((two_dir / "results.json").read_text())
+    assert record_two["samples"] == record_one["samples"] == {"total": 22, "completed": 18, "errors": 4, "epochs": 2}
+    for a, b in zip(record_one["metrics"], record_two["metrics"], strict=True):
+        assert (a["name"], a["n"], a["ci_method"]) == (b["name"], b["n"], b["ci_method"])
+        assert a["value"] == pytest.approx(b["value"]) and a["stderr"] == pytest.approx(b["stderr"])
+    assert record_two["inspect_log"] == str(next(two_dir.glob("*.eval")))
+
+
+def test_a_dying_worker_loses_only_its_running_sample(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    env = {"SHARDY_DIED": str(tmp_path / "died")}
+    # two workers running one sample at a time: shard 0 has samples 1-6 and dies in sample 3
+    result, run_dir = _run(site, tmp_path / "lost", "workers=2", "max_samples=2", "task.die_on=3", env=env)
+    assert (tmp_path / "died").exists()
+    assert result.returncode == 1, result.stderr
+    assert "worker 0 stopped early (killed by signal 9)" in result.stderr
+    log = _log(run_dir)
+    errors = {s.id: s.error.message for s in log.samples if s.error}
+    assert sorted(s.id for s in log.samples) == list(range(1, 13))  # nothing dropped
+    assert list(errors) == [3] and "killed by signal 9" in errors[3]
+    record = json.loads((run_dir / "results.json").read_text())
+    assert record["status"] == "error" and record["samples"]["errors"] == 1 and record["samples"]["completed"] == 11
+    # with retry_on_error the lost sample runs again in a replacement worker
+    (tmp_path / "died").unlink()
+    retried, retried_dir = _run(
+        site, tmp_path / "retried", "workers=2", "max_samples=2", "task.die_on=3", "retry_on_error=1", env=env
+    )
+    assert retried.returncode == 0, retried.stderr
+    record = json.loads((retried_dir / "results.json").read_text())
+    assert record["status"] == "success" and record["samples"]["completed"] == 12
+
+
+def test_hooks_see_every_sample_once_in_the_parent(plugin_site, tmp_path: Path):
+    from test_eval import HOOKS
+
+    site = plugin_site(SHARDY, HOOKS)
+    out = tmp_path / "hook.json"
+    result, run_dir = _run(site, tmp_path / "logs", "task.n=6", "workers=3", env={"HOOK_OUT": str(out)})
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(out.read_text())
+    record = json.loads((run_dir / "results.json").read_text())
+    assert seen == {"start": record["run_id"], "task": "shardy", "samples": 6, "end": record["run_id"], "metrics": 4}
+
+
+def test_bad_worker_settings(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    zero = run_harness("eval", "task=shardy", "workers=0", f"log_dir={tmp_path}", site=site)
+    assert zero.returncode == 2 and "workers" in zero.stderr and "Traceback" not in zero.stderr
+    word = run_harness("eval", "task=shardy", "workers=many", f"log_dir={tmp_path}", site=site)
+    assert word.returncode == 2 and "workers" in word.stderr
+    executor = run_harness("eval", "task=shardy", "executor=dask", f"log_dir={tmp_path}", site=site)
+    assert executor.returncode == 2 and "executor" in executor.stderr
+    many, run_dir = _run(site, tmp_path / "many", "task.n=3", "workers=8", "max_connections=2")
+    assert many.returncode == 0, many.stderr
+    assert "workers=8 is more than the 3 samples: using 3 workers" in many.stderr
+    assert "max_connections=2 is shared by the workers: using 2 workers, not 3" in many.stderr
+    assert len(list(run_dir.glob("*.shards/*/*.eval"))) == 2
+    assert _log(run_dir).eval.model_generate_config.max_connections == 2  # the run's limit, not a share
+
+
+def _worker_pids(run_id: str) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"harness.run._worker" in command and f"PLUGEVAL_RUN_ID={run_id}".encode() in environ:
+            pids.append(int(proc.name))
+    return pids
+
+
+def test_ctrl_c_stops_every_worker_and_their_sandboxes(plugin_site, tmp_path: Path):
+    from docker_support import require_docker
+    from test_interrupt import SLOW
+
+    require_docker()
+    site = plugin_site(SLOW)
+    logs = tmp_path / "logs"
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
+    command = [sys.executable, "-m", "harness", "eval", "task=slow_shell", "workers=2", "max_samples=2", "max_sandboxes=2"]
+    process = subprocess.Popen([*command, f"log_dir={logs}"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run_id = ""
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None:
+            runs = list(logs.glob("*/run.json"))
+            if runs and not run_id:
+                run_id = json.loads(runs[0].read_text())["run_id"]
+            if run_id and len(_worker_pids(run_id)) == 2 and _containers(run_id):
+                break
+            time.sleep(0.5)
+        assert process.poll() is None, process.communicate()[1].decode()[-2000:]
+        time.sleep(3)  # a few samples finish
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr.decode()[-2000:]
+    assert _worker_pids(run_id) == []
+    assert _containers(run_id) == []
+    record = json.loads(next(logs.glob("*/results.json")).read_text())
+    assert record["status"] == "cancelled" and record["run_id"] == run_id
+    assert record["samples"]["total"] == 40 and record["samples"]["completed"] < 40
+
+
+def _containers(run_id: str) -> list[str]:
+    found = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label=plugeval.run={run_id}"], capture_output=True, text=True
+    )
+    return found.stdout.split()
