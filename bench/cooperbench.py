@@ -12,7 +12,8 @@ harness's own cost, not a model's thinking time.
 Per run: build = finding or building the task image; agents = the solver (its containers already
 acquired); merge = the fresh evaluation container that applies both patches and merges them;
 tests = both features' runner.sh runs (concurrent, each in a fresh container); run = the whole
-`harness eval` wall time (also covers container acquisition, diffs and the log).
+`harness eval` wall time; other = run − agents − merge − tests (acquiring the agents' containers,
+reading their diffs, inspect's start-up and the log), where the warm pool shows.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def one_run(pair: str, cold: bool, log_dir: Path) -> dict[str, float]:
     run = time.perf_counter() - started
     [sample] = read_eval_log(outcome.record["inspect_log"]).samples or []
     seconds = sample.scores["merged_tests"].metadata["seconds"]
-    return {"build": build, "agents": seconds["agents"], "merge": seconds["merge"], "tests": seconds["tests"], "run": run}
+    parts = {"agents": seconds["agents"], "merge": seconds["merge"], "tests": seconds["tests"]}
+    return {"build": build, **parts, "other": run - sum(parts.values()), "run": run}
 
 
 def main(argv: list[str]) -> int:
@@ -83,7 +85,7 @@ def main(argv: list[str]) -> int:
         for repeat in range(args.repeats):
             for mode in ("cold", "pooled"):
                 results[mode].append(one_run(args.pair, mode == "cold", Path(logs) / f"{mode}{repeat}"))
-    parts = ("build", "agents", "merge", "tests", "run")
+    parts = ("build", "agents", "merge", "tests", "other", "run")
     print(f"CooperBench pair {args.pair}, gold solver, median of {args.repeats} (seconds)")
     print(f"{'':8}" + "".join(f"{p:>9}" for p in parts))
     for mode, runs in results.items():
