@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -103,16 +104,31 @@ def call(name: str, **arguments: Any) -> Any:
     return ModelOutput.for_tool_call("mockllm/model", name, arguments)
 
 
+_scratch: list[str] = []
+
+
+@atexit.register
+def _remove_scratch() -> None:
+    for path in _scratch:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _scratch_dir() -> str:
+    """A temporary log directory, removed when the test process ends."""
+    import tempfile
+
+    _scratch.append(tempfile.mkdtemp(prefix="cooperbench-test-logs-"))
+    return _scratch[-1]
+
+
 def run_eval_with(overrides: dict[str, str], custom_outputs: Any = None) -> Any:
     """`harness eval` in this process through the public API; mockllm scripted by `custom_outputs`.
 
     Logs go to a fresh temporary directory unless `log_dir` is given.
     """
-    import tempfile
-
     from harness import load_run_config, run_eval
 
-    log_dir = overrides.get("log_dir") or tempfile.mkdtemp(prefix="cooperbench-test-logs-")
+    log_dir = overrides.get("log_dir") or _scratch_dir()
     config = load_run_config({"model": "mockllm/model", **overrides, "log_dir": log_dir})
     if custom_outputs is not None:
         config.args["model"] = {"custom_outputs": custom_outputs}
