@@ -92,6 +92,11 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
     from harness.run._sharded import wants_shards
 
     registry = registry or Registry.from_environment()
+    sharded = wants_shards(run.config.options)
+    if sharded:
+        from harness.run._sharded import preflight
+
+        preflight(run.config.options)
     hooks = hook_relay(registry)
     _prepare_inspect()
     started = datetime.now(timezone.utc)
@@ -105,7 +110,7 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
     params = run.params()
     hooks.call("harness_run_start", run_id=run_id, config=params, log_dir=run_dir)
     clock = time.perf_counter()
-    if wants_shards(run.config.options):
+    if sharded:
         from harness.run._sharded import run_sharded
 
         with sandbox_run_id(run_id):

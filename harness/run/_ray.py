@@ -41,6 +41,14 @@ def import_ray() -> Any:
     return ray
 
 
+def preflight(options: Mapping[str, Any]) -> None:
+    """Ray is installed and `ray.address` (if any) answers: checked before the run starts."""
+    import_ray()
+    address = options.get("address")
+    if address and address not in ("auto", "local"):
+        _reachable(str(address))
+
+
 def run_ray(
     specs: Sequence[ShardSpec], on_event: Callable[[dict[str, Any]], None], options: Mapping[str, Any]
 ) -> tuple[list[ShardOutcome], bool]:

@@ -33,6 +33,24 @@ def wants_shards(options: Mapping[str, Any]) -> bool:
     return resolve_workers(options.get("workers")) > 1 or options.get("executor", "local") == "ray"
 
 
+def preflight(options: Mapping[str, Any]) -> None:
+    """Check `workers`, `executor` and Ray before the run starts (before its directory is made).
+
+    Raises:
+        HarnessError: A bad setting, Ray not installed, or a Ray address that does not answer.
+    """
+    from harness.run._shards import resolve_workers
+
+    resolve_workers(options.get("workers"))
+    executor = options.get("executor", "local")
+    if executor not in EXECUTORS:
+        raise HarnessError(f"executor must be one of {', '.join(EXECUTORS)}, got '{executor}'")
+    if executor == "ray":
+        from harness.run._ray import preflight as ray_preflight
+
+        ray_preflight(dict(options.get("ray") or {}))
+
+
 @dataclass
 class _Tracker:
     """What the events say each shard has started and finished, for the progress and for lost samples."""
@@ -144,9 +162,8 @@ def _read(outcome: ShardOutcome, tracker: _Tracker) -> Any:
 
 def _backend(executor: str, options: Mapping[str, Any]) -> Any:
     if executor == "ray":
-        from harness.run._ray import import_ray, run_ray
+        from harness.run._ray import run_ray
 
-        import_ray()  # fail before anything runs when the extra is missing
         ray_options = dict(options.get("ray") or {})
         return lambda specs, on_event: run_ray(specs, on_event, ray_options)
     if executor == "local":

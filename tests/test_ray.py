@@ -1,0 +1,56 @@
+"""`executor=ray`: shards as Ray tasks on a real local Ray instance (2 CPUs), merged like local workers."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_harness
+from test_workers import SHARDY, _log, _metrics, _run, _scores
+
+
+def _require_ray() -> None:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        pytest.fail("these tests need Ray: pip install -e '.[test]' (the test extra includes plugeval[ray])")
+
+
+def test_ray_shards_merge_into_the_log_of_one_process(plugin_site, tmp_path: Path):
+    _require_ray()
+    site = plugin_site(SHARDY)
+    settings = ["task.n=9", "task.fail_every=4", "epochs=2", "fail_on_error=false"]
+    one, one_dir = _run(site, tmp_path / "one", *settings)
+    ray, ray_dir = _run(site, tmp_path / "ray", *settings, "executor=ray", "workers=2", "ray.num_cpus=2")
+    assert one.returncode == 0 and ray.returncode == 0, one.stderr + ray.stderr
+    single, merged = _log(one_dir), _log(ray_dir)
+    assert merged.status == "success" and _scores(merged) == _scores(single)
+    assert _metrics(merged) == pytest.approx(_metrics(single))
+    assert len(list(ray_dir.glob("*.shards/*/*.eval"))) == 2
+    record = json.loads((ray_dir / "results.json").read_text())
+    assert record["samples"] == {"total": 18, "completed": 14, "errors": 4, "epochs": 2}
+    assert record["params"]["executor"] == "ray"
+
+
+def test_ray_without_the_extra_or_the_cluster_is_one_line(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    # a `ray` that cannot be imported, as when plugeval[ray] is not installed
+    hidden = tmp_path / "no-ray"
+    (hidden / "ray").mkdir(parents=True)
+    (hidden / "ray" / "__init__.py").write_text("raise ImportError('No module named ray')\n")
+    missing = run_harness(
+        "eval", "task=shardy", "executor=ray", f"log_dir={tmp_path / 'a'}", site=site, env={"PYTHONPATH": str(hidden)}
+    )
+    assert missing.returncode == 2
+    assert "pip install 'plugeval[ray]'" in missing.stderr and "Traceback" not in missing.stderr
+    _require_ray()
+    began = time.monotonic()
+    closed = run_harness("eval", "task=shardy", "executor=ray", "ray.address=127.0.0.1:9", f"log_dir={tmp_path / 'b'}",
+                         site=site)
+    assert closed.returncode == 2 and time.monotonic() - began < 60
+    assert "cannot reach the Ray cluster at 127.0.0.1:9" in closed.stderr and "Traceback" not in closed.stderr
+    bad = run_harness("eval", "task=shardy", "executor=ray", "ray.address=nowhere", f"log_dir={tmp_path / 'c'}", site=site)
+    assert bad.returncode == 2 and "ray.address must be HOST:PORT" in bad.stderr
