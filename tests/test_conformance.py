@@ -25,6 +25,12 @@ CASES = [
         "plugeval-ambig-swe",
         own_task_only={"ambig_swe_resolved", "ambig_swe_detection", "ambig_swe_gold", "ambig_swe_empty"},
     ),
+    # its agents, solvers and merge scorer need two containers of a task image; the task's case runs them
+    *conformance_cases(
+        "plugeval-cooperbench",
+        own_task_only={"cooperbench_agents", "cooperbench_gold", "cooperbench_empty", "cooperbench_merge_tests"},
+        run_sample=False,
+    ),
     *conformance_cases(
         "plugeval-metric-induction", args={"induced_metrics": {"path": str(REPO / "scorers" / "simpeval-bank.yaml")}}
     ),
