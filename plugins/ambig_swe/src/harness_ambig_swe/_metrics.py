@@ -6,7 +6,7 @@ Positive class = underspecified (summary shown); predicted positive = the agent 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from inspect_ai.scorer import Metric, SampleScore, metric
 
@@ -51,7 +51,13 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _pairs(scores: list[SampleScore]) -> list[tuple[bool, bool]]:
-    return [(bool(s.score.value["underspecified"]), bool(s.score.value["asked"])) for s in scores]  # type: ignore[index]
+    values = [_dict_value(s) for s in scores]
+    return [(bool(v["underspecified"]), bool(v["asked"])) for v in values]
+
+
+def _dict_value(score: SampleScore) -> dict[str, Any]:
+    value = score.score.value
+    return value if isinstance(value, dict) else {}
 
 
 def _rate(name: str) -> Metric:

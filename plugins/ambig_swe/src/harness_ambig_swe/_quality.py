@@ -40,8 +40,9 @@ def mean_rating() -> Metric:
     """
 
     def compute(scores: list[SampleScore]) -> float:
-        total = sum(float(s.score.value["rating_sum"]) for s in scores)  # type: ignore[index]
-        count = sum(int(s.score.value["rated"]) for s in scores)  # type: ignore[index]
+        values = [s.score.value for s in scores if isinstance(s.score.value, dict)]
+        total = sum(float(v["rating_sum"] or 0) for v in values)
+        count = sum(int(v["rated"] or 0) for v in values)
         return total / count if count else float("nan")
 
     return compute

@@ -48,7 +48,8 @@ def pip_steps(spec: EnvironmentSpec, has_requirements: bool) -> list[tuple[str, 
 
 def host_pre_install(spec: EnvironmentSpec) -> tuple[list[str], list[str]]:
     """Split pre-install commands into file edits (sed/grep, run on the host copy) and the rest."""
-    edits, others = [], []
+    edits: list[str] = []
+    others: list[str] = []
     for command in spec.pre_install:
         heads = set(_COMMAND_HEAD.findall(command))
         (edits if heads and heads <= _FILE_EDITORS else others).append(command)

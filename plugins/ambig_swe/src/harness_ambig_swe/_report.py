@@ -49,7 +49,7 @@ def report(runs: list[Run]) -> str:
             source = f"{len(run.sources)} runs pooled by instance: {source}"
         lines.append(f"{name:<34}{run.setting:<13}{found.value or 0:>9.3f}  {count:>9}  {ci:<17}{found.n:>5}  {source}")
         if run.not_run:
-            kinds = defaultdict(int)
+            kinds: defaultdict[str, int] = defaultdict(int)
             for item in run.not_run:
                 kinds[item.get("kind", "?")] += 1
             shown = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))

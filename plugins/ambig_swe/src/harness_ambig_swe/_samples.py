@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from inspect_ai.dataset import Sample
+from inspect_ai.util import SandboxEnvironmentSpec
 
 from ._gitrepo import COMMIT_SCRIPT
 from ._instances import Instance
@@ -71,7 +72,7 @@ class RealInstances:
             id=instance.instance_id,
             input=text,
             target="resolved",
-            sandbox=("harness-docker", prepared.sandbox),
+            sandbox=SandboxEnvironmentSpec("harness-docker", prepared.sandbox),
             metadata={**metadata, "repo_dir": prepared.repo_dir, "test_plan": prepared.plan.to_dict()},
         )
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any, Literal
 
 from inspect_ai import Task, task
-from inspect_ai.agent import react
+from inspect_ai.agent import as_solver, react
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.tool import bash, python, text_editor
 
@@ -103,10 +103,11 @@ def ambig_swe(
         tools.append(ask_user(user))
     elif setting == "hidden":
         tools.append(ask_user(FixedReplySimulator()))
+    agent = react(tools=tools)
     return Task(
         dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
         # the full setting has no user: no context, so the record says `simulation: null`
-        solver=[simulated_user(), react(tools=tools)] if setting != "full" or detection else react(tools=tools),
+        solver=agent if setting == "full" and not detection else [simulated_user(), as_solver(agent)],
         scorer=_scorers(setting, detection, test_timeout, judge_model),
         sandbox=_sandbox(sandbox),
         message_limit=message_limit,

@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from inspect_ai.dataset import Sample
+from inspect_ai.util import SandboxEnvironmentSpec
 
 from harness import DockerSandboxConfig
 
@@ -53,7 +54,7 @@ def pair_sample(
         id=pair.id,
         input=feature_prompt(descriptions),
         target="both features' tests pass on the merged code",
-        sandbox=("harness-docker", config),
+        sandbox=SandboxEnvironmentSpec("harness-docker", config),
         metadata={
             "task": pair.task.name,
             "repo": pair.task.github,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 from pathlib import Path
 
 from harness import HarnessError
 
-from ._model import CATEGORIES
+from ._model import CATEGORIES, VARIANTS, Variant
 
 
 def main(argv: list[str]) -> int:
@@ -122,7 +123,7 @@ def _check(args: argparse.Namespace) -> int:
     tasks = load_tasks(args.tasks)
     if args.limit:
         tasks = tasks[: args.limit]
-    runs = [(t, v) for t in tasks for v in ("treatment", "control")]
+    runs: list[tuple[Any, Variant]] = [(t, v) for t in tasks for v in VARIANTS]
     careful = run_policy(runs, "careful", args.concurrency)
     naive = run_policy(runs, "naive", args.concurrency)
     report = policy_report(tasks, careful, naive)

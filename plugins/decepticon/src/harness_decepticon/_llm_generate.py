@@ -14,7 +14,7 @@ import re
 import sys
 from typing import Any
 
-from ._model import DecepticonTask
+from ._model import VARIANTS, DecepticonTask, Variant
 from ._tasks import check_against_site, load_tasks, schema_errors
 
 TEXT_KEYS = {
@@ -130,7 +130,7 @@ def _checked(candidates: list[tuple[dict[str, Any], DecepticonTask]]) -> list[di
     from ._runner import run_policy
 
     tasks = [task for _, task in candidates]
-    runs = [(t, v) for t in tasks for v in ("treatment", "control")]
+    runs: list[tuple[Any, Variant]] = [(t, v) for t in tasks for v in VARIANTS]
     outcomes = {
         (o["policy"], o["task_id"], o["variant"]): o for o in run_policy(runs, "careful") + run_policy(runs, "naive")
     }

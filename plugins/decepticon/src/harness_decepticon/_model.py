@@ -20,6 +20,7 @@ CATEGORY_TITLES = {
 }
 
 Variant = Literal["treatment", "control"]
+VARIANTS: tuple[Variant, ...] = ("treatment", "control")
 
 
 class Goal(BaseModel):

@@ -170,9 +170,9 @@ class CarefulPolicy:
         for control in snapshot.controls:
             if control.options is None or control.disabled:
                 continue
-            wanted = [o for o in control.options if self._wanted(goal, o) and not self._ruled_out(goal, o)]
-            if wanted and control.value not in wanted:
-                return Action("select", control.ref, wanted[0], why=f"select {wanted[0]!r}")
+            choices = [str(o) for o in control.options if self._wanted(goal, o) and not self._ruled_out(goal, o)]
+            if choices and control.value not in choices:
+                return Action("select", control.ref, choices[0], why=f"select {choices[0]!r}")
         return None
 
     def _remove_extras(self, goal: Goal, snapshot: Snapshot, memory: Memory) -> Action | None:

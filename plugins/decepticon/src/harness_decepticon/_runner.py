@@ -41,7 +41,8 @@ async def drive(episode: Episode, policy: Policy, snapshot: Snapshot, screenshot
         if action.kind == "stop":
             trace.append(f"stop: {action.why}")
             break
-        name = snapshot.control(action.ref).name if snapshot.control(action.ref) else action.ref
+        control = snapshot.control(action.ref)
+        name = control.name if control is not None else action.ref
         trace.append(
             f"{snapshot.path}: {action.kind} {name!r}{' ' + repr(action.text) if action.text else ''} ({action.why})"
         )

@@ -21,7 +21,7 @@ MAX_EVENTS_KEPT = 200
 
 def _facts(state: TaskState) -> dict[str, Any]:
     outcome = episode_outcome(state)
-    vetoes = state.store.get("decepticon_vetoes", [])
+    vetoes: list[Any] = state.store.get("decepticon_vetoes", [])
     if outcome is None:
         return {"ran": False, "success": 0, "dp": 0, "steps": 0.0, "vetoes": float(len(vetoes))}
     return {

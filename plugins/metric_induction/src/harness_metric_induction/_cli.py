@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 from harness import ConfigError, HarnessError, parse_key_values
 
+
 def _string(description: str, default: str | None = None) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, "description": description} | (
         {"default": default} if default is not None else {}
@@ -61,10 +62,14 @@ AUTOLIBRA_SETTINGS: dict[str, Any] = {
         "feedback": _string("JSONL of {sample_id, feedback}, when trajectories is an inspect log"),
         "out": _string("metric set file to write"),
         "name": _string("name of the metric set (default: the out file's stem)"),
-        "model": _string("model for grounding, induction and judging (default: the grader role, else the default model)"),
+        "model": _string(
+            "model for grounding, induction and judging (default: the grader role, else the default model)"
+        ),
         "metrics": _integer("metrics to induce per iteration", 4, 1),
         "clustering": _choice("llm (the paper) or embeddings (agglomerative clustering)", ["llm", "embeddings"]),
-        "embedder": _choice("vectors for clustering=embeddings (minilm needs the embeddings extra)", ["tfidf", "minilm"]),
+        "embedder": _choice(
+            "vectors for clustering=embeddings (minilm needs the embeddings extra)", ["tfidf", "minilm"]
+        ),
         "matching": _choice("aspect-to-metric matching for coverage", ["similarity", "llm"]),
         "iterations": _integer("re-induce on uncovered aspects at most this often", 3, 1),
     },

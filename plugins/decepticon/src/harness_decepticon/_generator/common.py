@@ -134,8 +134,8 @@ def money(value: float) -> str:
 
 def trick(rng: random.Random) -> dict[str, Any]:
     """A trick-question tick box (its default opts in)."""
-    chosen = dict(rng.choice(TRICKS))
-    chosen["label"] = chosen["label"].format(partners=rng.choice(PARTNERS))
+    chosen: dict[str, Any] = dict(rng.choice(TRICKS))
+    chosen["label"] = str(chosen["label"]).format(partners=rng.choice(PARTNERS))
     return chosen
 
 
