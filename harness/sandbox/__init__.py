@@ -2,7 +2,9 @@
 
 Tasks ask for it with `sandbox=("harness-docker", DockerSandboxConfig(...))` (or an image name,
 a Dockerfile or a YAML file). Public here: the config, the error type, the environment class
-(for code that drives sandboxes without a task, e.g. benchmarks) and `close_sandbox_pools`.
+(for code that drives sandboxes without a task, e.g. benchmarks), `close_sandbox_pools`, and the
+base images by Debian suite (`SUITE_PYTHON`, `base_image_tag`, `base_image_for_python`; build one
+with `harness sandbox base-image suite=bullseye`).
 Names are loaded on first use, so `harness --help` imports neither docker nor inspect-ai.
 """
 
@@ -11,16 +13,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from harness.sandbox._base_image import BASE_IMAGE
+    from harness.sandbox._base_image import BASE_IMAGE, SUITE_PYTHON, base_image_for_python, base_image_tag
     from harness.sandbox._config import DockerSandboxConfig
     from harness.sandbox._engine import SandboxError
     from harness.sandbox._environment import HarnessDockerSandbox
     from harness.sandbox._pool import close_pools as close_sandbox_pools
 
-__all__ = ["BASE_IMAGE", "DockerSandboxConfig", "HarnessDockerSandbox", "SandboxError", "close_sandbox_pools"]
+__all__ = [
+    "BASE_IMAGE",
+    "SUITE_PYTHON",
+    "DockerSandboxConfig",
+    "HarnessDockerSandbox",
+    "SandboxError",
+    "base_image_for_python",
+    "base_image_tag",
+    "close_sandbox_pools",
+]
 
 _LAZY = {
     "BASE_IMAGE": ("harness.sandbox._base_image", "BASE_IMAGE"),
+    "SUITE_PYTHON": ("harness.sandbox._base_image", "SUITE_PYTHON"),
+    "base_image_for_python": ("harness.sandbox._base_image", "base_image_for_python"),
+    "base_image_tag": ("harness.sandbox._base_image", "base_image_tag"),
     "DockerSandboxConfig": ("harness.sandbox._config", "DockerSandboxConfig"),
     "SandboxError": ("harness.sandbox._engine", "SandboxError"),
     "HarnessDockerSandbox": ("harness.sandbox._environment", "HarnessDockerSandbox"),
