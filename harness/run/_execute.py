@@ -8,6 +8,7 @@ label sandbox containers with the run id and write one results record per run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -413,7 +414,8 @@ def _writable_log_dir(directory: Path) -> None:
         probe.write_bytes(b"x" * 4096)  # a full disk refuses data, not empty files
         probe.unlink()
     except OSError as ex:
-        (directory / ".harness-write-check").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. log_dir is a file: there is no probe to remove
+            (directory / ".harness-write-check").unlink(missing_ok=True)
         if ex.errno in (errno.ENOSPC, errno.EDQUOT):
             raise storage_error(directory, ex) from ex
         raise HarnessError(
