@@ -43,7 +43,10 @@ def test_paired_comparison_detects_a_real_improvement_and_a_regression(tmp_path:
     assert better.returncode == 0, better.stderr
     result = json.loads(better.stdout)
     assert result["paired"] and result["verdict"] == "better"
-    assert result["difference"] == pytest.approx(1.0) and result["ci95"] == [1.0, 1.0]
+    assert result["difference"] == pytest.approx(1.0)
+    # every sample improved: the bootstrap degenerates to [1, 1]; Newcombe's paired interval stays honest
+    low, high = result["ci95"]
+    assert 0.7 < low < 1.0 and high == 1.0
     n = len(answers)
     assert result["p_value"] == pytest.approx(2 * 0.5**n) and f"McNemar ({n} gained, 0 lost)" in result["test"]
 
@@ -120,3 +123,11 @@ def test_an_undefined_metric_on_resamples_gives_no_interval_not_nan():
     digests = [SampleDigest(id=i, epoch=1, values={"s": 1.0 if i == 0 else 0.0}) for i in range(3)]
     found = bootstrap_estimate(digests, "s", "std", 0.5)
     assert found is None or (found.ci95 is not None and all(x == x for x in found.ci95))
+
+
+def test_two_samples_that_both_improved_do_not_give_a_certain_interval(tmp_path: Path, answers):
+    right = [a if isinstance(a, str) else a[0] for a in answers]
+    base = _run(tmp_path, ["x"] * 2, 2, "base")
+    new = _run(tmp_path, right[:2], 2, "new")
+    result = json.loads(run_harness("compare", str(base), str(new), "format=json").stdout)
+    assert result["difference"] == 1.0 and result["ci95"][0] < 0.5  # n=2 cannot pin the difference at 1

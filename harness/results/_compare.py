@@ -146,7 +146,35 @@ def _bootstrap_difference(a: np.ndarray, b: np.ndarray, paired: bool, seed: int)
     if not (np.isfinite(low) and np.isfinite(high)):  # every resample gave one value
         value = float(b.mean() - a.mean())
         low, high, stderr = value, value, 0.0 if not np.isfinite(stderr) else stderr
+        if paired and _binary(a, b):  # e.g. every sample improved: [d, d] would claim certainty
+            low, high = paired_difference_interval(a, b)
     return (low, high), stderr
+
+
+def _binary(a: np.ndarray, b: np.ndarray) -> bool:
+    return set(np.unique(np.concatenate([a, b]))) <= {0.0, 1.0}
+
+
+def paired_difference_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """95% CI of mean(b) - mean(a) for paired pass/fail scores: Newcombe's method 10 (Wilson limits
+    of each rate combined with their correlation; Newcombe 1998). Stays honest at the boundary,
+    where every resample of a bootstrap agrees."""
+    from harness.results._stats import wilson_interval
+
+    n = len(a)
+    both = float(((a == 1) & (b == 1)).sum())
+    lost = float(((a == 1) & (b == 0)).sum())
+    gained = float(((a == 0) & (b == 1)).sum())
+    neither = float(n - both - lost - gained)
+    p1, p2 = (both + lost) / n, (both + gained) / n
+    l1, u1 = wilson_interval(p1, n)
+    l2, u2 = wilson_interval(p2, n)
+    product = (both + lost) * (gained + neither) * (both + gained) * (lost + neither)
+    phi = (both * neither - lost * gained) / np.sqrt(product) if product > 0 else 0.0
+    difference = p2 - p1
+    below = np.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
+    above = np.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0.0))
+    return max(-1.0, difference - float(below)), min(1.0, difference + float(above))
 
 
 def _check_comparable(base: dict[str, Any], new: dict[str, Any]) -> None:
