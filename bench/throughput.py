@@ -84,8 +84,17 @@ class Bench:
 
     def harness(self, n: int, *settings: str, model: str = "mockllm/model") -> Measure:
         return self._run(
-            [sys.executable, "-m", "harness", "eval", "task=throughput", f"task.n={n}", f"model={model}",
-             "display=none", *settings]
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "eval",
+                "task=throughput",
+                f"task.n={n}",
+                f"model={model}",
+                "display=none",
+                *settings,
+            ]
         )
 
     def plain(self, n: int, model: str = "mockllm/model") -> Measure:
@@ -136,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     n, repeats = args.samples, args.repeats
     with tempfile.TemporaryDirectory(prefix="plugeval-throughput-") as scratch:
         bench = Bench(Path(scratch))
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {repeats} repeats; "
-              "wall seconds (CPU seconds)\n", flush=True)
+        print(
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {repeats} repeats; "
+            "wall seconds (CPU seconds)\n",
+            flush=True,
+        )
         print(f"{'figure':<44} {'value':>12}  {'target':<22} {'':<5} detail")
 
         harness_runs, plain_runs = [], []
@@ -146,49 +158,86 @@ def main(argv: list[str] | None = None) -> int:
             plain_runs.append(bench.plain(n))
         ratios = [h.wall / p.wall for h, p in zip(harness_runs, plain_runs, strict=True)]
         cpu_ratio = median([h.cpu for h in harness_runs]) / median([p.cpu for p in plain_runs])
-        row(f"harness / plain inspect wall, {n} samples", f"{median(ratios):.3f}x", "<= 1.03x", median(ratios) <= 1.03,
+        row(
+            f"harness / plain inspect wall, {n} samples",
+            f"{median(ratios):.3f}x",
+            "<= 1.03x",
+            median(ratios) <= 1.03,
             f"harness {median([h.wall for h in harness_runs]):.1f}s ({median([h.cpu for h in harness_runs]):.1f}), "
             f"plain {median([p.wall for p in plain_runs]):.1f}s ({median([p.cpu for p in plain_runs]):.1f}); "
-            f"CPU ratio {cpu_ratio:.3f}x; pairs {', '.join(f'{r:.2f}' for r in ratios)}")
+            f"CPU ratio {cpu_ratio:.3f}x; pairs {', '.join(f'{r:.2f}' for r in ratios)}",
+        )
 
         two_runs = [bench.harness(n, "workers=2") for _ in range(repeats)]
         speedup = median([h.wall for h in harness_runs]) / median([t.wall for t in two_runs])
-        row(f"workers=2 vs workers=1 speed-up, {n} samples", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8,
-            f"workers=2 {median([t.wall for t in two_runs]):.1f}s ({median([t.cpu for t in two_runs]):.1f})")
+        row(
+            f"workers=2 vs workers=1 speed-up, {n} samples",
+            f"{speedup:.2f}x",
+            ">= 1.8x",
+            speedup >= 1.8,
+            f"workers=2 {median([t.wall for t in two_runs]):.1f}s ({median([t.cpu for t in two_runs]):.1f})",
+        )
         exact = same_results(harness_runs[0].log_dir, two_runs[0].log_dir)
         row("merged log identical to one process", "yes" if exact else "no", "yes", exact)
 
         latency = []
         for settings in ([], ["workers=2"]):
-            runs = [bench.harness(400, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)]
+            runs = [
+                bench.harness(400, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)
+            ]
             seconds = median([eval_seconds(r.log_dir) for r in runs])
             latency.append(seconds)
             label = " ".join(settings) or "defaults"
-            row(f"latency-bound 400 x 0.5 s @200 / ideal ({label})", f"{seconds / 1.0:.2f}x", "<= 2x",
-                seconds <= 2.0, f"eval {seconds:.2f}s, process {median([r.wall for r in runs]):.1f}s "
-                f"({median([r.cpu for r in runs]):.1f} CPU)")
+            row(
+                f"latency-bound 400 x 0.5 s @200 / ideal ({label})",
+                f"{seconds / 1.0:.2f}x",
+                "<= 2x",
+                seconds <= 2.0,
+                f"eval {seconds:.2f}s, process {median([r.wall for r in runs]):.1f}s "
+                f"({median([r.cpu for r in runs]):.1f} CPU)",
+            )
 
         sizes = [int(size) for size in args.rss.split(",")] + ([50000] if args.big else [])
         harness_rss, plain_rss = {}, {}
         for size in sizes:
             harness_rss[size] = bench.harness(size).rss_mib
             plain_rss[size] = bench.plain(size).rss_mib
-            row(f"peak RSS at {size} samples (harness)", f"{harness_rss[size]:.0f} MiB", "<= plain inspect",
-                harness_rss[size] <= plain_rss[size] * 1.02, f"plain inspect {plain_rss[size]:.0f} MiB")
+            row(
+                f"peak RSS at {size} samples (harness)",
+                f"{harness_rss[size]:.0f} MiB",
+                "<= plain inspect",
+                harness_rss[size] <= plain_rss[size] * 1.02,
+                f"plain inspect {plain_rss[size]:.0f} MiB",
+            )
         small, large = sizes[0], sizes[1]
         growth = harness_rss[large] / harness_rss[small]
-        row(f"peak RSS {large} / {small} (harness)", f"{growth:.2f}x", "<= 1.3x", growth <= 1.3,
-            f"plain inspect {plain_rss[large] / plain_rss[small]:.2f}x")
+        row(
+            f"peak RSS {large} / {small} (harness)",
+            f"{growth:.2f}x",
+            "<= 1.3x",
+            growth <= 1.3,
+            f"plain inspect {plain_rss[large] / plain_rss[small]:.2f}x",
+        )
         if args.big:
-            row(f"peak RSS 50000 / {small} (harness)", f"{harness_rss[50000] / harness_rss[small]:.2f}x", "(flat-ish)",
-                None, f"plain inspect {plain_rss[50000] / plain_rss[small]:.2f}x")
+            row(
+                f"peak RSS 50000 / {small} (harness)",
+                f"{harness_rss[50000] / harness_rss[small]:.2f}x",
+                "(flat-ish)",
+                None,
+                f"plain inspect {plain_rss[50000] / plain_rss[small]:.2f}x",
+            )
 
         if not args.no_ray:
             ray_runs = [bench.harness(n, "executor=ray", "workers=2", "ray.num_cpus=2") for _ in range(repeats)]
             ratio = median([r.wall for r in ray_runs]) / median([t.wall for t in two_runs])
-            row("Ray local (2 CPUs) / workers=2 wall", f"{ratio:.2f}x", "within 15%", abs(ratio - 1) <= 0.15,
+            row(
+                "Ray local (2 CPUs) / workers=2 wall",
+                f"{ratio:.2f}x",
+                "within 15%",
+                abs(ratio - 1) <= 0.15,
                 f"ray {median([r.wall for r in ray_runs]):.1f}s; merged log identical: "
-                f"{'yes' if same_results(harness_runs[0].log_dir, ray_runs[0].log_dir) else 'no'}")
+                f"{'yes' if same_results(harness_runs[0].log_dir, ray_runs[0].log_dir) else 'no'}",
+            )
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

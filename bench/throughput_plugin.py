@@ -52,7 +52,7 @@ MODULES = {
                 scorer=includes(),
             )
     ''',
-    "bench_throughput/_providers.py": '''
+    "bench_throughput/_providers.py": """
         from inspect_ai.model import modelapi
 
 
@@ -61,7 +61,7 @@ MODULES = {
             from bench_throughput._latency import FixedLatency
 
             return FixedLatency
-    ''',
+    """,
     "bench_throughput/_latency.py": '''
         import asyncio
 
@@ -118,7 +118,18 @@ def install(scratch: Path) -> Path:
     site = scratch / "site"
     site.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(site), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(source),
+        ],
         check=True,
     )
     return site

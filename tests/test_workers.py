@@ -201,7 +201,16 @@ def test_ctrl_c_stops_every_worker_and_their_sandboxes(plugin_site, tmp_path: Pa
     site = plugin_site(SLOW)
     logs = tmp_path / "logs"
     env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
-    command = [sys.executable, "-m", "harness", "eval", "task=slow_shell", "workers=2", "max_samples=2", "max_sandboxes=2"]
+    command = [
+        sys.executable,
+        "-m",
+        "harness",
+        "eval",
+        "task=slow_shell",
+        "workers=2",
+        "max_samples=2",
+        "max_sandboxes=2",
+    ]
     process = subprocess.Popen([*command, f"log_dir={logs}"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     run_id = ""
     try:
@@ -233,3 +242,50 @@ def _containers(run_id: str) -> list[str]:
         ["docker", "ps", "-aq", "--filter", f"label=plugeval.run={run_id}"], capture_output=True, text=True
     )
     return found.stdout.split()
+
+
+def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_site, tmp_path: Path):
+    from test_interrupt import COUNTED
+
+    site = plugin_site(COUNTED)
+    runs_file = tmp_path / "runs.txt"
+    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model", "COUNTED_RUNS": str(runs_file)}
+    logs = tmp_path / "logs"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "eval",
+            "task=counted",
+            "workers=2",
+            "max_samples=2",
+            f"log_dir={logs}",
+            "display=none",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if runs_file.exists() and len(runs_file.read_text().split()) >= 8:
+            break
+        time.sleep(0.3)
+    (run_dir,) = logs.iterdir()
+    run_id = json.loads((run_dir / "run.json").read_text())["run_id"]
+    process.kill()  # SIGKILL: no handler runs; the workers are told by the kernel
+    process.wait()
+    deadline = time.monotonic() + 60
+    while _worker_pids(run_id) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _worker_pids(run_id) == []
+    assert not (run_dir / "results.json").exists() and not list(run_dir.glob("*.eval"))  # nothing merged yet
+    assert len(list(run_dir.glob("*.shards/*/*.eval"))) == 2  # each worker wrote its cancelled log
+    before = len(runs_file.read_text().split())
+    resumed = run_harness("eval", "--resume", str(run_dir), env={"COUNTED_RUNS": str(runs_file)}, site=site)
+    assert resumed.returncode == 0, resumed.stderr
+    record = json.loads((run_dir / "results.json").read_text())
+    assert record["status"] == "success" and record["samples"]["completed"] == 30 and record["run_id"] == run_id
+    rerun = len(runs_file.read_text().split()) - 30  # samples that ran twice: at most those in flight
+    assert rerun <= 4, (before, rerun)

@@ -46,7 +46,7 @@ def test_valid_file_builds_samples(tmp_path: Path):
     [
         (
             VALID.replace("    target: a", "    target: a\n      format: csv"),
-            r"task\.yaml:5: unknown key 'dataset\.format'; valid keys: hf, id",
+            r"task\.yaml:5: unknown key 'dataset\.format'; valid keys: encoding, hf, id, metadata, name, path, revision, shuffle, split, target",
         ),
         (
             VALID.replace("name: tiny", "name: tiny\n    promt: x"),

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from harness._errors import HarnessError, storage_error
 from harness.plugins._registry import Registry
@@ -118,7 +118,7 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
             log = run_sharded(
                 run, str(run_dir), run_id, started, hooks, resume=resume is not None, disabled=sorted(registry.disabled)
             )
-        digests = digests_of(log.samples or [])
+        digests: list[Any] | None = digests_of(log.samples or [])
     else:
         log, digests = _execute_here(run, run_dir, run_id, hooks, resume)
     record = build_record(
@@ -227,7 +227,7 @@ def _execute_set(
             task_with(
                 item.task,
                 model=_model(item),
-                model_roles=dict(item.model_roles) or None,
+                model_roles=cast(Any, dict(item.model_roles) or None),
                 metadata=metadata,
                 **({"solver": item.solver} if item.solver is not None else {}),
             )
@@ -251,14 +251,14 @@ def _execute_set(
     runs = []
     for location in logs:
         full = read_eval_log(location)
-        item = by_key.get((full.eval.task, full.eval.model))
+        planned = by_key.get((full.eval.task, full.eval.model))
         run_id = str((full.eval.metadata or {}).get(RUN_ID_METADATA) or full.eval.eval_id[:12])
         record = build_record(
             run_id=run_id,
             log=full,
-            task_ref=item.config.task if item else full.eval.task,
-            params=item.params() | {"model": full.eval.model} if item else {"task": full.eval.task},
-            plugins=item.plugins if item else [],
+            task_ref=planned.config.task if planned else full.eval.task,
+            params=planned.params() | {"model": full.eval.model} if planned else {"task": full.eval.task},
+            plugins=planned.plugins if planned else [],
             started_at=full.stats.started_at or started.isoformat(),
             completed_at=full.stats.completed_at or datetime.now(timezone.utc).isoformat(),
             wall_time=_wall_time(full, fallback=time.perf_counter() - clock),
@@ -283,16 +283,17 @@ def _execute_set(
         status = "success"
     else:
         status = "error"
+    ordered = sorted(runs, key=lambda r: (r["task"], r["model"]))
     index = {
         "generated_at": datetime.now(timezone.utc).isoformat(),
         "status": status,
         "success": status == "success",
         "planned": len(plans),
-        "runs": sorted(runs, key=lambda r: (r["task"], r["model"])),
+        "runs": ordered,
     }
     index_path = log_dir / "index.json"
     atomic_write_text(index_path, json.dumps(index, indent=2) + "\n")
-    return EvalSetOutcome(status, index_path, index["runs"])
+    return EvalSetOutcome(status, index_path, ordered)
 
 
 def _newest_logs(log_dir: Path, wanted: set[tuple[str, str]]) -> list[str]:

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from harness.run._worker import SHARD_METADATA
 
@@ -145,7 +145,10 @@ def _limit(limit: Any) -> Any:
     return tuple(limit) if isinstance(limit, list) else limit
 
 
-def _status(shards: Sequence[tuple[ShardOutcome, Any | None]], lost: bool) -> tuple[str, Any]:
+_LogStatus = Literal["started", "success", "cancelled", "error"]
+
+
+def _status(shards: Sequence[tuple[ShardOutcome, Any | None]], lost: bool) -> tuple[_LogStatus, Any]:
     """Cancelled if stopped; error if inspect failed a shard or samples were lost with a worker; else success.
 
     A worker that died is no failure of the run when replacement workers finished all its samples.

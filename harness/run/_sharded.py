@@ -62,8 +62,8 @@ class _Tracker:
     finished: dict[int, set[tuple[Any, int]]] = field(default_factory=dict)
 
     def __call__(self, event: dict[str, Any]) -> None:
-        shard, kind = event.get("shard"), event.get("event")
-        key = (event.get("id"), event.get("epoch"))
+        shard, kind = int(event.get("shard", 0)), event.get("event")
+        key = (event.get("id"), int(event.get("epoch", 1)))
         if kind == "started":
             self.started.setdefault(shard, set()).add(key)
         elif kind == "sample":
@@ -72,14 +72,22 @@ class _Tracker:
             if "sample" in event:
                 from inspect_ai.log import EvalSample
 
-                self.relay.call("harness_sample_end", run_id=self.run_id, sample=EvalSample.model_validate_json(event["sample"]))
+                self.relay.call(
+                    "harness_sample_end", run_id=self.run_id, sample=EvalSample.model_validate_json(event["sample"])
+                )
 
     def in_flight(self, shard: int) -> set[tuple[Any, int]]:
         return self.started.get(shard, set()) - self.finished.get(shard, set())
 
 
 def run_sharded(
-    run: RunPlan, run_dir: str, run_id: str, started: datetime, hooks: HookRelay, *, resume: bool = False,
+    run: RunPlan,
+    run_dir: str,
+    run_id: str,
+    started: datetime,
+    hooks: HookRelay,
+    *,
+    resume: bool = False,
     disabled: Sequence[str] = (),
 ) -> Any:
     """Run `run` in shards and return the merged inspect log (written to `run_dir`).
@@ -197,9 +205,7 @@ def _replacements(
         else:
             ids = [p.id for p in planned_samples(run.task.dataset, spec.shard.start, spec.shard.stop)]
         lost = set() if retry else tracker.in_flight(spec.shard.index)
-        todo = [
-            i for i in ids if any((i, e) not in present and (i, e) not in lost for e in range(1, epochs + 1))
-        ]
+        todo = [i for i in ids if any((i, e) not in present and (i, e) not in lost for e in range(1, epochs + 1))]
         if todo:
             index = 1000 * (round_number + 1) + spec.shard.index
             shard = replace(spec.shard, index=index)
