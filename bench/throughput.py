@@ -36,7 +36,7 @@ import throughput_plugin  # noqa: E402
 PLAIN = """\
 import sys
 import inspect_ai
-from harness.run._offline import install_offline_token_counting
+from harness import install_offline_token_counting
 
 install_offline_token_counting()  # as the harness does: mockllm would download a tiktoken file
 from bench_throughput import throughput

@@ -77,3 +77,52 @@ def test_an_offline_eval_of_the_core_from_the_wheels(wheel_env: dict, tmp_path: 
     shipped = _harness(wheel_env, "eval", "task=capitals", "scorer=" + str(REPO / "scorers" / "simpeval-bank.yaml"),
                        "limit=2", f"log_dir={tmp_path / 'induced'}", "display=none")
     assert shipped.returncode == 0, shipped.stderr  # the metric-induction plugin's scorer, from its wheel
+
+
+LM_EVAL_TASK = """\
+task: wheel_sums
+dataset_path: json
+dataset_kwargs:
+  data_files:
+    test: {rows}
+test_split: test
+output_type: generate_until
+doc_to_text: "Question: {{{{question}}}}\\nAnswer:"
+doc_to_target: "{{{{answer}}}}"
+generation_kwargs:
+  until: ["\\n"]
+metric_list:
+  - metric: exact_match
+    aggregation: mean
+    higher_is_better: true
+metadata:
+  version: 1.0
+"""
+
+
+def _lm_eval_args(tmp_path: Path) -> list[str]:
+    rows = tmp_path / "sums.jsonl"
+    rows.write_text("".join(json.dumps({"question": f"{i} + {i}?", "answer": str(2 * i)}) + "\n" for i in range(3)))
+    (tmp_path / "wheel_sums.yaml").write_text(LM_EVAL_TASK.format(rows=rows))
+    return ["task=lm_eval", "task.name=wheel_sums", f"task.include_path={tmp_path}"]
+
+
+@pytest.mark.parametrize(
+    "plugin, args, samples",
+    [
+        ("ambig_swe", ["task=ambig_swe", "solver=ambig_swe_gold", "limit=1"], 1),  # a Docker sandbox
+        ("cooperbench", ["task=cooperbench", "solver=cooperbench_gold", "limit=1"], 1),  # two, and a real merge
+        ("decepticon", ["task=decepticon", "solver=decepticon_careful", "limit=2"], 2),  # headless Chromium
+        ("lm_eval", None, 3),  # an lm-eval YAML task over a local file
+    ],
+)
+def test_an_offline_eval_of_each_plugin_from_the_wheels(
+    wheel_env: dict, tmp_path: Path, plugin: str, args: list[str] | None, samples: int
+):
+    logs = tmp_path / "logs"
+    result = _harness(wheel_env, "eval", *(args or _lm_eval_args(tmp_path)), f"log_dir={logs}", "display=none")
+    assert result.returncode == 0, f"{plugin}: {result.stderr[-3000:]}"
+    record = json.loads(next(logs.glob("*/results.json")).read_text())
+    assert record["status"] == "success" and record["samples"]["completed"] == samples, record["samples"]
+    installed = {p["dist"]: p["version"] for p in record["versions"]["plugins"]}
+    assert installed.get(f"plugeval-{plugin.replace('_', '-')}"), installed  # the plugin that ran is recorded
