@@ -125,3 +125,14 @@ def test_eval_matrix_example_runs(tmp_path: Path):
     assert sorted(r["task"] for r in index["runs"]) == ["arithmetic", "capitals"]
     board = run_harness("leaderboard", "runs", "out=site", cwd=tmp_path)
     assert board.returncode == 0 and (tmp_path / "site" / "index.html").exists()
+
+
+def test_the_scale_out_examples_are_valid_configurations(tmp_path: Path):
+    from harness.config._run_config import load_run_config
+    from harness.run._eval_set import load_matrix
+
+    written = {path.name: path for path in extract("scale-out.md", tmp_path)}
+    config = load_run_config({}, written["cluster-run.yaml"])
+    assert config.options["executor"] == "ray" and config.options["ray"]["address"] == "head:6379"
+    matrix = load_matrix(written["ray-matrix.yaml"])
+    assert matrix["executor"] == "ray" and matrix["max_tasks"] == 8

@@ -95,6 +95,8 @@ def run_eval_set(matrix: dict[str, Any], registry: Registry | None = None) -> Ev
     from inspect_ai import task_with
 
     registry = registry or Registry.from_environment()
+    if matrix.get("executor") == "ray":
+        return _run_on_ray(matrix)
     plans = []
     for config, label in matrix_configs(matrix):
         item = plan(config, registry)
@@ -109,3 +111,32 @@ def _renamed(item: Any, task: Any) -> Any:
     from dataclasses import replace
 
     return replace(item, task=task)
+
+
+def _run_on_ray(matrix: dict[str, Any]) -> EvalSetOutcome:
+    """Each (task, model) run as a Ray task, into `<log_dir>/runs/<task>--<model>/` (see `_ray_set`)."""
+    from dataclasses import replace
+
+    from harness.run._execute import _slug, _writable_log_dir
+    from harness.run._lock import directory_lock
+    from harness.run._ray_set import SetRun, run_set_on_ray, write_index
+
+    log_dir = Path(matrix["log_dir"])
+    runs = []
+    for config, label in matrix_configs(matrix):
+        ref = label or config.task
+        own = log_dir / "runs" / f"{_slug(ref)}--{_slug(config.model)}"
+        runs.append(
+            SetRun(replace(config, options={**config.options, "log_dir": str(own)}), label, (ref, config.model))
+        )
+    _writable_log_dir(log_dir)
+    with directory_lock(log_dir):
+        status, entries = run_set_on_ray(
+            runs,
+            log_dir,
+            matrix.get("ray") or {},
+            max_tasks=matrix.get("max_tasks"),
+            retry_attempts=matrix.get("retry_attempts", 0),
+        )
+        index_path = write_index(log_dir, status, len(runs), entries)
+    return EvalSetOutcome(status, index_path, entries)
