@@ -301,7 +301,7 @@ def _cmd_eval_set(args: argparse.Namespace) -> int:
     matrix = load_matrix(args.config)
     outcome = run_eval_set(matrix, _registry(args))
     for run in outcome.runs:
-        print(f"{run['status']:<10}{run['task']:<30}{run['model']:<30}{run['record']}")
+        print(f"{run['status']:<10}{run['task']:<30}{run['model']:<30}{run['record'] or run.get('error') or '-'}")
     notes = {
         "cancelled": "  (interrupted; re-run to resume)",
         "error": "  (some tasks did not finish; re-run to resume)",

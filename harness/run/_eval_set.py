@@ -96,7 +96,7 @@ def run_eval_set(matrix: dict[str, Any], registry: Registry | None = None) -> Ev
 
     registry = registry or Registry.from_environment()
     if matrix.get("executor") == "ray":
-        return _run_on_ray(matrix)
+        return _run_on_ray(matrix, registry)
     plans = []
     for config, label in matrix_configs(matrix):
         item = plan(config, registry)
@@ -113,8 +113,12 @@ def _renamed(item: Any, task: Any) -> Any:
     return replace(item, task=task)
 
 
-def _run_on_ray(matrix: dict[str, Any]) -> EvalSetOutcome:
-    """Each (task, model) run as a Ray task, into `<log_dir>/runs/<task>--<model>/` (see `_ray_set`)."""
+def _run_on_ray(matrix: dict[str, Any], registry: Registry) -> EvalSetOutcome:
+    """Each (task, model) run as a Ray task, into `<log_dir>/runs/<task>--<model>/` (see `_ray_set`).
+
+    Every run is planned here first, so a bad task, plugin or argument stops the set before
+    anything is submitted, with the same error as `harness eval`.
+    """
     from dataclasses import replace
 
     from harness.run._execute import _slug, _writable_log_dir
@@ -124,6 +128,7 @@ def _run_on_ray(matrix: dict[str, Any]) -> EvalSetOutcome:
     log_dir = Path(matrix["log_dir"])
     runs = []
     for config, label in matrix_configs(matrix):
+        plan(config, registry)
         ref = label or config.task
         own = log_dir / "runs" / f"{_slug(ref)}--{_slug(config.model)}"
         runs.append(
