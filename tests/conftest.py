@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+# A shell starts background jobs (`cmd &`) with SIGINT ignored, and an ignored signal stays ignored
+# across exec: the harness processes these tests start would then never see the Ctrl-C the tests
+# send them. A Python handler is reset to the default on exec, so children get a working SIGINT.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parents[1]
 

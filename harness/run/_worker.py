@@ -197,6 +197,9 @@ def main() -> int:
     """Worker process: a pickled `ShardSpec` on stdin, events as JSON lines to `spec.events_fd`."""
     import pickle
 
+    # SIGINT is how the parent stops this worker (Ctrl-C forwarded, or the parent's death): a
+    # worker started from a background job would inherit it ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     _die_with_parent()
     spec: ShardSpec = pickle.loads(sys.stdin.buffer.read())
     stream = os.fdopen(spec.events_fd, "w", buffering=1) if spec.events_fd is not None else sys.stdout
