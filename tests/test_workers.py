@@ -117,6 +117,16 @@ def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, t
     assert len(merged.eval.shards.ledger) == 2
     shard_logs = sorted(two_dir.glob("*.shards/*/*.eval"))
     assert len(shard_logs) == 2
+    # the samples are the shards' own, whole (transcripts too), and the summaries list covers them in order
+    from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
+
+    whole = {(s.id, s.epoch): s.model_dump() for path in shard_logs for s in read_eval_log(str(path)).samples}
+    assert {(s.id, s.epoch): s.model_dump() for s in merged.samples} == whole
+    summaries = read_eval_log_sample_summaries(str(next(two_dir.glob("*.eval"))))
+    assert [(s.id, s.epoch) for s in summaries] == [(i, e) for i in range(1, 12) for e in (1, 2)]
+    assert {(s.id, s.epoch): s.scores["graded"].value if s.scores else None for s in summaries} == {
+        key: value for key, (value, _) in _scores(single).items()
+    }
     record_one = json.loads((one_dir / "results.json").read_text())
     record_two = json.loads((two_dir / "results.json").read_text())
     assert record_two["samples"] == record_one["samples"] == {"total": 22, "completed": 18, "errors": 4, "epochs": 2}

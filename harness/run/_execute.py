@@ -23,7 +23,6 @@ from typing import Any, cast
 
 from harness._errors import HarnessError, storage_error
 from harness.plugins._registry import Registry
-from harness.results._digest import digests_of
 from harness.results._record import atomic_write_text, build_record, write_record
 from harness.run._hooks import HookRelay, hook_relay
 from harness.run._plan import RunPlan, plan
@@ -115,10 +114,10 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         from harness.run._sharded import run_sharded
 
         with sandbox_run_id(run_id):
-            log = run_sharded(
+            merged = run_sharded(
                 run, str(run_dir), run_id, started, hooks, resume=resume is not None, disabled=sorted(registry.disabled)
             )
-        digests: list[Any] | None = digests_of(log.samples or [])
+        log, digests = merged.log, merged.digests
     else:
         log, digests = _execute_here(run, run_dir, run_id, hooks, resume)
     record = build_record(

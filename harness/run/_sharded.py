@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from harness._errors import HarnessError
+from harness.results._digest import SampleDigest
 from harness.run._hooks import HookRelay
-from harness.run._merge import ShardOutcome
+from harness.run._merge import MergedRun, ShardLog, ShardOutcome
 from harness.run._plan import RunPlan
 from harness.run._worker import ShardSpec
 
@@ -60,6 +61,7 @@ class _Tracker:
     progress: Any
     started: dict[int, set[tuple[Any, int]]] = field(default_factory=dict)
     finished: dict[int, set[tuple[Any, int]]] = field(default_factory=dict)
+    digests: dict[tuple[Any, int], SampleDigest] = field(default_factory=dict)
 
     def __call__(self, event: dict[str, Any]) -> None:
         shard, kind = int(event.get("shard", 0)), event.get("event")
@@ -69,6 +71,8 @@ class _Tracker:
         elif kind == "sample":
             self.finished.setdefault(shard, set()).add(key)
             self.progress.sample_done()
+            if "digest" in event:
+                self.digests.setdefault(key, SampleDigest(**event["digest"]))
             if "sample" in event:
                 from inspect_ai.log import EvalSample
 
@@ -89,8 +93,8 @@ def run_sharded(
     *,
     resume: bool = False,
     disabled: Sequence[str] = (),
-) -> Any:
-    """Run `run` in shards and return the merged inspect log (written to `run_dir`).
+) -> MergedRun:
+    """Run `run` in shards and return the merged inspect log (written to `run_dir`) with the samples' digests.
 
     Raises:
         HarnessError: Bad `workers`/`executor` settings, Ray missing or unreachable, or no shard
@@ -154,17 +158,16 @@ def run_sharded(
     if lost and not interrupted:
         print(f"harness: {len(lost)} samples were lost with their worker and are reported as errors", file=sys.stderr)
     shards_read = list(zip(outcomes, logs, strict=True))
-    return merge_logs(shards_read, planned, f"{run_dir}/{name}.eval", run.inspect_args)
+    return merge_logs(shards_read, planned, f"{run_dir}/{name}.eval", run.inspect_args, tracker.digests)
 
 
-def _read(outcome: ShardOutcome, tracker: _Tracker) -> Any:
+def _read(outcome: ShardOutcome, tracker: _Tracker) -> ShardLog | None:
     """A shard's log; for a worker that died, without the samples it was running (recovery marks them cancelled)."""
     from harness.run._merge import read_shard
 
     log = read_shard(outcome)
-    if log is not None and outcome.problem and log.samples:
-        in_flight = tracker.in_flight(outcome.index)
-        log.samples = [s for s in log.samples if (s.id, s.epoch) not in in_flight]
+    if log is not None and outcome.problem:
+        log.drop(tracker.in_flight(outcome.index))
     return log
 
 
@@ -184,7 +187,7 @@ def _backend(executor: str, options: Mapping[str, Any]) -> Any:
 def _replacements(
     specs: Sequence[ShardSpec],
     outcomes: Sequence[ShardOutcome],
-    logs: Sequence[Any],
+    logs: Sequence[ShardLog | None],
     tracker: _Tracker,
     run: RunPlan,
     epochs: int,
@@ -195,7 +198,7 @@ def _replacements(
     from harness.run._merge import planned_samples
 
     retry = round_number < int(run.inspect_args.get("retry_on_error") or 0)
-    present = {(s.id, s.epoch) for log in logs if log is not None for s in log.samples or []}
+    present = {(s.id, s.epoch) for log in logs if log is not None for s in log.samples}
     replacements = []
     for spec, outcome in zip(specs, outcomes, strict=True):
         if not outcome.problem or outcome.cancelled:

@@ -17,11 +17,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from inspect_ai.hooks import Hooks, SampleEnd, SampleStart, hooks
 
+from harness.results._digest import digest
 from harness.run._shards import Shard
 
 Emit = Callable[[dict[str, Any]], None]
@@ -162,7 +163,13 @@ class _ShardReporter(Hooks):
     async def on_sample_end(self, data: SampleEnd) -> None:
         if _active is not None:
             sample = data.sample
-            event: dict[str, Any] = {"event": "sample", "shard": _active.shard, "id": sample.id, "epoch": sample.epoch}
+            event: dict[str, Any] = {
+                "event": "sample",
+                "shard": _active.shard,
+                "id": sample.id,
+                "epoch": sample.epoch,
+                "digest": asdict(digest(sample)),  # the merge then need not read the sample back for the record
+            }
             if _active.forward_samples:
                 event["sample"] = data.sample.model_dump_json(exclude_none=True)
             _active.emit(event)
