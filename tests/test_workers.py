@@ -188,7 +188,8 @@ def test_bad_worker_settings(plugin_site, tmp_path: Path):
     assert _log(run_dir).eval.model_generate_config.max_connections == 2  # the run's limit, not a share
 
 
-def _worker_pids(run_id: str) -> list[int]:
+def _worker_pids(run_id: str, logs: Path) -> list[int]:
+    """Worker processes of the run: forked ones carry the parent's command line (with its log_dir)."""
     pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -196,9 +197,12 @@ def _worker_pids(run_id: str) -> list[int]:
         try:
             command = (proc / "cmdline").read_bytes()
             environ = (proc / "environ").read_bytes()
+            name = (proc / "comm").read_text().strip()
         except OSError:
             continue
-        if b"harness.run._worker" in command and f"PLUGEVAL_RUN_ID={run_id}".encode() in environ:
+        forked = name == "plugeval-worker" and f"log_dir={logs}".encode() in command
+        spawned = b"harness.run._worker" in command and f"PLUGEVAL_RUN_ID={run_id}".encode() in environ
+        if forked or spawned:
             pids.append(int(proc.name))
     return pids
 
@@ -229,7 +233,7 @@ def test_ctrl_c_stops_every_worker_and_their_sandboxes(plugin_site, tmp_path: Pa
             runs = list(logs.glob("*/run.json"))
             if runs and not run_id:
                 run_id = json.loads(runs[0].read_text())["run_id"]
-            if run_id and len(_worker_pids(run_id)) == 2 and _containers(run_id):
+            if run_id and len(_worker_pids(run_id, logs)) == 2 and _containers(run_id):
                 break
             time.sleep(0.5)
         assert process.poll() is None, process.communicate()[1].decode()[-2000:]
@@ -240,7 +244,7 @@ def test_ctrl_c_stops_every_worker_and_their_sandboxes(plugin_site, tmp_path: Pa
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, stderr.decode()[-2000:]
-    assert _worker_pids(run_id) == []
+    assert _worker_pids(run_id, logs) == []
     assert _containers(run_id) == []
     record = json.loads(next(logs.glob("*/results.json")).read_text())
     assert record["status"] == "cancelled" and record["run_id"] == run_id
@@ -254,12 +258,19 @@ def _containers(run_id: str) -> list[str]:
     return found.stdout.split()
 
 
-def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_site, tmp_path: Path):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_site, tmp_path: Path, start: str):
     from test_interrupt import COUNTED
 
     site = plugin_site(COUNTED)
     runs_file = tmp_path / "runs.txt"
-    env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model", "COUNTED_RUNS": str(runs_file)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(site),
+        "HARNESS_MODEL": "mockllm/model",
+        "COUNTED_RUNS": str(runs_file),
+        "HARNESS_WORKER_START": start,
+    }
     logs = tmp_path / "logs"
     process = subprocess.Popen(
         [
@@ -287,11 +298,16 @@ def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_si
     process.kill()  # SIGKILL: no handler runs; the workers are told by the kernel
     process.wait()
     deadline = time.monotonic() + 60
-    while _worker_pids(run_id) and time.monotonic() < deadline:
+    while _worker_pids(run_id, logs) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _worker_pids(run_id) == []
+    assert _worker_pids(run_id, logs) == []
     assert not (run_dir / "results.json").exists() and not list(run_dir.glob("*.eval"))  # nothing merged yet
     assert len(list(run_dir.glob("*.shards/*/*.eval"))) == 2  # each worker wrote its cancelled log
+    from inspect_ai.log import read_eval_log
+    for f in sorted(run_dir.glob("*.shards/*/*.eval")):
+        lg = read_eval_log(str(f))
+        print("SHARD", f.name, lg.status, len(lg.samples or []), sorted(s.id for s in lg.samples or []))
+    print("RUNS", runs_file.read_text().split())
     before = len(runs_file.read_text().split())
     resumed = run_harness("eval", "--resume", str(run_dir), env={"COUNTED_RUNS": str(runs_file)}, site=site)
     assert resumed.returncode == 0, resumed.stderr

@@ -25,6 +25,7 @@ class ShardProgress:
         self._bar: Any = None
         self._task: Any = None
         self.done = 0
+        self._refreshed = 0.0
         if display == "none":
             return
         if sys.stdout.isatty() and display not in ("plain", "log"):
@@ -36,6 +37,7 @@ class ShardProgress:
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 transient=False,
+                auto_refresh=False,  # no refresh thread: local workers are forked from this process
             )
             self._task = self._bar.add_task("samples", total=total)
             self._bar.start()
@@ -48,6 +50,10 @@ class ShardProgress:
         self.done += 1
         if self._bar is not None:
             self._bar.advance(self._task)
+            now = time.monotonic()
+            if now - self._refreshed >= 0.1 or self.done == self._bar.tasks[0].total:
+                self._refreshed = now
+                self._bar.refresh()
         elif self._lines is not None:
             lines = self._lines
             lines.done = self.done

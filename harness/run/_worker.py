@@ -185,34 +185,75 @@ def _reporting(emit: Emit, shard: int, forward_samples: bool) -> Iterator[None]:
         _active = None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to send SIGINT when the parent dies, so a killed `harness eval` leaves no worker running."""
+ORPHAN_STOP_SECONDS = 30
+"""How long a worker whose parent died has to stop after its SIGINT before it ends itself."""
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker if it is still running `ORPHAN_STOP_SECONDS` after its parent died.
+
+    The parent's death interrupts the worker (`_die_with_parent`), and inspect then cancels its
+    samples and writes its log; but inspect's cancellation can wait forever when the interrupt
+    lands while a log flush is being scheduled. The parent kills a worker that has not stopped in
+    time; a worker whose parent died has nobody to do that, so this thread does.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        time.sleep(ORPHAN_STOP_SECONDS)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="plugeval-parent-watch", daemon=True).start()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Stop (as on Ctrl-C) when the parent dies, so a killed `harness eval` leaves no worker running.
+
+    Linux sends the parent-death signal (here SIGHUP) again each time the worker passes to another
+    thread of the dying parent, and asyncio takes a second SIGINT as "stop now, write nothing": so
+    the first SIGHUP becomes one SIGINT (inspect cancels its samples and writes its log) and later
+    ones are ignored.
+    """
     if not sys.platform.startswith("linux"):
         return
     import ctypes
 
+    def parent_died(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.raise_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGHUP, parent_died)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGHUP)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os.kill(os.getpid(), signal.SIGINT)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        signal.raise_signal(signal.SIGHUP)
 
 
-def main() -> int:
-    """Worker process: a pickled `ShardSpec` on stdin, events as JSON lines to `spec.events_fd`."""
-    import pickle
-
+def serve(spec: ShardSpec) -> int:
+    """Run a worker's shard, its events as JSON lines to `spec.events_fd`; return the worker's exit code."""
     # SIGINT is how the parent stops this worker (Ctrl-C forwarded, or the parent's death): a
     # worker started from a background job would inherit it ignored
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    _die_with_parent()
-    spec: ShardSpec = pickle.loads(sys.stdin.buffer.read())
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # asyncio then cancels inspect's run gracefully
+    parent = os.getppid()
+    _watch_parent(parent)
+    _die_with_parent(parent)
     stream = os.fdopen(spec.events_fd, "w", buffering=1) if spec.events_fd is not None else sys.stdout
+    parent_gone = False
 
     def emit(event: dict[str, Any]) -> None:
-        stream.write(json.dumps(event) + "\n")
+        nonlocal parent_gone
+        if parent_gone:
+            return
+        try:
+            stream.write(json.dumps(event) + "\n")
+        except BrokenPipeError:  # the parent died: finish (inspect writes the log) with nobody to tell
+            parent_gone = True
 
     try:
         done = run_shard(spec, emit)
@@ -224,7 +265,19 @@ def main() -> int:
         traceback.print_exc()
         emit({"event": "failed", "shard": spec.shard.index, "error": f"{type(ex).__name__}: {ex}"})
         return 1
+    finally:
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
     return 130 if done["status"] == "cancelled" else 0
+
+
+def main() -> int:
+    """Worker process started with `python -m harness.run._worker`: a pickled `ShardSpec` on stdin."""
+    import pickle
+
+    return serve(pickle.loads(sys.stdin.buffer.read()))
 
 
 if __name__ == "__main__":  # run the imported module, whose hook class inspect registered under its own name

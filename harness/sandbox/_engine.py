@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,15 @@ class SandboxError(HarnessError):
 
 _client: docker.DockerClient | None = None
 _client_lock = threading.Lock()
+
+
+def _forget_client() -> None:
+    """In a forked worker: its own client, not the parent's pooled connections to the engine."""
+    global _client, _client_lock
+    _client, _client_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_client)
 
 
 def docker_client() -> docker.DockerClient:
