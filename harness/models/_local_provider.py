@@ -52,14 +52,18 @@ def _close_models() -> None:
 
 
 def load_llama(
-    path: Path, n_ctx: int = DEFAULT_CONTEXT, chat_format: str | None = None, extra_buffers: bool | None = None
+    path: Path,
+    n_ctx: int = DEFAULT_CONTEXT,
+    chat_format: str | None = None,
+    extra_buffers: bool | None = None,
+    logits_all: bool = False,
 ) -> Any:
-    """The process-wide llama_cpp.Llama for `path` (loaded once).
+    """The process-wide llama_cpp.Llama for `path` (loaded once per set of arguments).
 
     Chat formatting uses the template stored in the GGUF file unless `chat_format` names one of
     llama-cpp-python's formats (needed for files without a template). `extra_buffers` chooses
     llama.cpp's extra weight buffers (repacked layouts); None (the default) turns them off only
-    where they crash (see `extra_buffers_safe`).
+    where they crash (see `extra_buffers_safe`). `logits_all` keeps every position's logits.
     """
     try:
         import llama_cpp
@@ -72,7 +76,7 @@ def load_llama(
     if extra_buffers is None:
         extra_buffers = extra_buffers_safe(llama_cpp.llama_print_system_info().decode(errors="replace"))
     with _models_lock:
-        key = (path, n_ctx, chat_format, extra_buffers)
+        key = (path, n_ctx, chat_format, extra_buffers, logits_all)
         if key not in _models:
             try:
                 with _model_params(llama_cpp, use_extra_bufts=extra_buffers):
@@ -81,6 +85,7 @@ def load_llama(
                         n_ctx=n_ctx,
                         n_threads=max(1, (os.cpu_count() or 2)),
                         chat_format=chat_format,
+                        logits_all=logits_all,
                         verbose=False,
                     )
             except ValueError as ex:
@@ -228,7 +233,9 @@ class LocalModelAPI(ModelAPI):
             return self._llama.create_chat_completion(**request)
 
 
-def load_local_model(name: str, n_ctx: int = DEFAULT_CONTEXT, extra_buffers: bool | None = None) -> Any:
+def load_local_model(
+    name: str, n_ctx: int = DEFAULT_CONTEXT, extra_buffers: bool | None = None, logits_all: bool = False
+) -> Any:
     """The process-wide `llama_cpp.Llama` behind `local/NAME`, for plugins that need more than chat.
 
     The same object the `local/` provider generates with (loaded once per process, AMX-safe), e.g.
@@ -239,13 +246,15 @@ def load_local_model(name: str, n_ctx: int = DEFAULT_CONTEXT, extra_buffers: boo
         name: `smollm2-135m`, `gemma3-270m` or a path to a .gguf file (with or without `local/`).
         n_ctx: Context length.
         extra_buffers: llama.cpp's repacked weight buffers; None chooses as the provider does.
+        logits_all: Keep the logits of every position (llama.cpp's `logits_all`), e.g. to score
+            whole sequences; a model instance of its own, separate from the provider's.
 
     Raises:
         LocalModelError: Unknown name, missing package or file, or llama-cpp-python not installed.
     """
     name = name.removeprefix("local/")
     known = KNOWN_MODELS.get(name)
-    return load_llama(resolve_model_path(name), n_ctx, known.chat_format if known else None, extra_buffers)
+    return load_llama(resolve_model_path(name), n_ctx, known.chat_format if known else None, extra_buffers, logits_all)
 
 
 def local_model_lock() -> threading.Lock:

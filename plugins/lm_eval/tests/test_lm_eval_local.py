@@ -33,9 +33,10 @@ def test_loglikelihoods_match_llama_cpp_logits(local_lm: LlamaCppLM) -> None:
     """Our low-level scoring (context decoded once, logits only where scored) against llama-cpp-python's
     `logits_all=True` scores, decoding context then continuation as we do (llama.cpp's numbers depend
     on the batching), in an order that exercises the context cache."""
-    import llama_cpp
+    from harness import load_local_model
 
-    reference = llama_cpp.Llama(model_path=local_lm.llama.model_path, n_ctx=512, logits_all=True, verbose=False)
+    # loaded as the harness loads models: a raw llama_cpp.Llama segfaults on CPUs with AMX
+    reference = load_local_model(local_lm.llama.model_path, n_ctx=512, logits_all=True)
     question = "Question: Which animal is known for barking?\nAnswer:"
     pairs = [
         (question, " cat"),
