@@ -30,7 +30,7 @@ from harness.models._gguf_files import KNOWN_MODELS, LocalModelError, resolve_mo
 DEFAULT_MAX_TOKENS = 256
 DEFAULT_CONTEXT = 4096
 
-_models: dict[tuple[Path, int, str | None, bool], Any] = {}
+_models: dict[tuple[Path, int, str | None, bool, bool], Any] = {}
 _models_lock = threading.Lock()
 _generate_lock = threading.Lock()
 
