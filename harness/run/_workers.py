@@ -105,7 +105,6 @@ def run_local(
 def _spawn(spec: ShardSpec) -> tuple[_Worker, int]:
     """A worker in a fresh interpreter; returns it with the read end of its events pipe."""
     read_end, write_end = os.pipe()
-    os.set_inheritable(read_end, False)
     output = tempfile.TemporaryFile(prefix="plugeval-worker-")
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.run._worker"],
