@@ -46,6 +46,19 @@ class StorageError(HarnessError):
         self.exit_code = exit_code
 
 
+class InfraError(Exception):
+    """A fault of the infrastructure, not of the agent: a browser or sandbox timeout, a container
+    that will not start, an image build that failed, a test run that died under load.
+
+    Raise it (``raise InfraError("browser navigation timed out: ...") from exc``) from a solver,
+    tool, scorer or sandbox where the cause lies outside the agent's control. The sample then
+    ends as an error, not as a score: the harness retries it (run option ``infra_retries``) and,
+    if it still fails, counts it in the record's ``samples.infra_errors``, apart from the score's
+    n, with this message as its cause. Put the real cause in the message (the Playwright or
+    Docker error), not its consequence.
+    """
+
+
 def storage_error(path: object, error: OSError) -> StorageError:
     """A `StorageError` for `error` raised while writing `path`."""
     import errno
