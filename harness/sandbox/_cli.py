@@ -70,7 +70,7 @@ def add_sandbox_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_base_image(args: argparse.Namespace) -> int:
-    from harness import parse_key_values
+    from harness.config._key_values import parse_key_values
     from harness.sandbox._base_image import build_base_image
 
     settings = parse_key_values(args.settings, _BASE_IMAGE_SETTINGS, example="suite=bullseye").values

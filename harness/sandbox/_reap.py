@@ -8,16 +8,16 @@ orphans are adopted by the container's init and their ancestry is lost. What can
 - the kernel records when each process started.
 
 The command's first process reports its pid and start time before anything of the agent's runs (a
-one-line prelude, see `_exec`). A sweep (as root, in POSIX sh over /proc/PID/stat, which anyone may
-read) then kills the tree of the command's own exec and every process adopted by init whose
-topmost ancestor below init started at or after the command did. Processes of other running
-commands, and daemons that earlier commands started, are left alone. It repeats
-(stop, then kill) until a pass finds nothing, so a fork racing the sweep is caught by the next pass.
+one-line prelude, see `_exec`, which builds on this module). A sweep (as root, in POSIX sh over
+/proc/PID/stat, which anyone may read) then kills the tree of the command's own exec and every
+process adopted by init whose topmost ancestor below init started at or after the command did.
+Processes of other running commands, and daemons that earlier commands started, are left alone.
+It repeats (stop, then kill) until a pass finds nothing, so a fork racing the sweep is caught by the next pass.
 """
 
 from __future__ import annotations
 
-from harness.sandbox._exec import run_exec
+from harness.sandbox._stream import run_plain
 
 _SWEEP = r"""
 root=$1; t0=$2; orphans=$3; self=$$
@@ -62,5 +62,5 @@ def kill_command_tree(api, container_id: str, started: tuple[str, str], orphans:
     """
     pid, ticks = started
     sweep = ["/bin/sh", "-c", _SWEEP, "sweep", pid, ticks, "1" if orphans else "0"]
-    result = run_exec(api, container_id, sweep, user="root")
+    result = run_plain(api, container_id, sweep, user="root")
     return result.returncode == 0
