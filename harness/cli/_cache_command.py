@@ -8,21 +8,7 @@ from pathlib import Path
 
 from harness._cache import CACHE_ENV, cache_dir
 from harness._errors import ConfigError
-
-
-def add_cache_commands(commands: argparse._SubParsersAction) -> None:
-    cache = commands.add_parser(
-        "cache",
-        help="show or empty the plugeval cache",
-        description=f"The cache holds plugin summaries, assembled local models and plugins' build files "
-        f"(wheelhouses, image contexts). It lives in ${CACHE_ENV} when set, else the user cache directory.",
-    )
-    actions = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
-    info = actions.add_parser("info", help="print the cache directory and the size of each entry")
-    info.set_defaults(handler=_info)
-    clear = actions.add_parser("clear", help="remove the cache (or one entry of it)")
-    clear.add_argument("entry", nargs="?", help="one top-level entry, e.g. models (default: everything)")
-    clear.set_defaults(handler=_clear)
+from harness.cli._spec import Command, arg
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -69,3 +55,34 @@ def _human(size: float) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GiB"
+
+
+CACHE = Command(
+    "cache",
+    help="show or empty the plugeval cache",
+    description=f"The cache holds plugin summaries, assembled local models and plugins' build files "
+    f"(wheelhouses, image contexts). It lives in ${CACHE_ENV} when set, else the user cache directory.",
+    examples=(
+        ("harness cache info", "where the cache is and what each entry weighs"),
+        ("harness cache clear models", "remove one entry"),
+        ("harness cache clear", "remove everything"),
+    ),
+    actions=(
+        Command(
+            "info",
+            help="print the cache directory and the size of each entry",
+            description="Print the cache directory and the size of each top-level entry.",
+            examples=(("harness cache info", ""),),
+            handler=_info,
+        ),
+        Command(
+            "clear",
+            help="remove the cache (or one entry of it)",
+            description="Remove the whole cache, or one top-level entry of it.",
+            examples=(("harness cache clear", "everything"), ("harness cache clear models", "one entry")),
+            args=(arg("entry", nargs="?", help="one top-level entry, e.g. models (default: everything)"),),
+            handler=_clear,
+        ),
+    ),
+)
+"""`harness cache info|clear`."""

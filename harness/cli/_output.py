@@ -30,9 +30,40 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
             source = f"{entry.dist} {entry.version}"
             print(f"  {_display_name(entry, names):<{width}}  {source:<28}  {status}")
     summaries.save()
+    if kind is None:
+        any_broken |= print_commands(registry.disabled, check=check)
     if PluginKind.TASK in kinds:
         _print_inspect_tasks()
     return 1 if check and any_broken else 0
+
+
+def print_commands(disabled: Any = (), check: bool = False) -> bool:
+    """Print the commands plugins add (`harness.commands`), clashes marked; True when one is broken or clashes."""
+    from harness.cli._plugin_commands import clash_message, plugin_commands
+
+    found = plugin_commands(disabled)
+    print(f"commands ({len(found)})")
+    if not found:
+        print("  (none installed)")
+    width = max([len(c.name) for c in found] + [4])
+    summaries = SummaryCache()
+    broken = False
+    for command in found:
+        same = [c for c in found if c.name == command.name]
+        problem = clash_message(same) if len(same) > 1 else (_command_problem(command) if check else None)
+        broken |= problem is not None
+        status = f"BROKEN: {problem}" if problem else summary_line(command.value, summaries)
+        print(f"  {command.name:<{width}}  {command.dist + ' ' + command.version:<28}  {status}")
+    summaries.save()
+    return broken
+
+
+def _command_problem(command: Any) -> str | None:
+    try:
+        main = command.entry_point.load()
+    except Exception as ex:
+        return f"failed to import: {type(ex).__name__}: {ex}"
+    return None if callable(main) else f"{command.value} is not callable"
 
 
 def _print_inspect_tasks() -> None:
@@ -184,11 +215,50 @@ def print_outcome(outcome: Any) -> None:
         )
     if record.get("error"):
         print(f"error: {record['error']}", file=sys.stderr)
-    print(f"results: {outcome.results_path}")
+    print(f"results: {_absolute(outcome.results_path)}")
     if record.get("inspect_log"):
-        print(f"inspect log: {record['inspect_log']}  (view with `inspect view`)")
+        print(f"inspect log: {_absolute(record['inspect_log'])}  (view with `inspect view`)")
     for path in outcome.extra_paths:
-        print(f"also written: {path}")
+        print(f"also written: {_absolute(path)}")
+
+
+def print_eval_set(outcome: Any) -> None:
+    """Print each run of an eval set with its scores (read from its record) and where the index is."""
+    notes = {
+        "cancelled": "  (interrupted; re-run to resume)",
+        "error": "  (some tasks did not finish; re-run to resume)",
+    }
+    for run in outcome.runs:
+        print(f"{run['status']:<10}{run['task']} on {run['model']}")
+        metrics = _record_metrics(run.get("record"))
+        for metric in metrics:
+            print("  " + format_metric(metric))
+        if run.get("record"):
+            print(f"  results: {_absolute(run['record'])}")
+        elif run.get("error"):
+            print(f"  error: {run['error']}")
+    print(f"index: {_absolute(outcome.index_path)}" + notes.get(outcome.status, ""))
+
+
+def _record_metrics(path: str | None) -> list[dict[str, Any]]:
+    """The metrics of a results record, or none when it cannot be read (the run's status says why)."""
+    import json
+    from pathlib import Path
+
+    if not path:
+        return []
+    try:
+        return list(json.loads(Path(path).read_text(encoding="utf-8")).get("metrics") or [])
+    except (OSError, ValueError):
+        return []
+
+
+def _absolute(path: Any) -> str:
+    """A local path made absolute; a remote one (s3://...) as it is."""
+    from pathlib import Path
+
+    text = str(path)
+    return text if "://" in text else str(Path(text).resolve())
 
 
 def format_metric(metric: dict[str, Any]) -> str:

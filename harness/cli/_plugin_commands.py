@@ -1,0 +1,127 @@
+"""Commands that plugins add to `harness` (entry-point group `harness.commands`), from metadata only.
+
+A command's entry point names a `main(argv: list[str]) -> int` callable. Listing and `--help` read
+the entry points' names and distributions and import nothing; the plugin is imported when its
+command runs (its own `--help` included). Two distributions that register the same command name
+make that command an error naming both. Commands of the project's own plugins that are not
+installed answer with the line that installs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from harness._errors import HarnessError
+
+COMMANDS_GROUP = "harness.commands"
+"""Entry point group for commands plugins add to `harness` (value: a `main(argv) -> int` callable)."""
+
+FIRST_PARTY_COMMANDS: dict[str, tuple[str, str]] = {
+    "induce": ("plugeval-metric-induction", "metric_induction"),
+    "decepticon": ("plugeval-decepticon", "decepticon"),
+}
+"""Commands of the plugins in this repository's `plugins/`: name -> (distribution, directory under plugins/)."""
+
+
+@dataclass(frozen=True)
+class PluginCommand:
+    """A `harness.commands` entry point, as metadata: its name, distribution and `module:function`."""
+
+    name: str
+    dist: str
+    version: str
+    value: str
+    entry_point: Any
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.dist}/{self.name}"
+
+
+def plugin_commands(disabled: Iterable[str] = ()) -> list[PluginCommand]:
+    """Installed plugin commands, read from entry-point metadata (nothing imported), minus disabled ones.
+
+    `disabled` holds names as `-p no:NAME` takes them: a command name, `dist/name` or a distribution.
+    """
+    from importlib.metadata import entry_points
+
+    off = set(disabled)
+    found = []
+    for ep in entry_points(group=COMMANDS_GROUP):
+        dist = ep.dist.name if ep.dist else "unknown"
+        command = PluginCommand(ep.name, dist, ep.dist.version if ep.dist else "?", ep.value, ep)
+        if not off & {command.name, command.qualified_name, dist}:
+            found.append(command)
+    return sorted(found, key=lambda c: (c.name, c.dist))
+
+
+def add_plugin_commands(commands: argparse._SubParsersAction, disabled: Iterable[str] = ()) -> None:
+    """Add installed plugin commands, and first-party commands that are not installed, to the subparsers."""
+    builtin = set(commands.choices)
+    by_name: dict[str, list[PluginCommand]] = {}
+    for command in plugin_commands(disabled):
+        if command.dist not in [c.dist for c in by_name.get(command.name, [])]:
+            by_name.setdefault(command.name, []).append(command)
+    for name, found in by_name.items():
+        if name in builtin:
+            continue  # a built-in command cannot be replaced; `harness list commands` names the shadowed one
+        if len(found) > 1:
+            _add(commands, name, f"(clash: {' and '.join(c.dist for c in found)})", _clash(found))
+        else:
+            _add(commands, name, f"(from {found[0].dist}; `harness {name} --help`)", _runner(found[0]))
+    for name, (dist, directory) in FIRST_PARTY_COMMANDS.items():
+        if name not in by_name and name not in builtin:
+            _add(commands, name, f"(needs {dist}: pip install -e plugins/{directory})", _missing(name))
+
+
+def _add(commands: argparse._SubParsersAction, name: str, help: str, handler: Any) -> None:
+    command = commands.add_parser(name, help=help, add_help=False)
+    command.add_argument("plugin_args", nargs=argparse.REMAINDER)
+    command.set_defaults(handler=handler, plugin_command=True, takes_keys=False, command_path=f"harness {name}")
+
+
+def _runner(command: PluginCommand) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            main = command.entry_point.load()
+        except Exception as ex:  # a broken plugin: name it, as for other plugin kinds
+            raise HarnessError(
+                f"command '{command.name}' ({command.value}) failed to load: {type(ex).__name__}: {ex}"
+            ) from ex
+        return int(main(list(args.plugin_args)) or 0)
+
+    return run
+
+
+def clash_message(found: list[PluginCommand]) -> str:
+    """The error for a command name that several distributions register."""
+    where = " and ".join(f"{c.dist} {c.version} ({c.value})" for c in found)
+    return (
+        f"command '{found[0].name}' is registered by {len(found)} distributions: {where}; "
+        f"uninstall one, or disable one with -p no:{found[-1].dist}"
+    )
+
+
+def _clash(found: list[PluginCommand]) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        raise HarnessError(clash_message(found))
+
+    return run
+
+
+def missing_message(name: str) -> str:
+    """The error for a first-party plugin command whose plugin is not installed."""
+    dist, directory = FIRST_PARTY_COMMANDS[name]
+    return (
+        f"`harness {name}` comes with the plugin {dist}, which is not installed; "
+        f"from a clone of plugeval: pip install -e plugins/{directory}"
+    )
+
+
+def _missing(name: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        raise HarnessError(missing_message(name))
+
+    return run
