@@ -103,7 +103,7 @@ EVAL_SET = Command(
     "with the same log_dir resumes without redoing finished work. Prints each run's scores and writes a results "
     "record per run and log_dir/index.json.",
     examples=(("harness eval-set --config examples/eval-matrix.yaml", "two tasks on mockllm/model"),),
-    args=(arg("--config", required=True, metavar="MATRIX", help="matrix YAML file"),),
+    args=(arg("--config", metavar="MATRIX", help="matrix YAML file (required)"),),
     handler=h.cmd_eval_set,
     notes="matrix keys: see harness/schemas/matrix.schema.json. A matrix file:\n"
     "  log_dir: runs/nightly\n  models: [mockllm/model, local/smollm2-135m]\n  limit: 20\n"

@@ -78,6 +78,8 @@ def cmd_eval_set(args: argparse.Namespace) -> int:
     from harness.cli._output import print_eval_set
     from harness.run._eval_set import load_matrix, run_eval_set
 
+    if not args.config:
+        raise HarnessError("harness eval-set needs a matrix file: harness eval-set --config MATRIX (see --help)")
     matrix = load_matrix(args.config)
     outcome = run_eval_set(matrix, _registry(args))
     print_eval_set(outcome)

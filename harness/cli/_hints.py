@@ -22,7 +22,7 @@ def unknown_options_error(
     if command_path == "harness eval-set":
         return HarnessError(
             f"harness eval-set takes no --{name}: tasks, models and settings go in the matrix file "
-            f"(`{key}:`), run with `harness eval-set --config MATRIX` (see `harness eval-set --help`)"
+            f"(`{name.replace('-', '_')}:`): harness eval-set --config MATRIX (see `harness eval-set --help`)"
         )
     if takes_keys:
         return HarnessError(

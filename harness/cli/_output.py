@@ -37,6 +37,11 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
     return 1 if check and any_broken else 0
 
 
+BUILT_IN_NAMES = frozenset(
+    {"eval", "eval-set", "list", "info", "compare", "leaderboard", "ci", "new", "sandbox", "cache"}
+)
+
+
 def print_commands(disabled: Any = (), check: bool = False) -> bool:
     """Print the commands plugins add (`harness.commands`), clashes marked; True when one is broken or clashes."""
     from harness.cli._plugin_commands import clash_message, plugin_commands
@@ -50,7 +55,13 @@ def print_commands(disabled: Any = (), check: bool = False) -> bool:
     broken = False
     for command in found:
         same = [c for c in found if c.name == command.name]
-        problem = clash_message(same) if len(same) > 1 else (_command_problem(command) if check else None)
+        problem = (
+            clash_message(same)
+            if len(same) > 1
+            else f"the built-in `harness {command.name}` has the name; this command cannot run"
+            if command.name in BUILT_IN_NAMES
+            else (_command_problem(command) if check else None)
+        )
         broken |= problem is not None
         status = f"BROKEN: {problem}" if problem else summary_line(command.value, summaries)
         print(f"  {command.name:<{width}}  {command.dist + ' ' + command.version:<28}  {status}")

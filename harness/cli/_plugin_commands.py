@@ -21,6 +21,8 @@ COMMANDS_GROUP = "harness.commands"
 FIRST_PARTY_COMMANDS: dict[str, tuple[str, str]] = {
     "induce": ("plugeval-metric-induction", "metric_induction"),
     "decepticon": ("plugeval-decepticon", "decepticon"),
+    "critic": ("plugeval-critic-rubrics", "critic_rubrics"),
+    "lend-an-ear": ("plugeval-lend-an-ear", "lend_an_ear"),
 }
 """Commands of the plugins in this repository's `plugins/`: name -> (distribution, directory under plugins/)."""
 
@@ -47,14 +49,18 @@ def plugin_commands(disabled: Iterable[str] = ()) -> list[PluginCommand]:
     """
     from importlib.metadata import entry_points
 
-    off = set(disabled)
     found = []
     for ep in entry_points(group=COMMANDS_GROUP):
         dist = ep.dist.name if ep.dist else "unknown"
         command = PluginCommand(ep.name, dist, ep.dist.version if ep.dist else "?", ep.value, ep)
-        if not off & {command.name, command.qualified_name, dist}:
+        if not is_disabled(command, disabled):
             found.append(command)
     return sorted(found, key=lambda c: (c.name, c.dist))
+
+
+def is_disabled(command: PluginCommand, disabled: Iterable[str]) -> bool:
+    """Whether `-p no:NAME` names the command, its `dist/name` or its distribution."""
+    return bool(set(disabled) & {command.name, command.qualified_name, command.dist})
 
 
 def add_plugin_commands(commands: argparse._SubParsersAction, disabled: Iterable[str] = ()) -> None:
@@ -68,12 +74,15 @@ def add_plugin_commands(commands: argparse._SubParsersAction, disabled: Iterable
         if name in builtin:
             continue  # a built-in command cannot be replaced; `harness list commands` names the shadowed one
         if len(found) > 1:
-            _add(commands, name, f"(clash: {' and '.join(c.dist for c in found)})", _clash(found))
+            _add(commands, name, f"(clash: {' and '.join(c.dist for c in found)})", _fail(clash_message(found)))
         else:
             _add(commands, name, f"(from {found[0].dist}; `harness {name} --help`)", _runner(found[0]))
+    off = {c.name: c for c in plugin_commands() if c.name not in {*by_name, *builtin} and is_disabled(c, disabled)}
+    for name, command in off.items():
+        _add(commands, name, f"(from {command.dist}; disabled)", _fail(disabled_message(command)))
     for name, (dist, directory) in FIRST_PARTY_COMMANDS.items():
-        if name not in by_name and name not in builtin:
-            _add(commands, name, f"(needs {dist}: pip install -e plugins/{directory})", _missing(name))
+        if name not in by_name and name not in off and name not in builtin:
+            _add(commands, name, f"(needs {dist}: pip install -e plugins/{directory})", _fail(missing_message(name)))
 
 
 def _add(commands: argparse._SubParsersAction, name: str, help: str, handler: Any) -> None:
@@ -104,13 +113,6 @@ def clash_message(found: list[PluginCommand]) -> str:
     )
 
 
-def _clash(found: list[PluginCommand]) -> Any:
-    def run(args: argparse.Namespace) -> int:
-        raise HarnessError(clash_message(found))
-
-    return run
-
-
 def missing_message(name: str) -> str:
     """The error for a first-party plugin command whose plugin is not installed."""
     dist, directory = FIRST_PARTY_COMMANDS[name]
@@ -120,8 +122,16 @@ def missing_message(name: str) -> str:
     )
 
 
-def _missing(name: str) -> Any:
+def disabled_message(command: PluginCommand) -> str:
+    """The error for a plugin command switched off with `-p no:NAME` or HARNESS_DISABLE_PLUGINS."""
+    return (
+        f"command '{command.name}' ({command.dist}) is disabled by -p no:NAME or HARNESS_DISABLE_PLUGINS; "
+        f"drop that setting to use it"
+    )
+
+
+def _fail(message: str) -> Any:
     def run(args: argparse.Namespace) -> int:
-        raise HarnessError(missing_message(name))
+        raise HarnessError(message)
 
     return run
