@@ -69,18 +69,29 @@ def _supporter_turn(state: TaskState) -> int:
     return sum(1 for m in state.messages if m.role == "assistant")
 
 
+VALIDATING_SHAPES = (("V", "E"), ("U", "E"), ("V", "U"), ("V", "U", "E"), ("U",), ("V", "E"))
+"""Which moves a validating turn makes, by turn and sample: V validate, U reflect (understanding), E invite elaboration."""
+
+ADVISING_SHAPES = (("S", "A"), ("D", "S", "A"), ("A",), ("D", "A"), ("S",), ("S", "A"))
+"""Which moves an advising turn makes: S own story (self-orientation), A advice, D dismissal."""
+
+_PHRASES = {"V": VALIDATE, "U": UNDERSTAND, "E": ELABORATE, "S": SELF, "A": ADVISE, "D": DISMISS}
+_ORDER = "VUDSAE"  # feelings first, the question last
+
+
+def _reply(shapes: tuple[tuple[str, ...], ...], seed: int, turn: int) -> str:
+    shape = shapes[(seed + 3 * turn) % len(shapes)]
+    return " ".join(_pick(_PHRASES[part], seed, turn) for part in sorted(shape, key=_ORDER.index))
+
+
 def validating_reply(seed: int, turn: int) -> str:
-    """The validating policy's turn: validate (or reflect), then invite elaboration."""
-    first = _pick(VALIDATE, seed, turn) if turn % 2 == 0 else _pick(UNDERSTAND, seed, turn)
-    return f"{first} {_pick(ELABORATE, seed, turn)}"
+    """The validating policy's turn: validates and/or reflects feelings, usually invites elaboration."""
+    return _reply(VALIDATING_SHAPES, seed, turn)
 
 
 def advising_reply(seed: int, turn: int) -> str:
-    """The advising policy's turn: the supporter's own story and advice, every other turn a dismissal."""
-    parts = [_pick(SELF, seed, turn), _pick(ADVISE, seed, turn)]
-    if turn % 2 == 1:
-        parts.insert(0, _pick(DISMISS, seed, turn))
-    return " ".join(parts)
+    """The advising policy's turn: its own story and/or advice, sometimes a dismissal."""
+    return _reply(ADVISING_SHAPES, seed, turn)
 
 
 @dataclass

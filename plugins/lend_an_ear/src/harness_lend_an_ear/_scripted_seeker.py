@@ -35,7 +35,7 @@ def scripted_reply(conversation: Sequence[Turn], scenario: Scenario) -> tuple[st
     if found["self_orientation"].present:
         return "I'm sure that was hard for you too, but this is about what's happening to me.", "pushback_self"
     if found["encouraging_elaboration"].present:
-        shared = sum(1 for t in conversation if t.role == "user") - 1  # the opening is not a detail
+        shared = sum(1 for t in conversation if t.role == "user" and t.text in scenario.details)
         if shared < len(scenario.details):
             return scenario.details[shared], "elaborated"
         return f"I think that's most of it. Mostly I just feel {feeling}.", "elaborated"

@@ -136,7 +136,7 @@ class Seeker:
         return output.completion.strip()
 
 
-_RATING = re.compile(r"(?<![\d.])([1-5])(?![\d.])")
+_RATING = re.compile(r"(?<![\d.])([1-5])(?!\d|\.\d)")
 
 
 def parse_rating(text: str) -> float:
