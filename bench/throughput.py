@@ -1,6 +1,6 @@
 """Throughput, scale-out and memory of `harness eval`, against plain inspect, in one invocation.
 
-Usage: python bench/throughput.py [--repeats 3] [--samples 1000] [--big] [--no-ray]
+Usage: python bench/throughput.py [--repeats 3] [--samples 1000] [--big] [--no-ray] [--only latency]
 
 An outside plugin (`bench/throughput_plugin.py`: a task of N one-turn samples and a
 fixed-latency model provider) is pip-installed into a scratch directory, and every figure is
@@ -9,9 +9,10 @@ taken from fresh processes (wall time, CPU time of the process and its workers, 
 1. harness / plain inspect wall at N samples on mockllm/model (median of `--repeats` pairs);
 2. workers=2 / workers=1 at N samples (mockllm samples are CPU-bound), and whether the merged
    log equals the single-process one sample by sample and metric by metric;
-3. latency-bound: 400 samples x 0.5 s at max_connections=200; the samples' span (first start to
-   last end) against the ideal (2 waves x 0.5 s = 1 s), with default settings and with the
-   recommended ones;
+3. latency-bound: 400 samples x 0.5 s at max_connections=200 (ideal: 2 waves x 0.5 s = 1 s) in
+   one process and with workers; 2000 samples x 0.5 s (ideal 5 s) with `workers=auto` only, with
+   nothing set (the harness's choice for a light run: docs/scale-out.md), and with inspect's
+   defaults in one process; the figure is the samples' span (first start to last end);
 4. peak RSS at 1k and 10k samples (50k with --big), harness and plain inspect;
 5. executor=ray (a local Ray instance, 2 CPUs) against workers=2.
 
@@ -148,12 +149,111 @@ def row(figure: str, value: str, target: str, ok: bool | None, detail: str = "")
     print(f"{figure:<44} {value:>12}  {target:<22} {verdict:<5} {detail}", flush=True)
 
 
+def overhead_and_workers(bench: Bench, n: int, repeats: int) -> tuple[list[Measure], list[Measure]]:
+    """Rows 1-2: harness vs plain inspect in one process, and workers=2 vs workers=1."""
+    harness_runs, plain_runs = [], []
+    for _ in range(repeats):
+        harness_runs.append(bench.harness(n, "workers=1"))  # one process: the harness's own overhead
+        plain_runs.append(bench.plain(n))
+    ratios = [h.wall / p.wall for h, p in zip(harness_runs, plain_runs, strict=True)]
+    cpu_ratio = median([h.cpu for h in harness_runs]) / median([p.cpu for p in plain_runs])
+    row(
+        f"harness / plain inspect wall, {n} samples",
+        f"{median(ratios):.3f}x",
+        "<= 1.03x",
+        median(ratios) <= 1.03,
+        f"harness {median([h.wall for h in harness_runs]):.1f}s ({median([h.cpu for h in harness_runs]):.1f}), "
+        f"plain {median([p.wall for p in plain_runs]):.1f}s ({median([p.cpu for p in plain_runs]):.1f}); "
+        f"CPU ratio {cpu_ratio:.3f}x; pairs {', '.join(f'{r:.2f}' for r in ratios)}",
+    )
+    two_runs = [bench.harness(n, "workers=2") for _ in range(repeats)]
+    speedup = median([h.wall for h in harness_runs]) / median([t.wall for t in two_runs])
+    row(
+        f"workers=2 vs workers=1 speed-up, {n} samples",
+        f"{speedup:.2f}x",
+        ">= 1.8x",
+        speedup >= 1.8,
+        f"workers=2 {median([t.wall for t in two_runs]):.1f}s ({median([t.cpu for t in two_runs]):.1f})",
+    )
+    exact = same_results(harness_runs[0].log_dir, two_runs[0].log_dir)
+    row("merged log identical to one process", "yes" if exact else "no", "yes", exact)
+    return harness_runs, two_runs
+
+
+def latency_rows(bench: Bench, samples: int, repeats: int, rows: list[tuple[list[str], float]]) -> None:
+    """Latency-bound runs (each model call 0.5 s, no CPU) at max_connections=200, against the ideal.
+
+    The figure is the samples' span (first start to last end): inspect's run stamps have whole
+    seconds only, and the process wall adds start-up; both are shown beside it.
+    """
+    ideal = -(-samples // 200) * 0.5
+    for settings, target in rows:
+        runs = [
+            bench.harness(samples, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)
+        ]
+        seconds = median([sample_span(r.log_dir) for r in runs])
+        label = " ".join(settings) or "defaults"
+        row(
+            f"latency {samples} x 0.5 s @200 / ideal {ideal:.0f}s ({label})",
+            f"{seconds / ideal:.2f}x",
+            f"<= {target:g}x",
+            seconds <= target * ideal,
+            f"samples {seconds:.2f}s, inspect's eval {median([eval_seconds(r.log_dir) for r in runs]):.0f}s, "
+            f"process {median([r.wall for r in runs]):.1f}s ({median([r.cpu for r in runs]):.1f} CPU)",
+        )
+
+
+def memory_rows(bench: Bench, sizes: list[int]) -> None:
+    """Peak RSS of one process at each size, harness and plain inspect."""
+    harness_rss, plain_rss = {}, {}
+    for size in sizes:
+        harness_rss[size] = bench.harness(size, "workers=1").rss_mib
+        plain_rss[size] = bench.plain(size).rss_mib
+        row(
+            f"peak RSS at {size} samples (harness)",
+            f"{harness_rss[size]:.0f} MiB",
+            "<= plain inspect",
+            harness_rss[size] <= plain_rss[size] * 1.02,
+            f"plain inspect {plain_rss[size]:.0f} MiB",
+        )
+    small, large = sizes[0], sizes[1]
+    row(
+        f"peak RSS {large} / {small} (harness)",
+        f"{harness_rss[large] / harness_rss[small]:.2f}x",
+        "<= 1.3x",
+        harness_rss[large] / harness_rss[small] <= 1.3,
+        f"plain inspect {plain_rss[large] / plain_rss[small]:.2f}x",
+    )
+    for extra in sizes[2:]:
+        row(
+            f"peak RSS {extra} / {small} (harness)",
+            f"{harness_rss[extra] / harness_rss[small]:.2f}x",
+            "(flat-ish)",
+            None,
+            f"plain inspect {plain_rss[extra] / plain_rss[small]:.2f}x",
+        )
+
+
+def ray_row(bench: Bench, n: int, repeats: int, one: list[Measure], two: list[Measure]) -> None:
+    ray_runs = [bench.harness(n, "executor=ray", "workers=2", "ray.num_cpus=2") for _ in range(repeats)]
+    ratio = median([r.wall for r in ray_runs]) / median([t.wall for t in two])
+    row(
+        "Ray local (2 CPUs) / workers=2 wall",
+        f"{ratio:.2f}x",
+        "within 15%",
+        abs(ratio - 1) <= 0.15,
+        f"ray {median([r.wall for r in ray_runs]):.1f}s; merged log identical: "
+        f"{'yes' if same_results(one[0].log_dir, ray_runs[0].log_dir) else 'no'}",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (medians are shown)")
     parser.add_argument("--samples", type=int, default=1000, help="samples of the overhead and workers runs")
     parser.add_argument("--big", action="store_true", help="also measure peak RSS at 50k samples")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray row")
+    parser.add_argument("--only", choices=("overhead", "latency", "memory"), help="one group of rows")
     parser.add_argument("--rss", default="1000,10000", help="sample counts of the peak-RSS rows (first two: the ratio)")
     args = parser.parse_args(argv)
     n, repeats = args.samples, args.repeats
@@ -165,99 +265,34 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         print(f"{'figure':<44} {'value':>12}  {'target':<22} {'':<5} detail")
-
-        harness_runs, plain_runs = [], []
-        for _ in range(repeats):
-            harness_runs.append(bench.harness(n))
-            plain_runs.append(bench.plain(n))
-        ratios = [h.wall / p.wall for h, p in zip(harness_runs, plain_runs, strict=True)]
-        cpu_ratio = median([h.cpu for h in harness_runs]) / median([p.cpu for p in plain_runs])
-        row(
-            f"harness / plain inspect wall, {n} samples",
-            f"{median(ratios):.3f}x",
-            "<= 1.03x",
-            median(ratios) <= 1.03,
-            f"harness {median([h.wall for h in harness_runs]):.1f}s ({median([h.cpu for h in harness_runs]):.1f}), "
-            f"plain {median([p.wall for p in plain_runs]):.1f}s ({median([p.cpu for p in plain_runs]):.1f}); "
-            f"CPU ratio {cpu_ratio:.3f}x; pairs {', '.join(f'{r:.2f}' for r in ratios)}",
-        )
-
-        two_runs = [bench.harness(n, "workers=2") for _ in range(repeats)]
-        speedup = median([h.wall for h in harness_runs]) / median([t.wall for t in two_runs])
-        row(
-            f"workers=2 vs workers=1 speed-up, {n} samples",
-            f"{speedup:.2f}x",
-            ">= 1.8x",
-            speedup >= 1.8,
-            f"workers=2 {median([t.wall for t in two_runs]):.1f}s ({median([t.cpu for t in two_runs]):.1f})",
-        )
-        exact = same_results(harness_runs[0].log_dir, two_runs[0].log_dir)
-        row("merged log identical to one process", "yes" if exact else "no", "yes", exact)
-
-        # the samples' span (first start to last end): inspect's run stamps have whole seconds only,
-        # and the process wall adds start-up; both are shown beside it
-        for settings in (
-            [],
-            ["workers=2"],
-            ["log_realtime=false"],
-            ["log_realtime=false", "workers=2"],
-            ["log_realtime=false", "workers=2", "max_samples=400"],
-        ):
-            runs = [
-                bench.harness(400, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)
-            ]
-            seconds = median([sample_span(r.log_dir) for r in runs])
-            label = " ".join(settings) or "defaults"
-            row(
-                f"latency-bound 400 x 0.5 s @200 / ideal ({label})",
-                f"{seconds / 1.0:.2f}x",
-                "<= 2x",
-                seconds <= 2.0,
-                f"samples {seconds:.2f}s, inspect's eval {median([eval_seconds(r.log_dir) for r in runs]):.0f}s, "
-                f"process {median([r.wall for r in runs]):.1f}s ({median([r.cpu for r in runs]):.1f} CPU)",
+        if args.only in (None, "overhead"):
+            one, two = overhead_and_workers(bench, n, repeats)
+            if not args.no_ray:
+                ray_row(bench, n, repeats, one, two)
+        if args.only in (None, "latency"):
+            latency_rows(
+                bench,
+                400,
+                repeats,
+                [
+                    (["workers=1"], 2.0),
+                    (["workers=1", "log_realtime=false"], 2.0),
+                    (["workers=2", "log_realtime=false", "max_samples=400"], 2.0),
+                ],
             )
-
-        sizes = [int(size) for size in args.rss.split(",")] + ([50000] if args.big else [])
-        harness_rss, plain_rss = {}, {}
-        for size in sizes:
-            harness_rss[size] = bench.harness(size).rss_mib
-            plain_rss[size] = bench.plain(size).rss_mib
-            row(
-                f"peak RSS at {size} samples (harness)",
-                f"{harness_rss[size]:.0f} MiB",
-                "<= plain inspect",
-                harness_rss[size] <= plain_rss[size] * 1.02,
-                f"plain inspect {plain_rss[size]:.0f} MiB",
+            # the harness's own choice for a light run (display=none is given by every bench run)
+            latency_rows(
+                bench,
+                2000,
+                repeats,
+                [
+                    (["workers=auto"], 3.0),
+                    (["workers=auto", "log_realtime=false", "max_samples=400"], 2.0),  # docs/scale-out.md's settings
+                    (["workers=1", "log_realtime=true", "max_samples=200"], 8.0),  # inspect's defaults
+                ],
             )
-        small, large = sizes[0], sizes[1]
-        growth = harness_rss[large] / harness_rss[small]
-        row(
-            f"peak RSS {large} / {small} (harness)",
-            f"{growth:.2f}x",
-            "<= 1.3x",
-            growth <= 1.3,
-            f"plain inspect {plain_rss[large] / plain_rss[small]:.2f}x",
-        )
-        if args.big:
-            row(
-                f"peak RSS 50000 / {small} (harness)",
-                f"{harness_rss[50000] / harness_rss[small]:.2f}x",
-                "(flat-ish)",
-                None,
-                f"plain inspect {plain_rss[50000] / plain_rss[small]:.2f}x",
-            )
-
-        if not args.no_ray:
-            ray_runs = [bench.harness(n, "executor=ray", "workers=2", "ray.num_cpus=2") for _ in range(repeats)]
-            ratio = median([r.wall for r in ray_runs]) / median([t.wall for t in two_runs])
-            row(
-                "Ray local (2 CPUs) / workers=2 wall",
-                f"{ratio:.2f}x",
-                "within 15%",
-                abs(ratio - 1) <= 0.15,
-                f"ray {median([r.wall for r in ray_runs]):.1f}s; merged log identical: "
-                f"{'yes' if same_results(harness_runs[0].log_dir, ray_runs[0].log_dir) else 'no'}",
-            )
+        if args.only in (None, "memory"):
+            memory_rows(bench, [int(size) for size in args.rss.split(",")] + ([50000] if args.big else []))
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -35,9 +35,10 @@ if TYPE_CHECKING:
     from harness.models._local_provider import load_local_model, local_model_lock
     from harness.results._record import read_record
     from harness.results._stats import Estimate, mean_estimate, wilson_interval
-    from harness.run._execute import EvalSetOutcome, RunOutcome, execute, execute_set, run_eval
+    from harness.run._execute import RunOutcome, execute, run_eval
     from harness.run._offline import install_offline_token_counting
     from harness.run._plan import PlannedComponent, RunPlan, plan
+    from harness.run._set import EvalSetOutcome, execute_set
     from harness.sandbox._config import DockerSandboxConfig
     from harness.sandbox._engine import SandboxError
     from harness.simulation import (
@@ -115,10 +116,10 @@ _LAZY = {
     "Estimate": "harness.results._stats",
     "mean_estimate": "harness.results._stats",
     "wilson_interval": "harness.results._stats",
-    "EvalSetOutcome": "harness.run._execute",
-    "RunOutcome": "harness.run._execute",
+    "EvalSetOutcome": "harness.run._set",
+    "RunOutcome": "harness.run._finish",
     "execute": "harness.run._execute",
-    "execute_set": "harness.run._execute",
+    "execute_set": "harness.run._set",
     "run_eval": "harness.run._execute",
     "install_offline_token_counting": "harness.run._offline",
     "PlannedComponent": "harness.run._plan",

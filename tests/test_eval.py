@@ -134,10 +134,14 @@ def test_offline_eval_with_network_unreachable(tmp_path: Path):
 
 
 def test_model_errors_exit_non_zero_with_a_clear_message(tmp_path: Path):
-    result = run_harness("eval", "task=arithmetic", "model=nosuchprovider/x", f"log_dir={tmp_path}", "display=none")
+    logs = tmp_path / "logs"
+    result = run_harness("eval", "task=arithmetic", "model=nosuchprovider/x", f"log_dir={logs}", "display=none")
     assert result.returncode == 2
-    assert "harness: error: inspect could not run the evaluation" in result.stderr
-    assert "nosuchprovider" in result.stderr
+    assert "harness: error: model=nosuchprovider/x: no model provider 'nosuchprovider'" in result.stderr
+    assert "mockllm" in result.stderr  # the known providers are listed
+    assert not logs.exists()  # rejected before a run directory was made
+    role = run_harness("eval", "task=arithmetic", "model_roles.grader=openai", f"log_dir={logs}", "display=none")
+    assert role.returncode == 2 and "model_roles.grader=openai is not a model: write PROVIDER/NAME" in role.stderr
 
 
 HOOKS = PluginDist(

@@ -48,6 +48,20 @@ SLOW = PluginDist(
 )
 
 
+def _one_clean_log(run_dir: Path, samples: int) -> None:
+    """The run directory holds one log, with one zip member per sample: no stale or duplicated copies."""
+    import zipfile
+
+    logs = sorted(p.name for p in run_dir.rglob("*") if p.is_file() and p.suffix in (".eval", ".json") and
+                  p.name not in ("results.json", "run.json"))
+    assert len(logs) == 1 and logs[0].endswith(".eval"), logs
+    (log,) = run_dir.glob("*.eval")
+    names = zipfile.ZipFile(log).namelist()
+    sample_members = [n for n in names if n.startswith("samples/")]
+    assert len(sample_members) == len(set(sample_members)) == samples, sorted(names)
+    assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
+
+
 def _completed_samples(run_dir: Path) -> int:
     from inspect_ai.log import read_eval_log_sample_summaries
 
@@ -199,6 +213,7 @@ def test_a_killed_run_is_finished_by_resume_reusing_its_samples(plugin_site, tmp
     after = runs_file.read_text().split()
     rerun = len(after) - 30  # samples that ran twice: only those in flight when the process died
     assert len(before) >= 12 and rerun <= len(before) - 10, (len(before), len(after))
+    _one_clean_log(run_dir, samples=30)
     missing = run_harness("eval", "--resume", str(tmp_path))
     assert missing.returncode == 2 and "run.json" in missing.stderr
 

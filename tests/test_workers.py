@@ -201,7 +201,7 @@ def _worker_pids(run_id: str, logs: Path) -> list[int]:
         except OSError:
             continue
         forked = name == "plugeval-worker" and f"log_dir={logs}".encode() in command
-        spawned = b"harness.run._worker" in command and f"PLUGEVAL_RUN_ID={run_id}".encode() in environ
+        spawned = b"harness.run.sharding._worker" in command and f"PLUGEVAL_RUN_ID={run_id}".encode() in environ
         if forked or spawned:
             pids.append(int(proc.name))
     return pids

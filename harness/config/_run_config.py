@@ -13,7 +13,6 @@ from harness.config._key_values import parse_key_values, split_key_value
 from harness.config._schemas import load_schema
 from harness.config._validation import validate
 from harness.config._yaml_reader import read_yaml_mapping
-from harness.plugins._kinds import COMPONENT_KINDS
 
 DEFAULT_MODEL = "local/smollm2-135m"
 """The model used when none is given: a real model run on the CPU, offline, no API key (plugeval[local])."""
@@ -27,9 +26,14 @@ def default_model() -> str:
     return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
 
 
-ARGS_KEYS = {f"{kind.value}_args": kind.value for kind in COMPONENT_KINDS}
-"""`task_args` → `task`, ...: the config file's plugin-argument keys and the component they belong to."""
-_PLUGIN_PREFIXES = tuple(kind.value for kind in COMPONENT_KINDS)
+def _component_args_keys() -> dict[str, str]:
+    properties = load_schema("run.schema.json")["properties"]
+    return {key: key.removesuffix("_args") for key in properties if key.endswith("_args") and key != "model_args"}
+
+
+ARGS_KEYS = _component_args_keys()
+"""`task_args` → `task`, ...: the config file's plugin-argument keys (from the run schema) and their component."""
+_PLUGIN_PREFIXES = tuple(ARGS_KEYS.values())
 _COMPONENT_KEYS = ("task", "model", "solver", "scorer", "simulator")
 
 

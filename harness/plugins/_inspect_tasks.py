@@ -10,14 +10,12 @@ changes, so `harness list` imports nothing. Building a task goes through inspect
 from __future__ import annotations
 
 import ast
-import json
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from harness._cache import cache_dir
+from harness._cache import StampedCache, cache_dir
 from harness._errors import ConfigError, PluginLoadError
 from harness.plugins._summaries import _absolute, _is_package, _parse, _spec
 
@@ -54,7 +52,7 @@ def is_task_path(name: str) -> bool:
 
 def inspect_task_entries() -> list[InspectTaskEntry]:
     """Every task registered with inspect by an installed package, read from source (cached)."""
-    cache = _TaskCache(cache_dir("inspect-tasks.json"))
+    cache = StampedCache(cache_dir("inspect-tasks.json"))
     entries: list[InspectTaskEntry] = []
     seen: set[str] = set()
     for dist in metadata.distributions():
@@ -67,7 +65,7 @@ def inspect_task_entries() -> list[InspectTaskEntry]:
         seen.add(name)
         for ep in dist.entry_points:
             if ep.group == "inspect_ai":
-                entries += cache.tasks(ep.value.partition(":")[0], name, version)
+                entries += _cached_tasks(cache, ep.value.partition(":")[0], name, version)
     cache.save()
     return sorted(entries, key=lambda e: e.name)
 
@@ -163,10 +161,18 @@ def inspect_task_factory(spec: str) -> Any:
 
 
 def task_functions_in(path: Path) -> list[str]:
-    """Names of the `@task` functions defined in a Python file (read, not imported)."""
+    """Names of the `@task` functions defined in a Python file (read, not imported).
+
+    Raises:
+        ConfigError: The file is not valid Python; the message names `file:line` and the error.
+    """
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+    except SyntaxError as ex:
+        where = f"{path}:{ex.lineno}" if ex.lineno else str(path)
+        code = f" ({ex.text.strip()})" if ex.text and ex.text.strip() else ""
+        raise ConfigError(f"inspect task file {where}: {ex.msg}{code}; fix the file") from ex
+    except (OSError, UnicodeDecodeError):
         return []
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_task(n)]
 
@@ -234,54 +240,14 @@ def _registered(module: str, sources: list[str]) -> list[tuple[str, str, str]]:
     return found
 
 
-class _TaskCache:
-    """Registry modules' tasks, valid while every source file read for them is unchanged."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._changed = False
-        try:
-            self._entries: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self._entries = {}
-
-    def tasks(self, module: str, dist: str, version: str) -> list[InspectTaskEntry]:
-        package = module.split(".")[0]
-        cached = self._entries.get(module)
-        if not (isinstance(cached, dict) and cached.get("version") == version and self._fresh(cached.get("files", {}))):
-            sources: list[str] = []
-            found = _registered(module, sources)
-            cached = {"version": version, "files": {s: _stamp(s) for s in sources}, "tasks": found}
-            self._entries[module] = cached
-            self._changed = True
-        return [
-            InspectTaskEntry(f"{package}/{name}", reference, dist, version, summary)
-            for name, reference, summary in cached["tasks"]
-        ]
-
-    def save(self) -> None:
-        if not self._changed:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self._entries), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
-
-    @staticmethod
-    def _fresh(files: dict[str, Any]) -> bool:
-        return bool(files) and all(_stamp(source) == stamp for source, stamp in files.items())
-
-
-def _stamp(source: str) -> list[int] | None:
-    try:
-        status = os.stat(source)
-    except OSError:
-        return None
-    return [status.st_mtime_ns, status.st_size]
-
-
-def entry_dict(entry: InspectTaskEntry) -> dict[str, str]:
-    return asdict(entry)
+def _cached_tasks(cache: StampedCache, module: str, dist: str, version: str) -> list[InspectTaskEntry]:
+    """The tasks a registry module defines, from the cache while its source files are unchanged."""
+    found = cache.get(module, version=version)
+    if found is None:
+        sources: list[str] = []
+        found = _registered(module, sources)
+        cache.put(module, found, sources, version=version)
+    package = module.split(".")[0]
+    return [
+        InspectTaskEntry(f"{package}/{name}", reference, dist, version, summary) for name, reference, summary in found
+    ]

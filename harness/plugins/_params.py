@@ -46,7 +46,7 @@ def factory_params(factory: Callable[..., Any]) -> list[ParamSpec]:
     """
     signature = inspect.signature(factory)
     try:
-        hints = typing.get_type_hints(factory)
+        hints = typing.get_type_hints(factory, include_extras=True)
     except Exception:  # unresolvable forward references: fall back to raw annotations
         hints = {}
     docs = _arg_docs(inspect.getdoc(factory) or "")
@@ -82,11 +82,18 @@ def params_schema(factory: Callable[..., Any]) -> dict[str, Any]:
 
 
 def annotation_schema(annotation: Any) -> dict[str, Any]:
-    """JSON Schema for a type annotation; `{}` (anything) where it cannot say."""
+    """JSON Schema for a type annotation; `{}` (anything) where it cannot say.
+
+    `Annotated[int, pydantic.Field(ge=1)]` (or `annotated_types` constraints, e.g.
+    `Annotated[str, Field(pattern=r"^[0-9]+[kmg]$")]`) adds the constraints, so a plugin declares
+    ranges and units in its signature and a bad value is refused before the plugin is called.
+    """
     if annotation in _SCALARS:
         return dict(_SCALARS[annotation])
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _constrained_schema(annotation)
     if origin is Literal:
         return {"enum": list(args)}
     if origin in (Union, types.UnionType):
@@ -102,6 +109,19 @@ def annotation_schema(annotation: Any) -> dict[str, Any]:
     if annotation is list:
         return {"type": "array"}
     return {}
+
+
+def _constrained_schema(annotation: Any) -> dict[str, Any]:
+    """An `Annotated` type's schema, with its constraints, as pydantic states them."""
+    from pydantic import PydanticSchemaGenerationError, TypeAdapter
+
+    try:
+        schema = TypeAdapter(annotation).json_schema()
+    except (PydanticSchemaGenerationError, TypeError, ValueError):
+        return annotation_schema(typing.get_args(annotation)[0])
+    if "$defs" in schema or "$ref" in schema:  # a model: leave it to the plugin to check
+        return annotation_schema(typing.get_args(annotation)[0])
+    return {key: value for key, value in schema.items() if key not in ("title", "description")}
 
 
 def _jsonable(value: Any) -> Any:

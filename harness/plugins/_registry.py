@@ -144,10 +144,6 @@ class Registry:
             )
         return enabled[0]
 
-    def load(self, kind: PluginKind, name: str) -> Any:
-        """Resolve a name and import the plugin object."""
-        return self.resolve(kind, name).load()
-
 
 def normalized_name(name: str) -> str:
     """A distribution name in PEP 503 normal form: `Plugeval_Foo.bar` → `plugeval-foo-bar`."""

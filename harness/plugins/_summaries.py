@@ -8,15 +8,12 @@ docstring found by parsing the module that an entry point names. Re-exports
 from __future__ import annotations
 
 import ast
-import json
-import os
 import sys
 from functools import lru_cache
 from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
-from typing import Any
 
-from harness._cache import cache_dir
+from harness._cache import StampedCache, cache_dir
 
 _MAX_HOPS = 4
 
@@ -44,54 +41,15 @@ def summary_line(reference: str, cache: "SummaryCache | None" = None) -> str:
     return line
 
 
-class SummaryCache:
-    """Summary lines kept in a JSON file, valid while every source file read for them is unchanged.
+class SummaryCache(StampedCache):
+    """Summary lines by entry-point reference, valid while every source file read for them is unchanged.
 
     The file lives in the plugeval cache directory (`harness.cache_dir()`). An unreadable or
     unwritable cache is ignored.
     """
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or cache_dir("summaries.json")
-        self._changed = False
-        try:
-            self._entries: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self._entries = {}
-
-    def get(self, reference: str) -> str | None:
-        entry = self._entries.get(reference)
-        if not isinstance(entry, dict) or not entry.get("files"):
-            return None
-        for source, stamp in entry["files"].items():
-            if _stamp(source) != stamp:
-                return None
-        return entry.get("line")
-
-    def put(self, reference: str, line: str, sources: list[str]) -> None:
-        files = {source: _stamp(source) for source in sources}
-        if sources and all(files.values()):
-            self._entries[reference] = {"line": line, "files": files}
-            self._changed = True
-
-    def save(self) -> None:
-        if not self._changed:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self._entries), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
-
-
-def _stamp(source: str) -> list[int] | None:
-    try:
-        status = os.stat(source)
-    except OSError:
-        return None
-    return [status.st_mtime_ns, status.st_size]
+        super().__init__(path or cache_dir("summaries.json"))
 
 
 def _docstring(module: str, attr: str | None, hops: int, sources: list[str]) -> str | None:

@@ -17,9 +17,11 @@ from harness.config._schemas import load_schema
 from harness.config._validation import validate
 from harness.config._yaml_reader import read_yaml_mapping
 from harness.plugins._registry import Registry
-from harness.run._execute import EvalSetOutcome, execute_set
+from harness.run._finish import writable_log_dir
 from harness.run._inspect_args import inspect_eval_args
-from harness.run._plan import plan
+from harness.run._lock import directory_lock
+from harness.run._plan import RunPlan, plan
+from harness.run._set import EvalSetOutcome, execute_set, slug, write_index
 
 _COMPONENT_OVERRIDES = ("solver", "scorer", "simulator")
 
@@ -91,50 +93,30 @@ def matrix_configs(matrix: dict[str, Any]) -> list[tuple[RunConfig, str | None]]
 
 
 def run_eval_set(matrix: dict[str, Any], registry: Registry | None = None) -> EvalSetOutcome:
-    """Run (or resume) the eval set and write a results record per run plus index.json."""
-    from inspect_ai import task_with
+    """Run (or resume) the eval set and write a results record per run plus index.json.
 
+    Every run is planned first, so a bad task, plugin or argument stops the set before anything
+    runs, with the same error as `harness eval`.
+    """
     registry = registry or Registry.from_environment()
+    plans = [plan(config, registry).with_label(label) for config, label in matrix_configs(matrix)]
     if matrix.get("executor") == "ray":
-        return _run_on_ray(matrix, registry)
-    plans = []
-    for config, label in matrix_configs(matrix):
-        item = plan(config, registry)
-        if label:
-            item = _renamed(item, task_with(item.task, name=label))
-        plans.append(item)
+        return _run_on_ray(matrix, plans)
     set_args = inspect_eval_args(matrix, matrix_schema(), eval_set=True)
     return execute_set(plans, matrix["log_dir"], set_args, registry)
 
 
-def _renamed(item: Any, task: Any) -> Any:
-    from dataclasses import replace
+def _run_on_ray(matrix: dict[str, Any], plans: list[RunPlan]) -> EvalSetOutcome:
+    """Each (task, model) run as a Ray task, into `<log_dir>/runs/<task>--<model>/` (see `_set_ray`)."""
+    from harness.run._set_ray import SetRun, run_set_on_ray
 
-    return replace(item, task=task)
-
-
-def _run_on_ray(matrix: dict[str, Any], registry: Registry) -> EvalSetOutcome:
-    """Each (task, model) run as a Ray task, into `<log_dir>/runs/<task>--<model>/` (see `_ray_set`).
-
-    Every run is planned here first, so a bad task, plugin or argument stops the set before
-    anything is submitted, with the same error as `harness eval`.
-    """
-    from dataclasses import replace
-
-    from harness.run._execute import _slug, _writable_log_dir
-    from harness.run._lock import directory_lock
-    from harness.run._ray_set import SetRun, run_set_on_ray, write_index
-
-    log_dir = Path(matrix["log_dir"])
+    log_dir = Path(matrix["log_dir"]).absolute()
     runs = []
-    for config, label in matrix_configs(matrix):
-        plan(config, registry)
-        ref = label or config.task
-        own = log_dir / "runs" / f"{_slug(ref)}--{_slug(config.model)}"
-        runs.append(
-            SetRun(replace(config, options={**config.options, "log_dir": str(own)}), label, (ref, config.model))
-        )
-    _writable_log_dir(log_dir)
+    for item in plans:
+        ref = item.label or item.config.task
+        own = log_dir / "runs" / f"{slug(ref)}--{slug(item.model)}"
+        runs.append(SetRun(item.with_log_dir(str(own)), (ref, item.model)))
+    writable_log_dir(log_dir)
     with directory_lock(log_dir):
         status, entries = run_set_on_ray(
             runs,
@@ -143,5 +125,5 @@ def _run_on_ray(matrix: dict[str, Any], registry: Registry) -> EvalSetOutcome:
             max_tasks=matrix.get("max_tasks"),
             retry_attempts=matrix.get("retry_attempts", 0),
         )
-        index_path = write_index(log_dir, status, len(runs), entries)
+        index_path = write_index(log_dir, status, len(runs), entries, executor="ray")
     return EvalSetOutcome(status, index_path, entries)

@@ -4,12 +4,16 @@ Calls go through pluggy's own hook calling (`manager.hook.NAME(...)`), so orderi
 (`tryfirst`/`trylast`), wrappers (`wrapper=True`, `hookwrapper=True`) and `firstresult` specs
 behave as pluggy documents. What the harness adds is isolation: an implementation that raises is
 reported by plugin name (stderr and the record's `hook_errors`) and counted as returning None,
-and the run and the other implementations go on.
+and the run and the other implementations go on. Isolation is done at load time: what pluggy
+registers is a stand-in for the plugin whose implementations are the plugin's own, each wrapped
+(with `functools.wraps`, so pluggy reads the same marker options and arguments) in a guard.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +24,9 @@ from harness import hookspecs
 from harness._errors import PluginLoadError
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
+
+IMPL_MARKER = f"{hookspecs.hookimpl.project_name}_impl"
+"""The attribute pluggy's `HookimplMarker` puts on an implementation (its options)."""
 
 
 @dataclass(frozen=True)
@@ -42,17 +49,11 @@ class HookRelay:
     errors: list[HookError] = field(default_factory=list)
 
     def register(self, plugin: Any, name: str) -> None:
-        """Register a hook plugin; one that pluggy rejects is reported and left out."""
+        """Register a hook plugin (a module or an instance); one that pluggy rejects is reported and left out."""
         try:
-            self.manager.register(plugin, name=name)
+            self.manager.register(self._guarded(plugin, name), name=name)
         except (ValueError, pluggy.PluginValidationError) as ex:
             self.report(name, "register", str(ex))
-            return
-        for caller in self.manager.get_hookcallers(plugin) or []:
-            for impl in caller.get_hookimpls():
-                if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
-                    # HookImpl.function is Final in pluggy's annotations, a plain slot at run time
-                    impl.function = self._isolated(impl.function, name, caller.name)  # type: ignore[misc]
 
     def call(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call `hook_name` with pluggy; return the implementations' non-None results."""
@@ -76,10 +77,29 @@ class HookRelay:
         self.errors.append(HookError(plugin, hook_name, error))
         print(f"harness: hook plugin '{plugin}' failed in {hook_name}: {error} (run continues)", file=sys.stderr)
 
+    def _guarded(self, plugin: Any, name: str) -> Any:
+        """A stand-in for `plugin`: its hook implementations, each guarded; wrappers as they are.
+
+        A hook wrapper is passed through: it must see the other implementations' results and
+        errors, and an error of its own is caught in `call`.
+        """
+        stand_in = types.SimpleNamespace(__name__=getattr(plugin, "__name__", name))
+        for attribute in dir(plugin):
+            value = getattr(plugin, attribute, None)
+            options = getattr(value, IMPL_MARKER, None)
+            if not callable(value) or not isinstance(options, dict):
+                continue
+            if options.get("wrapper") or options.get("hookwrapper"):
+                setattr(stand_in, attribute, value)
+            else:
+                setattr(stand_in, attribute, self._isolated(value, name, options.get("specname") or attribute))
+        return stand_in
+
     def _isolated(self, function: Callable[..., Any], plugin: str, hook_name: str) -> Callable[..., Any]:
-        def call(*args: Any) -> Any:  # pluggy passes the implementation's own arguments, in order
+        @functools.wraps(function)  # pluggy reads the marker options and argument names through it
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
-                return function(*args)
+                return function(*args, **kwargs)
             except Exception as ex:  # a plugin can fail in any way; the run goes on
                 self.report(plugin, hook_name, f"{type(ex).__name__}: {ex}")
                 return None

@@ -1,24 +1,25 @@
-"""Planning a run: resolve every plugin a configuration names, type its parameters, build the Task.
+"""Planning a run: resolve every plugin a configuration names, type its parameters, check it builds.
 
-A `RunPlan` is everything `execute` needs and nothing it has to look up again: the inspect Task
-(with the chosen scorer), the solver, the plugins used with their typed parameters, the model
-and its roles, and the keyword arguments for inspect's `eval`/`eval_set`. `harness eval`,
-`harness eval-set` and every executor run plans, so overrides, hooks and records behave the
-same wherever a run comes from.
+A `RunPlan` is everything a run needs and nothing it has to look up again: the plugins used with
+their typed parameters, the model and its roles, the keyword arguments for inspect's `eval`, and
+how to execute (in this process, in local workers, on Ray). It is plain data: it pickles, so it
+is handed whole to worker processes, Ray tasks and eval sets, which build the inspect `Task` from
+it (`plan.task`) without resolving anything again. `plan()` builds the task once, so a broken
+plugin or a bad parameter stops the run before anything starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Literal
 
-from harness._errors import HarnessError, PluginLoadError, PluginNotFoundError
-from harness.config._run_config import RunConfig, run_schema, typed_args
+from harness._errors import ConfigError, HarnessError, PluginLoadError, PluginNotFoundError
+from harness.config._run_config import RunConfig, run_schema
 from harness.declarative._scorer_file import is_scorer_file, scorer_plugin_for
 from harness.declarative._task_file import is_task_file, load_yaml_task
-from harness.plugins._factory import call_factory
+from harness.plugins._factory import ResolvedComponent, call_factory, resolve_component
 from harness.plugins._inspect_tasks import (
     INSPECT_PREFIX,
     find_inspect_task,
@@ -32,8 +33,12 @@ from harness.plugins._kinds import PluginKind
 from harness.plugins._params import params_schema
 from harness.plugins._registry import PluginEntry, Registry
 from harness.run._inspect_args import inspect_eval_args
+from harness.run._models_check import check_model_providers
+from harness.run._tuning import Execution, execution_for
 
 DEFAULT_LOG_DIR = "logs"
+
+Source = Literal["plugin", "yaml", "inspect"]
 
 
 @dataclass(frozen=True)
@@ -43,41 +48,64 @@ class PlannedComponent:
     Attributes:
         kind: Which part it is.
         name: What the configuration named: a plugin name, `dist/name`, or a file.
-        entry: The plugin that builds it; None for a YAML task file.
+        entry: The plugin that builds it; None for a YAML task file or an inspect task file.
         args: The parameters passed to the plugin's factory, typed and validated.
+        source: How it is built: a harness plugin's factory, a YAML task file, or inspect's
+            own task loader (`spec` then names the file or registered task).
+        spec: For `source="inspect"`, the task specification inspect loads.
     """
 
     kind: PluginKind
     name: str
     entry: PluginEntry | None
-    args: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    args: Mapping[str, Any] = field(default_factory=dict)
+    source: Source = "plugin"
+    spec: str | None = None
 
 
 @dataclass(frozen=True)
 class RunPlan:
-    """A run, fully resolved and ready to execute.
+    """A run, fully resolved: plain data that pickles, from which the inspect task is built.
 
     Attributes:
-        config: The validated configuration the plan was made from.
-        task: The `inspect_ai.Task` to run, with the configuration's scorer (if any) in place.
-        solver: The solver replacing the task's own, or None to keep it.
+        config: The validated configuration the plan was made from (kept for the run file and
+            the record; nothing reads options from it).
         components: The task, solver, scorer and simulator as configured, in that order.
         model: The inspect model string of the model under test.
         model_args: Arguments for that model's provider.
         model_roles: Other models by role (`grader`, `user`, ...), as inspect model strings.
         inspect_args: Keyword arguments for inspect's `eval` (limit, epochs, generation settings...).
         log_dir: Directory receiving the run's directory of logs and records.
+        execution: Where the samples run (this process, local workers or Ray) and the tuning chosen.
+        label: A display name replacing the task's (an eval-set grid point's `task[k=v]`).
+        disabled: Plugins disabled for the run (`-p no:NAME`), for building YAML tasks' parts.
     """
 
     config: RunConfig
-    task: Any
-    solver: Any | None
     components: tuple[PlannedComponent, ...]
     model: str
     model_args: Mapping[str, Any]
     model_roles: Mapping[str, str]
     inspect_args: Mapping[str, Any]
     log_dir: str
+    execution: Execution = field(default_factory=Execution)
+    label: str | None = None
+    disabled: tuple[str, ...] = ()
+
+    @cached_property
+    def task(self) -> Any:
+        """The `inspect_ai.Task` to run, built from the components (once per process)."""
+        return _build_task(self)
+
+    @cached_property
+    def solver(self) -> Any | None:
+        """The solver replacing the task's own, or None to keep it."""
+        component = self.component(PluginKind.SOLVER)
+        return None if component is None else _build(component)
+
+    def component(self, kind: PluginKind) -> PlannedComponent | None:
+        """The planned component of a kind, or None when the run has none."""
+        return next((c for c in self.components if c.kind is kind), None)
 
     @property
     def plugins(self) -> list[PluginEntry]:
@@ -87,6 +115,26 @@ class RunPlan:
     @property
     def task_name(self) -> str:
         return str(self.task.name)
+
+    def with_label(self, label: str | None) -> "RunPlan":
+        """The same run under another task display name."""
+        if not label:
+            return self
+        relabelled = replace(self, label=label)
+        if "task" in self.__dict__:  # already built: rename it rather than build it again
+            from inspect_ai import task_with
+
+            relabelled.__dict__["task"] = task_with(self.__dict__["task"], name=label)
+        if "solver" in self.__dict__:
+            relabelled.__dict__["solver"] = self.__dict__["solver"]
+        return relabelled
+
+    def with_log_dir(self, log_dir: str) -> "RunPlan":
+        """The same run writing under another log directory."""
+        options = {**self.config.options, "log_dir": log_dir}
+        moved = replace(self, log_dir=log_dir, config=replace(self.config, options=options))
+        moved.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("task", "solver")})
+        return moved
 
     def params(self) -> dict[str, Any]:
         """Every parameter of the run as the results record keeps it: plugin args typed, secrets redacted.
@@ -103,7 +151,16 @@ class RunPlan:
             params["model_args"] = dict(self.model_args)
         if self.model_roles:
             params["model_roles"] = {role: str(model) for role, model in self.model_roles.items()}
+        if self.execution.tuned:
+            params["chosen_by_harness"] = list(self.execution.tuned)
         return redact(params)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the built task and solver are live objects: a plan crosses processes as data and is built again there
+        return {k: v for k, v in self.__dict__.items() if k not in ("task", "solver")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
@@ -114,28 +171,33 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
             the message names the plugin, the parameter and the fix.
     """
     registry = registry or Registry.from_environment()
-    task_component, task, simulator_component = _task(config, registry)
-    solver_component, solver = _component(config, registry, PluginKind.SOLVER, config.solver)
-    scorer_component, scorer = _component(config, registry, PluginKind.SCORER, config.scorer)
-    components = [task_component]
-    for component in (solver_component, scorer_component, simulator_component):
-        if component is not None:
-            components.append(component)
-    if scorer is not None:
-        from inspect_ai import task_with
-
-        task = task_with(task, scorer=scorer)
-    return RunPlan(
+    roles = [(f"model_roles.{role}", str(model)) for role, model in config.model_roles.items()]
+    check_model_providers([("model", config.model), *roles])
+    components = [_task_component(config, registry)]
+    simulator = _component(config, registry, PluginKind.SIMULATOR, config.simulator)
+    if simulator is not None and "simulator" not in _task_parameters(components[0]):
+        raise HarnessError(f"{_task_what(components[0])} does not use a simulator; drop simulator=...")
+    for kind, name in ((PluginKind.SOLVER, config.solver), (PluginKind.SCORER, config.scorer)):
+        found = _component(config, registry, kind, name)
+        if found is not None:
+            components.append(found)
+    if simulator is not None:
+        components.append(simulator)
+    draft = RunPlan(
         config=config,
-        task=task,
-        solver=solver,
         components=tuple(components),
         model=config.model,
-        model_args=MappingProxyType(model_args(config)),
-        model_roles=MappingProxyType(dict(config.model_roles)),
-        inspect_args=MappingProxyType(inspect_eval_args(config.options, run_schema())),
+        model_args=model_args(config),
+        model_roles=dict(config.model_roles),
+        inspect_args=inspect_eval_args(config.options, run_schema()),
         log_dir=str(config.options.get("log_dir", DEFAULT_LOG_DIR)),
+        disabled=tuple(sorted(registry.disabled)),
     )
+    task, solver = draft.task, draft.solver  # built now: a broken plugin or bad parameter stops the run here
+    execution, inspect_args = execution_for(config.options, draft.inspect_args, task)
+    result = replace(draft, execution=execution, inspect_args=inspect_args)
+    result.__dict__.update(task=task, solver=solver)  # the same components: keep what was built
+    return result
 
 
 def model_args(config: RunConfig) -> dict[str, Any]:
@@ -148,72 +210,133 @@ def model_args(config: RunConfig) -> dict[str, Any]:
     return values
 
 
-def _task(config: RunConfig, registry: Registry) -> tuple[PlannedComponent, Any, PlannedComponent | None]:
-    """The task, and the simulator it was built with (a simulator is a task parameter)."""
-    from inspect_ai import Task, task_with
-
+def _task_component(config: RunConfig, registry: Registry) -> PlannedComponent:
     if is_task_file(config.task):
         if config.args.get("task") or config.raw_args.get("task"):
             raise HarnessError(f"YAML task '{config.task}' takes no task.* parameters; edit the file instead")
-        if config.simulator:
-            raise HarnessError(f"YAML task '{config.task}' does not use a simulator; drop simulator=...")
-        return PlannedComponent(PluginKind.TASK, config.task, None), load_yaml_task(config.task, registry), None
+        return PlannedComponent(PluginKind.TASK, config.task, None, source="yaml")
     if config.task.startswith(INSPECT_PREFIX):
-        return _inspect_task(config, registry, config.task[len(INSPECT_PREFIX) :])
+        return _inspect_component(config, config.task[len(INSPECT_PREFIX) :])
     try:
-        entry = registry.resolve(PluginKind.TASK, config.task)
+        resolved = resolve_component(
+            registry, PluginKind.TASK, config.task, config.args.get("task"), config.raw_args.get("task"),
+            supplied=("simulator",),
+        )
     except PluginNotFoundError as missing:  # a harness plugin of the name wins; else inspect's task
         if is_task_path(config.task) or find_inspect_task(config.task):
-            return _inspect_task(config, registry, config.task)
+            return _inspect_component(config, config.task)
         raise PluginNotFoundError(_with_inspect_hint(str(missing), config.task)) from missing
-    factory = entry.load()
-    schema = params_schema(factory)
-    args = typed_args(config, "task", schema)
-    call_args = dict(args)
-    simulator = None
-    if config.simulator:
-        if "simulator" not in schema["properties"]:
-            raise HarnessError(f"task '{entry.qualified_name}' does not use a simulator; drop simulator=...")
-        simulator, call_args["simulator"] = _build(config, registry, PluginKind.SIMULATOR, config.simulator)
-    task = call_factory(factory, call_args, f"task '{entry.qualified_name}'")
-    if not isinstance(task, Task):
-        raise PluginLoadError(
-            f"task '{entry.qualified_name}' returned {type(task).__name__}, expected an inspect_ai.Task; "
-            f"its factory '{entry.reference}' must return Task(...)"
-        )
-    if task.name == "task":  # built without @task: name it after the plugin, not inspect's placeholder
-        task = task_with(task, name=entry.name)
-    return PlannedComponent(PluginKind.TASK, config.task, entry, MappingProxyType(args)), task, simulator
+    return _planned(PluginKind.TASK, config.task, resolved)
 
 
-def _inspect_task(
-    config: RunConfig, registry: Registry, spec: str
-) -> tuple[PlannedComponent, Any, PlannedComponent | None]:
+def _inspect_component(config: RunConfig, spec: str) -> PlannedComponent:
     """A task inspect itself knows: a file, a directory, or a name an installed package registers."""
+    from harness.config._run_config import coerce
+    from harness.config._validation import validate
+
     spec = resolve_task_spec(spec)
-    factory = inspect_task_factory(spec)
-    schema = params_schema(factory)
-    args = typed_args(config, "task", schema)
-    call_args = dict(args)
-    simulator = None
-    if config.simulator:
-        if "simulator" not in schema["properties"]:
-            raise HarnessError(f"inspect task '{spec}' does not use a simulator; drop simulator=...")
-        simulator, call_args["simulator"] = _build(config, registry, PluginKind.SIMULATOR, config.simulator)
-    tasks = load_inspect_tasks(spec, call_args)
+    schema = params_schema(inspect_task_factory(spec))
+    schema = {**schema, "required": [r for r in schema.get("required", []) if r != "simulator"]}
+    args = dict(config.args.get("task", {}))
+    for key, text in config.raw_args.get("task", {}).items():
+        args[key] = coerce(text, schema.get("properties", {}).get(key, {}))
+    validate(args, schema, prefix="task.")
+    known = find_inspect_task(spec) if "/" in spec and not is_task_path(spec) else None
+    entry = PluginEntry(PluginKind.TASK, known.name, known.reference, known.dist, known.version) if known else None
+    return PlannedComponent(PluginKind.TASK, config.task, entry, args, source="inspect", spec=spec)
+
+
+def _component(config: RunConfig, registry: Registry, kind: PluginKind, name: str | None) -> PlannedComponent | None:
+    if name is None:
+        return None
+    plugin_name, supplied = name, ()
+    if kind is PluginKind.SCORER and is_scorer_file(name):
+        plugin_name, supplied = scorer_plugin_for(name), ("path",)
+    resolved = resolve_component(
+        registry, kind, plugin_name, config.args.get(kind.value), config.raw_args.get(kind.value), supplied=supplied
+    )
+    if supplied:
+        if "path" not in resolved.schema.get("properties", {}):
+            plugin = resolved.entry.qualified_name
+            raise HarnessError(f"scorer file {name} names '{plugin}', which takes no path parameter")
+        resolved.args["path"] = name
+    return _planned(kind, name, resolved)
+
+
+def _planned(kind: PluginKind, name: str, resolved: ResolvedComponent) -> PlannedComponent:
+    return PlannedComponent(kind, name, resolved.entry, resolved.args)
+
+
+def _task_parameters(component: PlannedComponent) -> Mapping[str, Any]:
+    if component.source == "yaml":
+        return {}
+    if component.source == "inspect":
+        return params_schema(inspect_task_factory(str(component.spec)))["properties"]
+    assert component.entry is not None
+    return params_schema(component.entry.load())["properties"]
+
+
+def _task_what(component: PlannedComponent) -> str:
+    if component.source == "yaml":
+        return f"YAML task '{component.name}'"
+    if component.source == "inspect":
+        return f"inspect task '{component.spec}'"
+    assert component.entry is not None
+    return f"task '{component.entry.qualified_name}'"
+
+
+def _build(component: PlannedComponent, **supplied: Any) -> Any:
+    """A solver, scorer or simulator (or a plugin task) from its plugin's factory."""
+    assert component.entry is not None
+    what = f"{component.kind.value} '{component.entry.qualified_name}'"
+    return call_factory(component.entry.load(), {**component.args, **supplied}, what)
+
+
+def _build_task(run: RunPlan) -> Any:
+    """The inspect Task of a plan: built by its source, with the simulator, scorer and label in place."""
+    from inspect_ai import Task, task_with
+
+    component = run.components[0]
+    simulator = run.component(PluginKind.SIMULATOR)
+    supplied = {"simulator": _build(simulator)} if simulator is not None else {}
+    if component.source == "yaml":
+        task = load_yaml_task(component.name, Registry.from_environment(run.disabled))
+    elif component.source == "inspect":
+        task = _load_inspect_task(str(component.spec), {**component.args, **supplied})
+    else:
+        task = _build(component, **supplied)
+        assert component.entry is not None
+        if not isinstance(task, Task):
+            raise PluginLoadError(
+                f"task '{component.entry.qualified_name}' returned {type(task).__name__}, expected an inspect_ai.Task; "
+                f"its factory '{component.entry.reference}' must return Task(...)"
+            )
+        if task.name == "task":  # built without @task: name it after the plugin, not inspect's placeholder
+            task = task_with(task, name=component.entry.name)
+    scorer = run.component(PluginKind.SCORER)
+    if scorer is not None:
+        task = task_with(task, scorer=_build(scorer))
+    if run.label:
+        task = task_with(task, name=run.label)
+    return task
+
+
+def _load_inspect_task(spec: str, args: dict[str, Any]) -> Any:
+    tasks = load_inspect_tasks(spec, args)
     if len(tasks) != 1:
         names = ", ".join(t.name for t in tasks)
-        raise HarnessError(f"'{spec}' holds {len(tasks)} tasks ({names}); choose one with task=FILE.py@NAME")
-    known = find_inspect_task(spec) if "/" in spec and not is_task_path(spec) else None
-    entry = (
-        PluginEntry(PluginKind.TASK, known.name, known.reference, known.dist, known.version) if known else None
-    )
-    return PlannedComponent(PluginKind.TASK, config.task, entry, MappingProxyType(args)), tasks[0], simulator
+        raise ConfigError(f"'{spec}' holds {len(tasks)} tasks ({names}); choose one with task=FILE.py@NAME")
+    return tasks[0]
 
 
 def _with_inspect_hint(message: str, name: str) -> str:
     import difflib
 
+    from harness.plugins._known import missing_package_for_task
+
+    package = missing_package_for_task(name)
+    if package is not None:
+        return f"task '{name}' comes with {package.dist}, which is not installed: {package.install}"
     names = [e.name for e in inspect_task_entries()]
     close = difflib.get_close_matches(name, names, n=1)
     extra = f" An inspect task is close: '{close[0]}'." if close else ""
@@ -221,37 +344,3 @@ def _with_inspect_hint(message: str, name: str) -> str:
         f"{message.rstrip('.')}.{extra} Tasks can also be inspect task files (task=path/task.py[@name]) or names that "
         "installed packages register with inspect (task=inspect_evals/gsm8k; `harness list tasks` shows them)"
     )
-
-
-def _component(
-    config: RunConfig, registry: Registry, kind: PluginKind, name: str | None
-) -> tuple[PlannedComponent | None, Any]:
-    if name is None:
-        return None, None
-    component, value = _build(config, registry, kind, name)
-    return component, value
-
-
-def _build(config: RunConfig, registry: Registry, kind: PluginKind, name: str) -> tuple[PlannedComponent, Any]:
-    entry, factory, args = _resolve(config, registry, kind, name)
-    if kind is PluginKind.SCORER and is_scorer_file(name):
-        args["path"] = name
-    value = call_factory(factory, dict(args), f"{kind.value} '{entry.qualified_name}'")
-    return PlannedComponent(kind, name, entry, MappingProxyType(args)), value
-
-
-def _resolve(
-    config: RunConfig, registry: Registry, kind: PluginKind, name: str
-) -> tuple[PluginEntry, Any, dict[str, Any]]:
-    file = None
-    plugin_name = name
-    if kind is PluginKind.SCORER and is_scorer_file(name):
-        file, plugin_name = name, scorer_plugin_for(name)
-    entry = registry.resolve(kind, plugin_name)
-    factory = entry.load()
-    schema = params_schema(factory)
-    if file is not None:
-        if "path" not in schema["properties"]:
-            raise HarnessError(f"scorer file {file} names '{entry.qualified_name}', which takes no path parameter")
-        schema = {**schema, "required": [r for r in schema.get("required", []) if r != "path"]}
-    return entry, factory, typed_args(config, kind.value, schema)

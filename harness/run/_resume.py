@@ -29,6 +29,11 @@ def save_run_file(run_dir: Path, run_id: str, config: RunConfig) -> Path:
     return path
 
 
+def resumed_run_id(run_dir: Path) -> str:
+    """The run id saved in a run directory's `run.json`."""
+    return str(json.loads((run_dir / RUN_FILE).read_text(encoding="utf-8"))["run_id"])
+
+
 def load_run_file(run_dir: str | Path, overrides: dict[str, str]) -> tuple[str, RunConfig]:
     """The run id and configuration saved in `run_dir`, with `KEY=VALUE` overrides applied.
 
@@ -77,19 +82,12 @@ def partial_log(run_dir: Path) -> Any:
     Raises:
         ConfigError: The directory holds no inspect log.
     """
-    from inspect_ai.log import list_eval_logs, read_eval_log, recover_eval_log
+    from harness.run._logs import newest_log, read_log
 
-    found = list_eval_logs(str(run_dir), recursive=False) if run_dir.is_dir() else []
-    if not found:
+    location = newest_log(str(run_dir)) if run_dir.is_dir() else None
+    if location is None:
         raise ConfigError(f"{run_dir} holds no inspect log to resume; run it again instead")
-    location = max(found, key=lambda info: info.mtime or 0).name.removeprefix("file://")
-    log = read_eval_log(location)
-    if log.status == "started":  # killed mid-write: rebuild the log from its flushed samples
-        try:
-            log = recover_eval_log(location, cleanup=False)
-        except Exception:  # no recovery data: what was flushed is what there is
-            pass
-    return log
+    return read_log(location, recover=True)
 
 
 def previous_task(log: Any, task: Any) -> Any:
@@ -99,3 +97,18 @@ def previous_task(log: Any, task: Any) -> Any:
     return PreviousTask(
         id=log.eval.task_id, task=task, task_args={}, model=None, model_roles=None, sandbox=None, log=log, log_info=None
     )
+
+
+def retire_previous_log(previous: str | None, current: str | None) -> None:
+    """Remove the log a resumed run started from, once inspect has written the new one.
+
+    inspect writes a resumed run to a new log that holds the earlier attempt's completed samples
+    too; the old, half-written log would otherwise stay beside it, a second copy of those samples
+    for anyone listing the directory. Only a local file is removed, and only when the new log exists.
+    """
+    import os
+
+    if not previous or not current or previous == current or "://" in previous:
+        return
+    if os.path.isfile(current) and os.path.isfile(previous):
+        os.remove(previous)

@@ -3,10 +3,11 @@
 A worker is forked from `harness eval` once it has imported inspect, the plugins and the task
 (about 1.4 s less per worker than starting a fresh interpreter), and shows as `plugeval-worker`
 in `ps`. When the parent runs threads (forking would copy locks they hold) or
-`HARNESS_WORKER_START=spawn` is set, a worker is a fresh `python -m harness.run._worker`
-process instead. A forked worker forgets the parent's pending finalizers (its temporary
-directories are the parent's, not its own) and runs the exit handlers of the modules it uses
-(sandbox pools, containers, browsers) as any exiting interpreter does.
+`HARNESS_WORKER_START=spawn` is set, a worker is a fresh `python -m harness.run.sharding._worker`
+process instead (it receives the plan pickled and builds the task from it). A forked worker
+forgets the parent's pending finalizers (its temporary directories are the parent's, not its
+own) and runs the exit handlers of the modules it uses (sandbox pools, containers, browsers) as
+any exiting interpreter does.
 
 Workers start in their own sessions, so a Ctrl-C reaches the parent alone, which forwards it to
 every worker (SIGINT: inspect cancels, tears its sandboxes down and writes a `cancelled` log),
@@ -32,8 +33,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, NoReturn, Protocol
 
-from harness.run._merge import ShardOutcome
-from harness.run._worker import ShardSpec
+from harness.run._logs import newest_log
+from harness.run.sharding._merge import ShardOutcome
+from harness.run.sharding._worker import ShardSpec, serve
 
 STOP_SECONDS = 60.0
 """How long workers get to stop after Ctrl-C before they are killed."""
@@ -107,7 +109,7 @@ def _spawn(spec: ShardSpec) -> tuple[_Worker, int]:
     read_end, write_end = os.pipe()
     output = tempfile.TemporaryFile(prefix="plugeval-worker-")
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.run._worker"],
+        [sys.executable, "-m", "harness.run.sharding._worker"],
         stdin=subprocess.PIPE,
         stdout=output,
         stderr=output,
@@ -164,8 +166,6 @@ def _fork(spec: ShardSpec, siblings: Sequence[int]) -> tuple[_Worker, int]:
 def _forked_worker(spec: ShardSpec, output: IO[bytes]) -> NoReturn:
     import atexit
     import weakref
-
-    from harness.run._worker import serve
 
     code = 1
     try:
@@ -251,10 +251,8 @@ def _signal(worker: _Worker, signum: int) -> None:
 
 
 def _outcome(worker: _Worker, interrupted: bool) -> ShardOutcome:
-    from harness.run._worker import _newest_log
-
     code = worker.process.wait()  # already ended
-    log = worker.done["log"] if worker.done else _newest_log(worker.spec.log_dir)
+    log = worker.done["log"] if worker.done else newest_log(worker.spec.log_dir)
     if worker.done is not None or (interrupted and code in (0, 130, -signal.SIGINT)):
         return ShardOutcome(worker.spec.shard.index, log, cancelled=interrupted)
     cause = worker.failure or (f"killed by signal {-code}" if code < 0 else f"exit code {code}")

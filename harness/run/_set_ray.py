@@ -1,7 +1,7 @@
 """`harness eval-set` with `executor: ray`: each (task, model) run of the set as one Ray task.
 
-Each Ray task plans its run again from the run's configuration (a `RunPlan` holds live objects
-that do not cross processes) and executes it exactly as `harness eval` would, into
+Each Ray task receives its run's plan (a `RunPlan` pickles; the task is built from it where it
+runs) and executes it exactly as `harness eval` would, into
 `<log_dir>/runs/<task>--<model>/`: its inspect log and results record, its hooks and sandbox
 labels. The driver submits at most `max_tasks` runs at once (default: all), re-submits a run
 that did not succeed up to `retry_attempts` times, and writes `<log_dir>/index.json` in the same
@@ -17,25 +17,26 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from harness.run._ray import STOP_SECONDS, connect, import_ray, preflight
+from harness.run._execute import execute
+from harness.run._plan import RunPlan
+from harness.run._set import INDEX_FILE, set_status
+from harness.run.sharding._ray import STOP_SECONDS, connect, import_ray, preflight
 
 
 @dataclass(frozen=True)
 class SetRun:
-    """One run of the set: its configuration and the display name a grid point gives its task.
+    """One run of the set: its plan and what identifies it across attempts of the set.
 
     Attributes:
-        config: The run's `RunConfig`, with `log_dir` set to the run's own directory.
-        label: The task's name in the set (a grid point's `task[key=value]`), or None.
-        key: What identifies the run across attempts of the set: task reference or label, and model.
+        plan: The run's plan, with `log_dir` set to the run's own directory (and its grid
+            point's label, if any).
+        key: Task reference or label, and model.
     """
 
-    config: Any
-    label: str | None
+    plan: RunPlan
     key: tuple[str, str]
 
 
@@ -45,7 +46,7 @@ def run_set_on_ray(
     """Run every (task, model) of the set as a Ray task; return the set's status and its index entries."""
     preflight(options)
     ray = import_ray()
-    previous = _finished(log_dir / "index.json")
+    previous = _finished(log_dir / INDEX_FILE)
     entries = [previous[run.key] for run in runs if run.key in previous]
     todo = [run for run in runs if run.key not in previous]
     started_here = connect(ray, options)
@@ -55,14 +56,7 @@ def run_set_on_ray(
         if started_here:
             ray.shutdown()
     entries.extend(finished)
-    statuses = {entry["status"] for entry in entries}
-    if interrupted or "cancelled" in statuses:
-        status = "cancelled"
-    elif statuses <= {"success"} and len(entries) == len(runs):
-        status = "success"
-    else:
-        status = "error"
-    return status, sorted(entries, key=lambda e: (e["task"], e["model"]))
+    return set_status(entries, len(runs), interrupted), sorted(entries, key=lambda e: (e["task"], e["model"]))
 
 
 def _finished(index_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
@@ -90,7 +84,7 @@ def _run(ray: Any, runs: Sequence[SetRun], max_tasks: int, retry_attempts: int) 
             while waiting and len(pending) < max_tasks and not interrupted:
                 run = waiting.pop(0)
                 attempts[run.key] += 1
-                pending[task.remote(run.config, run.label)] = run
+                pending[task.remote(run.plan)] = run
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
             for ref in ready:
                 run = pending.pop(ref)
@@ -120,21 +114,9 @@ def _run(ray: Any, runs: Sequence[SetRun], max_tasks: int, retry_attempts: int) 
     return list(results.values()), interrupted
 
 
-def _run_task(config: Any, label: str | None) -> dict[str, Any]:
-    """The Ray task: plan the run where it runs, execute it, and describe its record."""
-    from dataclasses import replace
-
-    from inspect_ai import task_with
-
-    from harness.plugins._registry import Registry
-    from harness.run._execute import execute
-    from harness.run._plan import plan
-
-    registry = Registry.from_environment()
-    run = plan(config, registry)
-    if label:
-        run = replace(run, task=task_with(run.task, name=label))
-    outcome = execute(run, registry)
+def _run_task(run: RunPlan) -> dict[str, Any]:
+    """The Ray task: execute the plan where it runs, and describe its record."""
+    outcome = execute(run)
     record = outcome.record
     return {
         "task": record["task"]["name"],
@@ -147,7 +129,7 @@ def _run_task(config: Any, label: str | None) -> dict[str, Any]:
 
 
 def _entry(ray: Any, ref: Any, run: SetRun, interrupted: bool) -> dict[str, Any]:
-    base = {"ref": run.key[0], "task": run.label or run.key[0], "model": run.key[1]}
+    base = {"ref": run.key[0], "task": run.plan.label or run.key[0], "model": run.key[1]}
     try:
         described = ray.get(ref)
     except Exception as ex:  # the run raised (bad plugin, unreachable model...), its worker died, or it was cancelled
@@ -162,23 +144,6 @@ def _entry(ray: Any, ref: Any, run: SetRun, interrupted: bool) -> dict[str, Any]
             "log": None,
         }
     return {**base, **described, "model": run.key[1]}
-
-
-def write_index(log_dir: Path, status: str, planned: int, entries: list[dict[str, Any]]) -> Path:
-    """`<log_dir>/index.json` of a set run on Ray (the local set's form, with `executor: ray`)."""
-    from harness.results._record import atomic_write_text
-
-    index = {
-        "generated_at": datetime.now(timezone.utc).isoformat(),
-        "status": status,
-        "success": status == "success",
-        "planned": planned,
-        "executor": "ray",
-        "runs": entries,
-    }
-    path = log_dir / "index.json"
-    atomic_write_text(path, json.dumps(index, indent=2) + "\n")
-    return path
 
 
 def _say(message: str) -> None:

@@ -1,17 +1,19 @@
 """A run split among workers: shards planned, run by an executor, replaced when a worker dies, merged.
 
-`run_sharded` is what `execute` does when `workers` > 1 or `executor=ray`. The samples (after
-`limit`) are split into contiguous shards (`_shards`), each run by a local worker process
-(`_workers`) or a Ray task (`_ray`) into `<run dir>/<name>.shards/<k>/`; one progress display
-counts them all. When a worker dies, the samples it was running are lost and reported as errors
-(or run again, with `retry_on_error`), and the ones it had not started run in a replacement
-worker: nothing is dropped silently. The shard logs are then merged into `<run dir>/<name>.eval`.
+`run_sharded` is what `execute` does when the plan's execution is sharded (`workers` > 1 or
+`executor=ray`). The samples (after `limit`) are split into contiguous shards (`_shards`), each
+run by a local worker process (`_workers`) or a Ray task (`_ray`) into
+`<run dir>/<name>.shards/<k>/`; one progress display counts them all. When a worker dies, the
+samples it was running are lost and reported as errors (or run again, with `retry_on_error`),
+and the ones it had not started run in a replacement worker: nothing is dropped silently. The
+shard logs are then merged into `<run dir>/<name>.eval`.
 """
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -20,36 +22,36 @@ from typing import Any
 from harness._errors import HarnessError
 from harness.results._digest import SampleDigest
 from harness.run._hooks import HookRelay
-from harness.run._merge import MergedRun, ShardLog, ShardOutcome
+from harness.run._names import RunInterrupted
 from harness.run._plan import RunPlan
-from harness.run._worker import ShardSpec
+from harness.run._tuning import Execution
+from harness.run.sharding._merge import (
+    MergedRun,
+    ShardLog,
+    ShardOutcome,
+    lost_samples,
+    merge_logs,
+    planned_samples,
+    read_shard,
+)
+from harness.run.sharding._progress import ShardProgress
+from harness.run.sharding._shards import plan_shards, sample_range
+from harness.run.sharding._worker import ShardSpec
 
-EXECUTORS = ("local", "ray")
+Backend = Callable[[Sequence[ShardSpec], Callable[[dict[str, Any]], None]], tuple[list[ShardOutcome], bool]]
+"""Runs shards (local processes or Ray tasks); returns how each ended and whether Ctrl-C stopped them."""
 
 
-def wants_shards(options: Mapping[str, Any]) -> bool:
-    """Whether a run's options ask for workers or Ray (else it runs in this process, as before)."""
-    from harness.run._shards import resolve_workers
-
-    return resolve_workers(options.get("workers")) > 1 or options.get("executor", "local") == "ray"
-
-
-def preflight(options: Mapping[str, Any]) -> None:
-    """Check `workers`, `executor` and Ray before the run starts (before its directory is made).
+def preflight(execution: Execution) -> None:
+    """Check Ray before the run starts (before its directory is made).
 
     Raises:
-        HarnessError: A bad setting, Ray not installed, or a Ray address that does not answer.
+        HarnessError: Ray not installed, or a Ray address that does not answer.
     """
-    from harness.run._shards import resolve_workers
+    if execution.executor == "ray":
+        from harness.run.sharding._ray import preflight as ray_preflight
 
-    resolve_workers(options.get("workers"))
-    executor = options.get("executor", "local")
-    if executor not in EXECUTORS:
-        raise HarnessError(f"executor must be one of {', '.join(EXECUTORS)}, got '{executor}'")
-    if executor == "ray":
-        from harness.run._ray import preflight as ray_preflight
-
-        ray_preflight(dict(options.get("ray") or {}))
+        ray_preflight(execution.ray)
 
 
 @dataclass
@@ -80,108 +82,93 @@ class _Tracker:
                     "harness_sample_end", run_id=self.run_id, sample=EvalSample.model_validate_json(event["sample"])
                 )
 
+    def ever_started(self, key: tuple[Any, int]) -> bool:
+        """Whether any worker started the sample (id, epoch)."""
+        return any(key in started for started in self.started.values())
+
     def in_flight(self, shard: int) -> set[tuple[Any, int]]:
         return self.started.get(shard, set()) - self.finished.get(shard, set())
 
 
 def run_sharded(
-    run: RunPlan,
-    run_dir: str,
-    run_id: str,
-    started: datetime,
-    hooks: HookRelay,
-    *,
-    resume: bool = False,
-    disabled: Sequence[str] = (),
+    run: RunPlan, run_dir: str, run_id: str, started: datetime, hooks: HookRelay, *, resume: bool = False
 ) -> MergedRun:
     """Run `run` in shards and return the merged inspect log (written to `run_dir`) with the samples' digests.
 
     Raises:
-        HarnessError: Bad `workers`/`executor` settings, Ray missing or unreachable, or no shard
-            wrote a log.
+        HarnessError: No shard wrote a log.
         RunInterrupted: Ctrl-C before any shard wrote a log.
     """
-    from harness.run._merge import lost_samples, merge_logs, planned_samples
-    from harness.run._shard_progress import ShardProgress
-    from harness.run._shards import plan_shards, resolve_workers, sample_range
-
-    options = run.config.options
-    executor = options.get("executor", "local")
-    backend = _backend(executor, options)
+    execution = run.execution
     dataset = run.task.dataset
-    shards, notes = plan_shards(run.inspect_args, len(dataset), resolve_workers(options.get("workers")))
+    shards, notes = plan_shards(run.inspect_args, len(dataset), execution.workers)
     for note in notes:
         print(f"harness: {note}", file=sys.stderr, flush=True)
-    start, stop = sample_range(len(dataset), run.inspect_args.get("limit"))
-    planned = planned_samples(dataset, start, stop)
+    planned = planned_samples(dataset, *sample_range(len(dataset), run.inspect_args.get("limit")))
     epochs = int(run.inspect_args.get("epochs") or 1)
     name = _log_name(run_dir, run, run_id, started) if resume else _new_log_name(run, run_id, started)
     shards_dir = f"{run_dir}/{name}.shards"
+    forward = hooks.has_implementations("harness_sample_end")
     specs = [
-        ShardSpec(
-            config=run.config,
-            shard=shard,
-            run_id=run_id,
-            log_dir=f"{shards_dir}/{shard.index}",
-            disabled=tuple(disabled),
-            forward_samples=hooks.has_implementations("harness_sample_end"),
-            resume=resume,
-        )
+        ShardSpec(run, shard, run_id, f"{shards_dir}/{shard.index}", forward_samples=forward, resume=resume)
         for shard in shards
     ]
-    progress = ShardProgress(options, len(planned) * epochs, len(specs), executor)
+    progress = ShardProgress(run.inspect_args, len(planned) * epochs, len(specs), execution.executor)
     tracker = _Tracker(hooks, run_id, progress)
     try:
-        outcomes, interrupted = backend(specs, tracker)
-        logs = [_read(o, tracker) for o in outcomes]
-        rounds = 0
-        while not interrupted and rounds <= int(run.inspect_args.get("retry_on_error") or 0):
-            replacements = _replacements(specs, outcomes, logs, tracker, run, epochs, shards_dir, rounds)
-            if not replacements:
-                break
-            more, interrupted = backend(replacements, tracker)
-            outcomes = [*outcomes, *more]
-            logs = [*logs, *(_read(o, tracker) for o in more)]
-            specs = [*specs, *replacements]
-            rounds += 1
+        outcomes, logs, interrupted = _run_rounds(_backend(execution), specs, tracker, run, epochs, shards_dir)
     finally:
         progress.close()
     readable = [log for log in logs if log is not None]
     if not readable:
-        from harness.run._execute import RunInterrupted
-
         problems = "; ".join(o.problem for o in outcomes if o.problem)
         if interrupted:
             raise RunInterrupted(f"interrupted before any worker wrote a log; nothing was written to {run_dir}")
         raise HarnessError(f"no worker wrote a log ({problems or 'no shard ran'}); see the messages above")
     lost = lost_samples(readable, planned, epochs)
+    never_started = [key for key in lost if not tracker.ever_started(key)] if interrupted else []
     if lost and not interrupted:
         print(f"harness: {len(lost)} samples were lost with their worker and are reported as errors", file=sys.stderr)
     shards_read = list(zip(outcomes, logs, strict=True))
-    return merge_logs(shards_read, planned, f"{run_dir}/{name}.eval", run.inspect_args, tracker.digests)
+    location = f"{run_dir}/{name}.eval"
+    return merge_logs(shards_read, planned, location, run.inspect_args, tracker.digests, not_run=never_started)
+
+
+def _run_rounds(
+    backend: Backend, specs: list[ShardSpec], tracker: "_Tracker", run: RunPlan, epochs: int, shards_dir: str
+) -> tuple[list[ShardOutcome], list[ShardLog | None], bool]:
+    """Run the shards, then replacements for dead workers' samples (up to `retry_on_error` more rounds)."""
+    outcomes, interrupted = backend(specs, tracker)
+    logs = [_read(o, tracker) for o in outcomes]
+    rounds = 0
+    while not interrupted and rounds <= int(run.inspect_args.get("retry_on_error") or 0):
+        replacements = _replacements(specs, outcomes, logs, tracker, run, epochs, shards_dir, rounds)
+        if not replacements:
+            break
+        more, interrupted = backend(replacements, tracker)
+        outcomes = [*outcomes, *more]
+        logs = [*logs, *(_read(o, tracker) for o in more)]
+        specs = [*specs, *replacements]
+        rounds += 1
+    return outcomes, logs, interrupted
 
 
 def _read(outcome: ShardOutcome, tracker: _Tracker) -> ShardLog | None:
     """A shard's log; for a worker that died, without the samples it was running (recovery marks them cancelled)."""
-    from harness.run._merge import read_shard
-
     log = read_shard(outcome)
     if log is not None and outcome.problem:
         log.drop(tracker.in_flight(outcome.index))
     return log
 
 
-def _backend(executor: str, options: Mapping[str, Any]) -> Any:
-    if executor == "ray":
-        from harness.run._ray import run_ray
+def _backend(execution: Execution) -> Backend:
+    if execution.executor == "ray":
+        from harness.run.sharding._ray import run_ray
 
-        ray_options = dict(options.get("ray") or {})
-        return lambda specs, on_event: run_ray(specs, on_event, ray_options)
-    if executor == "local":
-        from harness.run._workers import run_local
+        return lambda specs, on_event: run_ray(specs, on_event, execution.ray)
+    from harness.run.sharding._workers import run_local
 
-        return run_local
-    raise HarnessError(f"executor must be one of {', '.join(EXECUTORS)}, got '{executor}'")
+    return run_local
 
 
 def _replacements(
@@ -195,8 +182,6 @@ def _replacements(
     round_number: int,
 ) -> list[ShardSpec]:
     """Workers for the samples of dead workers: all not yet done, less the in-flight ones unless retried."""
-    from harness.run._merge import planned_samples
-
     retry = round_number < int(run.inspect_args.get("retry_on_error") or 0)
     present = {(s.id, s.epoch) for log in logs if log is not None for s in log.samples}
     replacements = []
@@ -219,8 +204,6 @@ def _replacements(
 
 
 def _new_log_name(run: RunPlan, run_id: str, started: datetime) -> str:
-    import re
-
     task = re.sub(r"[^A-Za-z0-9_.-]+", "-", run.task_name).strip("-")[:60] or "task"
     return f"{started:%Y-%m-%dT%H-%M-%S+00-00}_{task}_{run_id}"
 

@@ -1,10 +1,11 @@
 """One shard of a run, in whatever process runs it: a local worker process or a Ray task.
 
-`run_shard(spec, emit)` plans the run again from its configuration (a `RunPlan` holds live
-objects that do not cross processes), runs inspect's `eval` on the shard's range of samples
-into the shard's own log directory, and reports through `emit` as it goes: `started` (a sample
+`run_shard(spec, emit)` takes the run's plan (forked workers inherit the task the parent built;
+spawned workers and Ray tasks receive the plan pickled and build the task from it), runs
+inspect's `eval` on the shard's range of samples into the shard's own log directory, and
+reports through `emit` as it goes: `started` (a sample
 started), `sample` (one finished, with the whole sample when the parent has hooks that want it)
-and `done` (the log's location and status). Run as `python -m harness.run._worker`, it reads a
+and `done` (the log's location and status). Run as `python -m harness.run.sharding._worker`, it reads a
 pickled `ShardSpec` from stdin and writes the events as JSON lines to the file descriptor the
 spec names.
 """
@@ -23,25 +24,25 @@ from typing import Any
 from inspect_ai.hooks import Hooks, SampleEnd, SampleStart, hooks
 
 from harness.results._digest import digest
-from harness.run._shards import Shard
+from harness.run._inspect_call import call_eval
+from harness.run._logs import newest_log
+from harness.run._names import RUN_ID_ENV, RUN_ID_METADATA, SHARD_METADATA
+from harness.run._plan import RunPlan
+from harness.run._resume import retire_previous_log
+from harness.run.sharding._shards import Shard
 
 Emit = Callable[[dict[str, Any]], None]
 """Sends one event to the process that merges the shards."""
-
-SHARD_METADATA = "harness_shard"
-"""Key of a shard log's eval metadata holding the shard's index."""
-
 
 @dataclass(frozen=True)
 class ShardSpec:
     """Everything a worker needs to run one shard.
 
     Attributes:
-        config: The run's validated configuration (planned again in the worker).
+        plan: The run's plan.
         shard: The samples and inspect arguments of this shard.
         run_id: The harness run id (log metadata, sandbox labels).
         log_dir: The shard's own log directory (a path or fsspec URL).
-        disabled: Plugins disabled with `-p no:NAME`.
         forward_samples: Send each finished sample whole (the parent has `harness_sample_end` hooks).
         resume: Reuse the completed samples of the shard's earlier log in `log_dir`, if any.
         only_ids: Run just these samples (ids as inspect gives them), not the shard's range: a
@@ -49,11 +50,10 @@ class ShardSpec:
         events_fd: File descriptor receiving the events as JSON lines (local worker processes).
     """
 
-    config: Any
+    plan: RunPlan
     shard: Shard
     run_id: str
     log_dir: str
-    disabled: tuple[str, ...] = ()
     forward_samples: bool = False
     resume: bool = False
     only_ids: tuple[Any, ...] | None = None
@@ -67,39 +67,32 @@ def run_shard(spec: ShardSpec, emit: Emit) -> dict[str, Any]:
     A shard interrupted by SIGINT (the parent forwarding Ctrl-C, or Ray cancelling the task)
     still returns: inspect has written its log with status `cancelled`.
     """
-    from inspect_ai import eval as inspect_eval
-
-    from harness.plugins._registry import Registry
-    from harness.run._execute import RUN_ID_METADATA, _prepare_inspect
-    from harness.run._plan import plan
-
     os.environ.update(spec.environment)
-    os.environ["PLUGEVAL_RUN_ID"] = spec.run_id  # sandbox providers label containers with it
-    _prepare_inspect()
-    run = plan(spec.config, Registry.from_environment(list(spec.disabled)))
+    os.environ[RUN_ID_ENV] = spec.run_id  # sandbox providers label containers with it
+    run = spec.plan
     task = run.task if spec.only_ids is None else _only(run.task, spec.only_ids)
-    target: Any = task
-    if spec.resume:
-        target = _previous_attempt(spec.log_dir, task) or task
+    target: Any = (_previous_attempt(spec.log_dir, task) or task) if spec.resume else task
     args = {**run.inspect_args, **spec.shard.inspect_args, "display": "none"}
     if spec.only_ids is not None:
         args.pop("limit", None)
     logs: list[Any] = []
     with _reporting(emit, spec.shard.index, spec.forward_samples):
         try:
-            logs = inspect_eval(
+            logs = call_eval(
                 target,
                 solver=run.solver,
                 model=run.model,
-                model_args=dict(run.model_args),
-                model_roles=dict(run.model_roles) or None,
+                model_args=run.model_args,
+                model_roles=run.model_roles,
                 log_dir=spec.log_dir,
                 metadata={RUN_ID_METADATA: spec.run_id, SHARD_METADATA: spec.shard.index},
-                **args,
+                args=args,
             )
         except KeyboardInterrupt:
             pass
-    location = logs[0].location if logs else _newest_log(spec.log_dir)
+    location = logs[0].location if logs else newest_log(spec.log_dir)
+    if target is not task:  # resumed: the new log holds the earlier attempt's samples too
+        retire_previous_log(target.log.location, location)
     status = logs[0].status if logs else ("cancelled" if location else "error")
     done = {"event": "done", "shard": spec.shard.index, "log": location, "status": status}
     emit(done)
@@ -119,25 +112,15 @@ def _only(task: Any, ids: tuple[Any, ...]) -> Any:
 
 
 def _previous_attempt(log_dir: str, task: Any) -> Any:
-    from pathlib import Path
+    """inspect's previous attempt of this shard (its completed samples are reused), or None."""
+    from harness.run._resume import previous_task
 
-    from harness._errors import ConfigError
-    from harness.run._resume import partial_log, previous_task
-
-    try:
-        return previous_task(partial_log(Path(log_dir)), task)
-    except ConfigError:  # this shard had not written a log yet: run it whole
+    location = newest_log(log_dir)
+    if location is None:  # this shard had not written a log yet: run it whole
         return None
+    from harness.run._logs import read_log
 
-
-def _newest_log(log_dir: str) -> str | None:
-    from inspect_ai.log import list_eval_logs
-
-    try:
-        found = list_eval_logs(log_dir, recursive=False)
-    except FileNotFoundError:
-        return None
-    return max(found, key=lambda info: info.mtime or 0).name if found else None
+    return previous_task(read_log(location, recover=True), task)
 
 
 @dataclass
@@ -274,13 +257,13 @@ def serve(spec: ShardSpec) -> int:
 
 
 def main() -> int:
-    """Worker process started with `python -m harness.run._worker`: a pickled `ShardSpec` on stdin."""
+    """Worker process started with `python -m harness.run.sharding._worker`: a pickled `ShardSpec` on stdin."""
     import pickle
 
     return serve(pickle.loads(sys.stdin.buffer.read()))
 
 
 if __name__ == "__main__":  # run the imported module, whose hook class inspect registered under its own name
-    from harness.run._worker import main as worker_main
+    from harness.run.sharding._worker import main as worker_main
 
     sys.exit(worker_main())

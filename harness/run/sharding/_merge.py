@@ -16,12 +16,12 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.results._digest import SampleDigest
-from harness.run._worker import SHARD_METADATA
+from harness.run._names import SHARD_METADATA
 
 # Members of inspect's `.eval` zip the merge handles itself (the rest it copies from what inspect wrote).
 SAMPLES_DIR = "samples/"
@@ -169,10 +169,17 @@ def lost_samples(logs: Sequence[ShardLog], planned: Sequence[PlannedSample], epo
 
 @dataclass(frozen=True)
 class MergedRun:
-    """The merged log (its header; the samples are in its file) and, when known for every sample, their digests."""
+    """The merged log (its header; the samples are in its file) and what the record needs beside it.
+
+    Attributes:
+        log: The merged log's header.
+        digests: The samples' digests, when known for every sample.
+        not_run: Samples (with epochs) that never started: the run was stopped first.
+    """
 
     log: Any
     digests: list[SampleDigest] | None
+    not_run: int = 0
 
 
 def merge_logs(
@@ -181,6 +188,7 @@ def merge_logs(
     location: str,
     run_options: Mapping[str, Any],
     digests: Mapping[tuple[Any, int], SampleDigest] | None = None,
+    not_run: Collection[tuple[Any, int]] = (),
 ) -> MergedRun:
     """Write the merged log of the shards to `location`.
 
@@ -191,44 +199,23 @@ def merge_logs(
         location: Where to write the merged `.eval` log.
         run_options: The run's inspect arguments (limit and run-wide limits, as the user gave them).
         digests: Digests the workers reported for the samples they finished, by (id, epoch).
+        not_run: (id, epoch) of samples that never started because the run was stopped: left out
+            of the log and counted, not reported as errors.
     """
-    from inspect_ai.log import EvalLog, EvalShards, recompute_metrics, write_eval_log
+    from inspect_ai.log import EvalLog, recompute_metrics, write_eval_log
 
     from harness.results._digest import digest
 
     logs = [log for _, log in shards if log is not None]
-    outcomes = [outcome for outcome, _ in shards]
     if not logs:
         raise ValueError("no shard wrote a log")
     first = logs[0].header
-    epochs = first.eval.config.epochs or 1
     order = {item.id: index for index, item in enumerate(planned)}
-    chosen: dict[tuple[Any, int], tuple[ShardLog, Any]] = {}
-    for log in logs:
-        for sample in log.samples:
-            chosen.setdefault((sample.id, sample.epoch), (log, sample))
-    problems = [o for o in outcomes if o.problem]
-    lost = lost_samples(logs, planned, epochs)
-    whole: dict[tuple[Any, int], Any] = {}
-    for sample_id, epoch in lost:
-        whole[(sample_id, epoch)] = _lost_sample(planned[order[sample_id]], epoch, _lost_reason(problems))
-    for key, (log, sample) in chosen.items():
-        if key not in log.members:
-            whole[key] = sample
+    chosen, whole, lost = _samples(shards, planned, first.eval.config.epochs or 1, set(not_run))
     keys = sorted([*chosen, *(k for k in whole if k not in chosen)], key=lambda k: (order.get(k[0], len(order)), k[1]))
-    spec = first.eval.model_copy(deep=True)
-    spec.metadata = {k: v for k, v in (spec.metadata or {}).items() if k != SHARD_METADATA}
-    spec.dataset.sample_ids = [item.id for item in planned]
-    spec.config.limit = _limit(run_options.get("limit"))
-    for limit_name in ("max_samples", "max_sandboxes"):  # the run's limits, not one worker's share
-        setattr(spec.config, limit_name, run_options.get(limit_name))
-    generate = spec.model_generate_config
-    generate.max_connections = run_options.get("max_connections")
-    generate.adaptive_connections = run_options.get("adaptive_connections")
-    spec.shards = EvalShards(selection="ids", ledger=[_ledger_entry(log, index) for index, log in enumerate(logs)])
     status, error = _status(shards, bool(lost))
     scored = EvalLog(
-        eval=spec,
+        eval=_merged_spec(first, logs, planned, run_options),
         plan=first.plan,
         stats=_stats(logs),
         status=status,
@@ -247,7 +234,54 @@ def merge_logs(
     merged.samples = None
     merged.location = location
     complete = all(d is not None for d in sample_digests)
-    return MergedRun(merged, [d for d in sample_digests if d is not None] if complete else None)
+    return MergedRun(merged, [d for d in sample_digests if d is not None] if complete else None, len(set(not_run)))
+
+
+def _samples(
+    shards: Sequence[tuple[ShardOutcome, ShardLog | None]],
+    planned: Sequence[PlannedSample],
+    epochs: int,
+    not_run: set[tuple[Any, int]],
+) -> tuple[dict[tuple[Any, int], tuple[ShardLog, Any]], dict[tuple[Any, int], Any], list[tuple[Any, int]]]:
+    """The samples of the merged log: chosen from the shard logs (first wins), and those held whole.
+
+    Held whole (written by inspect rather than copied) are a lost sample's error stand-in and the
+    samples of logs read whole. Returns (chosen, whole, lost).
+    """
+    logs = [log for _, log in shards if log is not None]
+    chosen: dict[tuple[Any, int], tuple[ShardLog, Any]] = {}
+    for log in logs:
+        for sample in log.samples:
+            chosen.setdefault((sample.id, sample.epoch), (log, sample))
+    problems = [outcome for outcome, _ in shards if outcome.problem]
+    order = {item.id: index for index, item in enumerate(planned)}
+    lost = [key for key in lost_samples(logs, planned, epochs) if key not in not_run]
+    whole: dict[tuple[Any, int], Any] = {}
+    for sample_id, epoch in lost:
+        whole[(sample_id, epoch)] = _lost_sample(planned[order[sample_id]], epoch, _lost_reason(problems))
+    for key, (log, sample) in chosen.items():
+        if key not in log.members:
+            whole[key] = sample
+    return chosen, whole, lost
+
+
+def _merged_spec(
+    first: Any, logs: Sequence[ShardLog], planned: Sequence[PlannedSample], run_options: Mapping[str, Any]
+) -> Any:
+    """The merged log's eval spec: the first shard's, with the whole run's samples, limits and shard ledger."""
+    from inspect_ai.log import EvalShards
+
+    spec = first.eval.model_copy(deep=True)
+    spec.metadata = {k: v for k, v in (spec.metadata or {}).items() if k != SHARD_METADATA}
+    spec.dataset.sample_ids = [item.id for item in planned]
+    spec.config.limit = _limit(run_options.get("limit"))
+    for limit_name in ("max_samples", "max_sandboxes"):  # the run's limits, not one worker's share
+        setattr(spec.config, limit_name, run_options.get(limit_name))
+    generate = spec.model_generate_config
+    generate.max_connections = run_options.get("max_connections")
+    generate.adaptive_connections = run_options.get("adaptive_connections")
+    spec.shards = EvalShards(selection="ids", ledger=[_ledger_entry(log, index) for index, log in enumerate(logs)])
+    return spec
 
 
 def _write_with_copied_samples(

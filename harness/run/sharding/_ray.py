@@ -18,8 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from harness._errors import HarnessError
-from harness.run._merge import ShardOutcome
-from harness.run._worker import ShardSpec, run_shard
+from harness.run._logs import newest_log
+from harness.run.sharding._merge import ShardOutcome
+from harness.run.sharding._worker import ShardSpec, run_shard
 
 INSTALL_HINT = "pip install 'plugeval[ray]'"
 CONNECT_SECONDS = 15.0
@@ -163,12 +164,10 @@ def _drain(events: Any, on_event: Callable[[dict[str, Any]], None]) -> None:
 
 
 def _outcome(ray: Any, ref: Any, spec: ShardSpec, interrupted: bool) -> ShardOutcome:
-    from harness.run._worker import _newest_log
-
     try:
         done = ray.get(ref)
     except Exception as ex:  # the task failed, its worker died, or it was cancelled
-        log = _newest_log(spec.log_dir)
+        log = newest_log(spec.log_dir)
         if interrupted and type(ex).__name__ in ("TaskCancelledError", "RayTaskError(KeyboardInterrupt)"):
             return ShardOutcome(spec.shard.index, log, cancelled=True)
         cause = str(ex).strip().splitlines()[0] if str(ex).strip() else type(ex).__name__

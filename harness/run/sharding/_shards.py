@@ -12,7 +12,6 @@ Without `max_connections`, inspect's adaptive connection limit (at most 100) is 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,21 +45,6 @@ class Shard:
     @property
     def size(self) -> int:
         return self.stop - self.start
-
-
-def resolve_workers(value: Any) -> int:
-    """`workers=N` or `workers=auto` (the machine's cores) as a count.
-
-    Raises:
-        ConfigError: Not a positive integer or `auto`.
-    """
-    if value is None:
-        return 1
-    if value == "auto":
-        return os.cpu_count() or 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"workers must be a positive integer or 'auto', got {value!r} (e.g. workers=4)")
-    return value
 
 
 def sample_range(dataset_size: int, limit: Any) -> tuple[int, int]:
