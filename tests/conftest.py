@@ -6,11 +6,17 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there the `serial` marker only orders, it does not exclude
+    fcntl = None  # type: ignore[assignment]
 
 # A shell starts background jobs (`cmd &`) with SIGINT ignored, and an ignored signal stays ignored
 # across exec: the harness processes these tests start would then never see the Ctrl-C the tests
@@ -104,3 +110,83 @@ def run_harness(*args: str, site: Path | None = None, env: dict[str, str] | None
         cwd=cwd,
         timeout=600,
     )
+
+
+# --- Running in parallel (pytest-xdist) -----------------------------------------------------------------------
+
+_TURN_HELD = "PLUGEVAL_TEST_TURN_HELD"
+_SHARED_SCOPES = {"module", "class", "package"}
+
+
+class _DockerTurns:
+    """Tests marked `serial` run while no other test runs, in this session's workers or another session on the host.
+
+    The Docker engine is one per host: a test that SIGKILLs a run and counts what it left, or removes every
+    container whose owner is gone, must not overlap a sandbox start-up elsewhere (which reaps exactly those).
+    Every other test holds a shared turn; a turnstile (the gate) keeps a stream of shared turns from starving
+    a waiting serial test. flock locks die with their process, so a crashed worker frees its turn.
+    """
+
+    def __init__(self) -> None:
+        directory = Path(tempfile.gettempdir())
+        self._gate = open(directory / "plugeval-tests.gate", "a+")  # held for the session
+        self._turns = open(directory / "plugeval-tests.turns", "a+")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
+        if os.environ.get(_TURN_HELD):  # a pytest run inside a test: the outer test holds the turn already
+            return (yield)
+        exclusive = item.get_closest_marker("serial") is not None
+        fcntl.flock(self._gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._turns, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(self._gate, fcntl.LOCK_UN)
+        os.environ[_TURN_HELD] = "1"
+        try:
+            return (yield)
+        finally:
+            os.environ.pop(_TURN_HELD, None)
+            fcntl.flock(self._turns, fcntl.LOCK_UN)
+
+
+class _Scheduling:
+    """Keep tests that share a module-scoped fixture on one xdist worker, and hand out the slow work first.
+
+    With `--dist loadgroup` every `xdist_group` is one unit of work; a module whose tests share a costly
+    fixture (a built wheel set, a started browser, an image) would otherwise build it once per worker. Slow
+    units go first (with `--no-loadscope-reorder`) so that no worker starts a ten-minute test at the end.
+    """
+
+    @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group markers
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        groups: dict[pytest.Item, str] = {}
+        for item in items:
+            marker = item.get_closest_marker("xdist_group")
+            if marker is not None:
+                groups[item] = str(marker.args[0] if marker.args else marker.kwargs.get("name", "default"))
+            elif _shares_a_fixture(item):
+                groups[item] = item.nodeid.split("::")[0]
+                item.add_marker(pytest.mark.xdist_group(groups[item]))
+        if not hasattr(config, "workerinput"):  # a plain run keeps the collection order
+            return
+        slow_groups = {groups[item] for item in items if item in groups and item.get_closest_marker("slow")}
+
+        def light(item: pytest.Item) -> bool:
+            return item.get_closest_marker("slow") is None and groups.get(item) not in slow_groups
+
+        items.sort(key=light)  # stable: the order inside each group and each kind stays
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info is not None else ()
+    return any(defs and defs[-1].scope in _SHARED_SCOPES for defs in definitions)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # registered as plugins (not conftest hooks) so that they cover plugins/*/tests as well as tests/
+    if not config.pluginmanager.has_plugin("plugeval-scheduling"):
+        config.pluginmanager.register(_Scheduling(), "plugeval-scheduling")
+    if fcntl is not None and not config.pluginmanager.has_plugin("plugeval-docker-turns"):
+        config.pluginmanager.register(_DockerTurns(), "plugeval-docker-turns")

@@ -62,6 +62,7 @@ def _networks(run_id: str) -> list[str]:
     return [n["Name"] for n in docker_client().api.networks(filters={"label": f"plugeval.run={run_id}"})]
 
 
+@pytest.mark.serial  # SIGKILLs a run and counts what it left: another process's start-up would reap it
 def test_the_next_run_removes_what_a_killed_run_left_with_a_one_line_note(tmp_path: Path):
     from harness.sandbox._cleanup import list_containers
 
@@ -81,6 +82,7 @@ def test_the_next_run_removes_what_a_killed_run_left_with_a_one_line_note(tmp_pa
     assert _networks("killedrun02") == []
 
 
+@pytest.mark.serial  # removes every ownerless container on the host
 def test_containers_of_a_live_process_are_left_alone(tmp_path: Path):
     from harness.sandbox._cleanup import list_containers, remove_containers
 

@@ -177,6 +177,7 @@ def test_a_dockerfile_is_built_from_the_base_image(tmp_path: Path):
     run(scenario())
 
 
+@pytest.mark.serial  # SIGKILLs a run / counts every container whose owner is gone
 def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     script = tmp_path / "holder.py"
     script.write_text(
@@ -210,6 +211,7 @@ def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     assert list_containers("killedrun01") == []
 
 
+@pytest.mark.serial  # asserts no container on the host is left without its owner
 def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: Path):
     from conftest import PluginDist
 
