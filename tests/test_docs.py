@@ -24,10 +24,21 @@ def extract(doc: str, into: Path) -> list[Path]:
     return written
 
 
+def test_the_files_the_docs_show_are_the_files_in_examples():
+    shown = {}
+    for page in sorted((REPO / "docs").glob("*.md")):
+        for block in _FILE_BLOCK.finditer(page.read_text()):
+            if block["path"].startswith("examples/"):
+                shown[block["path"]] = block["body"]
+                assert (REPO / block["path"]).read_text() == block["body"], f"{page.name}: {block['path']} differs"
+    assert {"examples/run.yaml", "examples/eval-matrix.yaml", "examples/inspect_tasks/mytask.py"} <= set(shown)
+    assert "examples/plugeval-wordcount/harness_wordcount/cli.py" in shown
+
+
 def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     extract("writing-a-plugin.md", tmp_path)
     site = tmp_path / "site"
-    pip_install(["--target", str(site), str(tmp_path / "plugeval-wordcount")])
+    pip_install(["--target", str(site), str(tmp_path / "examples" / "plugeval-wordcount")])
 
     listing = run_harness("list", "tasks", site=site)
     assert re.search(r"wordcount\s+plugeval-wordcount 0\.1\.0\s+Count the words in a sentence\.", listing.stdout)
@@ -43,12 +54,22 @@ def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     assert record["samples"]["total"] == 3  # the 7-word sentence is filtered out
     assert (run_dir / "wordcount-summary.txt").read_text().startswith("wordcount accuracy=0.0 n=3")
 
+    other = run_harness("eval", "task=arithmetic", "limit=1", f"log_dir={tmp_path / 'other'}", "display=none", site=site)
+    assert other.returncode == 0, other.stderr
+    (other_dir,) = (tmp_path / "other").iterdir()
+    assert (other_dir / "results.json").is_file() and not (other_dir / "wordcount-summary.txt").exists()
+
+    command = run_harness("wordcount", "the cat sat", "one,two", "sep=,", site=site)
+    assert (command.returncode, command.stdout) == (0, "1 the cat sat\n2 one,two\n"), command.stderr
+    bad = run_harness("wordcount", "a b", "seperator=,", site=site)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "seperator" in bad.stderr, bad.stderr
+
     import os
     import subprocess
     import sys
 
     script = subprocess.run(
-        [sys.executable, str(tmp_path / "plugeval-wordcount" / "run_wordcount.py"), str(tmp_path / "api-logs")],
+        [sys.executable, str(tmp_path / "examples" / "plugeval-wordcount" / "run_wordcount.py"), str(tmp_path / "api")],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(site)},
@@ -58,20 +79,40 @@ def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     assert "exact_number/accuracy = 0.0 n=3" in script.stdout
 
 
+def test_the_tutorial_hook_copes_with_a_run_without_metrics(tmp_path: Path):
+    import sys
+
+    extract("writing-a-plugin.md", tmp_path)
+    sys.path.insert(0, str(tmp_path / "examples" / "plugeval-wordcount"))
+    try:
+        from harness_wordcount.hooks import harness_write_results
+
+        record = {"task": {"name": "wordcount"}, "metrics": [], "status": "error"}
+        path = harness_write_results(record=record, out_dir=tmp_path)
+        assert path.read_text() == "wordcount no metrics (status error)\n"
+        assert harness_write_results(record={**record, "task": {"name": "capitals"}}, out_dir=tmp_path / "x") is None
+    finally:
+        sys.path.remove(str(tmp_path / "examples" / "plugeval-wordcount"))
+        sys.modules.pop("harness_wordcount.hooks", None)
+        sys.modules.pop("harness_wordcount", None)
+
+
 def test_yaml_task_example_builds(tmp_path: Path):
     extract("yaml-tasks.md", tmp_path)
-    task = load_yaml_task(tmp_path / "quiz" / "quiz.yaml")
+    task = load_yaml_task(tmp_path / "examples" / "quiz" / "quiz.yaml")
     assert [s.input for s in task.dataset][0] == "Question (science): What gas do plants take in?"
 
 
-def test_cli_config_example_runs(tmp_path: Path):
+def test_cli_config_example_runs_and_prints_absolute_paths(tmp_path: Path):
     extract("cli.md", tmp_path)
-    result = run_harness(
-        "eval", "--config", str(tmp_path / "run.yaml"), "limit=2", f"log_dir={tmp_path / 'logs'}", "display=none"
-    )
+    result = run_harness("eval", "--config", "examples/run.yaml", "limit=2", "log_dir=logs", "display=none", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
     assert record["samples"]["total"] == 2 and record["params"]["scorer_args"] == {"location": "any"}
+    printed = dict(line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith(("results:", "inspect")))
+    assert printed["results"] == str(next((tmp_path / "logs").glob("*/results.json")))  # absolute, though log_dir=logs
+    assert printed["inspect log"].startswith(str(tmp_path / "logs") + "/"), printed
+    assert result.stdout.count(" 95% CI ") == 1  # one results panel
 
 
 def test_sandbox_example_runs_the_answer_in_docker(tmp_path: Path):
@@ -96,7 +137,7 @@ def test_simulator_example_installs_and_answers(tmp_path: Path):
 
     extract("simulators.md", tmp_path)
     site = tmp_path / "site"
-    pip_install(["--target", str(site), str(tmp_path / "plugeval-terse-user")])
+    pip_install(["--target", str(site), str(tmp_path / "examples" / "plugeval-terse-user")])
     listing = run_harness("list", "simulators", site=site)
     assert re.search(r"terse\s+plugeval-terse-user 0\.1\.0\s+Answers yes when", listing.stdout)
     info = run_harness("info", "terse", site=site)
@@ -119,10 +160,15 @@ def test_simulator_example_installs_and_answers(tmp_path: Path):
 
 def test_eval_matrix_example_runs(tmp_path: Path):
     extract("leaderboard-ci.md", tmp_path)
-    result = run_harness("eval-set", "--config", "eval-matrix.yaml", cwd=tmp_path)
+    result = run_harness("eval-set", "--config", "examples/eval-matrix.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     index = json.loads((tmp_path / "runs" / "nightly" / "index.json").read_text())
     assert sorted(r["task"] for r in index["runs"]) == ["arithmetic", "capitals"]
+    # each run's scores, from its record, with their uncertainty; paths absolute
+    for task in ("arithmetic", "capitals"):
+        assert re.search(rf"success\s+{task} on mockllm/model\n  \S+ = 0\.000 ± 0\.000  95% CI \[0\.000, 0\.\d+\]"
+                         r" \(\w+\)  n=2\n  results: /", result.stdout), result.stdout
+    assert f"index: {tmp_path / 'runs' / 'nightly' / 'index.json'}" in result.stdout
     board = run_harness("leaderboard", "runs", "out=site", cwd=tmp_path)
     assert board.returncode == 0 and (tmp_path / "site" / "index.html").exists()
 

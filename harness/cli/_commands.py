@@ -29,7 +29,7 @@ EVAL = Command(
         ("harness eval task=arithmetic limit=5", "the default model, local/smollm2-135m"),
         ("harness eval task=tasks/capitals.yaml model=openai/gpt-4o-mini temperature=0", "a YAML task file"),
         ("harness eval task=capitals scorer=match scorer.location=any", "a plugin parameter"),
-        ("harness eval task=examples/mytask.py@mytask task.count=2", "an inspect task file"),
+        ("harness eval task=examples/inspect_tasks/mytask.py@mytask task.count=2", "an inspect task file"),
         ("harness eval --config examples/run.yaml limit=2", "key=value overrides the file"),
         ("harness eval --resume logs/RUN_ID", "finish a killed run, reusing its samples"),
     ),
@@ -87,7 +87,7 @@ INFO = Command(
         ("harness info match", "a scorer's parameters"),
         ("harness info arithmetic --kind task", "when a name is used by several kinds"),
         ("harness info tasks/capitals.yaml", "a YAML task file"),
-        ("harness info examples/mytask.py@mytask", "an inspect task file"),
+        ("harness info examples/inspect_tasks/mytask.py@mytask", "an inspect task file"),
     ),
     args=(
         arg("name", help="plugin name, dist/name, a YAML task file or an inspect task"),
