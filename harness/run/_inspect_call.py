@@ -93,11 +93,24 @@ def call_eval(
             solver=solver,
             model=model,
             model_args=dict(model_args),
-            model_roles=dict(model_roles) or None,
+            model_roles=inspect_roles(model_roles),
             log_dir=log_dir,
             metadata=dict(metadata),
             **dict(args),
         )
+
+
+def inspect_roles(model_roles: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Roles as inspect takes them: a model string, or a model built with its arguments (a seated simulator)."""
+    from inspect_ai.model import get_model
+
+    roles: dict[str, Any] = {}
+    for role, spec in model_roles.items():
+        if isinstance(spec, Mapping):
+            roles[role] = get_model(str(spec["model"]), role=role, **dict(spec.get("model_args") or {}))
+        else:
+            roles[role] = spec
+    return roles or None
 
 
 def call_eval_set(tasks: Sequence[Any], *, log_dir: str, args: Mapping[str, Any]) -> Any:

@@ -73,7 +73,9 @@ class RunPlan:
         components: The task, solver, scorer and simulator as configured, in that order.
         model: The inspect model string of the model under test.
         model_args: Arguments for that model's provider.
-        model_roles: Other models by role (`grader`, `user`, ...), as inspect model strings.
+        model_roles: Other models by role (`grader`, `user`, ...): an inspect model string, or for a
+            harness simulator in a seat (`sim/NAME`) `{"model": "sim/NAME", "model_args": {...}}`
+            with the simulator's typed settings (`simulator.KEY=...`).
         inspect_args: Keyword arguments for inspect's `eval` (limit, epochs, generation settings...).
         log_dir: Directory receiving the run's directory of logs and records.
         execution: Where the samples run (this process, local workers or Ray) and the tuning chosen.
@@ -85,7 +87,7 @@ class RunPlan:
     components: tuple[PlannedComponent, ...]
     model: str
     model_args: Mapping[str, Any]
-    model_roles: Mapping[str, str]
+    model_roles: Mapping[str, Any]
     inspect_args: Mapping[str, Any]
     log_dir: str
     execution: Execution = field(default_factory=Execution)
@@ -150,7 +152,10 @@ class RunPlan:
         if self.model_args:
             params["model_args"] = dict(self.model_args)
         if self.model_roles:
-            params["model_roles"] = {role: str(model) for role, model in self.model_roles.items()}
+            params["model_roles"] = {role: _role_model(spec) for role, spec in self.model_roles.items()}
+            seats = {role: dict(spec) for role, spec in self.model_roles.items() if isinstance(spec, Mapping)}
+            if seats:
+                params["seats"] = seats
         if self.execution.tuned:
             params["chosen_by_harness"] = list(self.execution.tuned)
         return redact(params)
@@ -188,7 +193,7 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
         components=tuple(components),
         model=config.model,
         model_args=model_args(config),
-        model_roles=dict(config.model_roles),
+        model_roles=_model_roles(config, registry),
         inspect_args=inspect_eval_args(config.options, run_schema()),
         log_dir=str(config.options.get("log_dir", DEFAULT_LOG_DIR)),
         disabled=tuple(sorted(registry.disabled)),
@@ -208,6 +213,37 @@ def model_args(config: RunConfig) -> dict[str, Any]:
     for name, raw in config.raw_args.get("model", {}).items():
         values[name] = coerce(raw, {})
     return values
+
+
+SEAT_PREFIX = "sim/"
+"""A model role given as `sim/NAME` seats the harness simulator NAME there (see `harness.models`)."""
+
+
+def _model_roles(config: RunConfig, registry: Registry) -> dict[str, Any]:
+    """The roles' models; a simulator in a seat gets the `simulator.KEY=` settings, typed by its plugin."""
+    roles: dict[str, Any] = {}
+    for role, model in config.model_roles.items():
+        if not str(model).startswith(SEAT_PREFIX):
+            roles[role] = model
+            continue
+        name = str(model)[len(SEAT_PREFIX) :]
+        if config.simulator and config.simulator != name:
+            raise ConfigError(
+                f"simulator={config.simulator} and model_roles.{role}={model} both take the simulator.* settings; "
+                "seat the same simulator in both, or drop one"
+            )
+        resolved = resolve_component(
+            registry, PluginKind.SIMULATOR, name, config.args.get("simulator"), config.raw_args.get("simulator")
+        )
+        from harness.models._sim_provider import check_seat_args
+
+        check_seat_args(name, resolved.args)
+        roles[role] = {"model": str(model), "model_args": resolved.args}
+    return roles
+
+
+def _role_model(spec: Any) -> str:
+    return str(spec["model"]) if isinstance(spec, Mapping) else str(spec)
 
 
 def _task_component(config: RunConfig, registry: Registry) -> PlannedComponent:

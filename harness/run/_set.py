@@ -21,7 +21,7 @@ from harness.plugins._registry import Registry
 from harness.results._record import atomic_write_text, build_record
 from harness.run._finish import finish, writable_log_dir
 from harness.run._hooks import HookRelay, hook_relay
-from harness.run._inspect_call import call_eval_set
+from harness.run._inspect_call import call_eval_set, inspect_roles
 from harness.run._lock import directory_lock
 from harness.run._logs import newest_logs, read_log
 from harness.run._names import RUN_ID_METADATA, new_run_id, sandbox_run_id
@@ -98,7 +98,7 @@ def _run_set(
             task_with(
                 item.task,
                 model=_model(item),
-                model_roles=cast(Any, dict(item.model_roles) or None),
+                model_roles=cast(Any, inspect_roles(item.model_roles)),
                 metadata=metadata,
                 **({"solver": item.solver} if item.solver is not None else {}),
             )

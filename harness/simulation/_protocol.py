@@ -11,7 +11,6 @@ CONTINUE_MESSAGE = "Please continue working on the task."
 NO_INFORMATION = "I don't have that information."
 
 
-
 @dataclass(frozen=True)
 class Turn:
     """One message of the agent–user conversation."""
@@ -34,6 +33,8 @@ class SimulatorContext:
         section_effort: Effort (`low`, `medium`, `high`) an answer from each section costs the
             user, as the task defines it (e.g. Ambig-SWE: issue low, hints medium, files high);
             a section it does not name counts as `medium`.
+        opening: The user speaks first here (in a seat where the user opens the conversation,
+            e.g. tau2's): there may be an agent greeting but no question to answer yet.
     """
 
     hidden_info: str
@@ -42,6 +43,7 @@ class SimulatorContext:
     sample_id: str | int | None = None
     sections: dict[str, str] = field(default_factory=dict)
     section_effort: dict[str, str] = field(default_factory=dict)
+    opening: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,4 +68,20 @@ class Simulator(Protocol):
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
         """Answer the agent's last turn (`conversation[-1]`, role `agent`)."""
+        ...
+
+
+@runtime_checkable
+class RatingSimulator(Protocol):
+    """A simulator that can also answer the survey a person answers after a conversation (optional).
+
+    The human seat asks people survey questions about the agent (on 1-5 scales); a simulator that
+    implements `rate` answers the same questions, so simulator and human ratings line up (the
+    User-Simulation Index's `Eval` figure compares them).
+    """
+
+    async def rate(
+        self, conversation: Sequence[Turn], context: SimulatorContext, questions: Sequence[str]
+    ) -> dict[str, float]:
+        """Each question's rating on its 1-5 scale, keyed by the question; NaN where it has no answer."""
         ...

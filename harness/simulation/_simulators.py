@@ -15,6 +15,9 @@ from harness.simulation._session import DEFAULT_MAX_TURNS
 USER_ROLE = "user"
 """The inspect model role that plays simulated users (`model_roles.user=...`)."""
 
+OPENING_QUERY = "I need help with this task: what I want, my request, my goal, my problem"
+"""What the oracle looks for in its hidden information when the user speaks first (no question yet)."""
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{2,}|\n(?=[-*#] )|\n(?=```)")
 
 
@@ -49,7 +52,10 @@ class OracleSimulator:
         parts = context.sections.items() if context.sections else [("", context.hidden_info)]
         tagged = [(kind, s.strip()) for kind, text in parts for s in _SENTENCE.split(text) if len(s.strip()) > 3]
         sentences = [sentence for _, sentence in tagged]
-        ranked = [(score, i) for score, i in _tfidf_best(conversation[-1].text, sentences) if score >= self.threshold]
+        query = conversation[-1].text if conversation and conversation[-1].role == "agent" else OPENING_QUERY
+        ranked = [(score, i) for score, i in _tfidf_best(query, sentences) if score >= self.threshold]
+        if not ranked and context.opening:  # the user opens: nothing asked yet, so it states its request
+            ranked = [(score, i) for score, i in _tfidf_best(OPENING_QUERY, sentences) if score >= self.threshold]
         if not ranked:
             return SimulatorReply(NO_INFORMATION, info={"similarity": 0.0, "effort": "high"})
         chosen = sorted(i for _, i in ranked[: self.top_k])  # in the order the user would tell them
@@ -62,10 +68,13 @@ class OracleSimulator:
 
 @dataclass
 class ReplaySimulator:
-    """Answers from recorded question/answer pairs of the same sample, nearest question first.
+    """Replays recorded user answers of the same sample, in one of two modes chosen by the file.
 
-    `path` is a JSON list of `{"instance_id": ..., "qa_pairs": [[question, answer], ...]}` (the
-    Ambig-SWE release's format).
+    - A JSON list of `{"instance_id": ..., "qa_pairs": [[question, answer], ...]}` (the Ambig-SWE
+      release's format): the answer whose recorded question is nearest to the agent's question.
+    - A conversations JSONL file (one `{"id", "task", "turns": [{"role", "text"}, ...], ...}` per
+      line, the format `harness usi export` writes): the user turns of the conversation whose `id`
+      is the sample id, in order, turn for turn, so a run can be replayed against another agent.
     """
 
     path: str
@@ -73,11 +82,16 @@ class ReplaySimulator:
     max_turns: int = DEFAULT_MAX_TURNS
     name: str = "replay"
     _pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _turns: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         file = Path(self.path)
         if not file.is_file():
-            raise ConfigError(f"replay simulator: {file} not found (simulator.path=FILE.json)")
+            raise ConfigError(f"replay simulator: {file} not found (simulator.path=FILE.json or FILE.jsonl)")
+        if file.suffix == ".jsonl":
+            self._turns = _recorded_user_turns(file)
+            self.max_turns = max([self.max_turns, *(len(turns) for turns in self._turns.values())])
+            return
         try:
             rows = json.loads(file.read_text())
             self._pairs = {str(r["instance_id"]): [(q, a) for q, a in r["qa_pairs"]] for r in rows}
@@ -87,6 +101,8 @@ class ReplaySimulator:
             ) from ex
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        if self._turns is not None:
+            return self._next_turn(conversation, context)
         pairs = self._pairs.get(str(context.sample_id), [])
         if not pairs:
             return SimulatorReply(NO_INFORMATION, info={"recorded": 0})
@@ -98,8 +114,43 @@ class ReplaySimulator:
             pairs[index][1], info={"matched_question": pairs[index][0], "similarity": round(score, 4)}
         )
 
+    def _next_turn(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        """The recorded user turn that comes next: as many as the user has spoken so far."""
+        assert self._turns is not None
+        turns = self._turns.get(str(context.sample_id))
+        if turns is None:
+            return SimulatorReply(NO_INFORMATION, end=True, info={"recorded": 0})
+        spoken = sum(1 for turn in conversation if turn.role == "user")
+        if spoken >= len(turns):
+            return SimulatorReply(NO_INFORMATION, end=True, info={"replayed": spoken, "recorded": len(turns)})
+        return SimulatorReply(turns[spoken], info={"replayed": spoken + 1, "recorded": len(turns)})
+
     def __len__(self) -> int:
-        return len(self._pairs)
+        return len(self._turns) if self._turns is not None else len(self._pairs)
+
+
+def _recorded_user_turns(file: Path) -> dict[str, list[str]]:
+    """The user turns of each conversation of a conversations JSONL file, by conversation id.
+
+    Raises:
+        ConfigError: A line that is not a conversation; the message names `file:line`.
+    """
+    conversations: dict[str, list[str]] = {}
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            turns = [str(turn["text"]) for turn in row["turns"] if turn["role"] == "user"]
+            conversations[str(row["id"])] = turns
+        except (ValueError, KeyError, TypeError) as ex:
+            raise ConfigError(
+                f"replay simulator: {file}:{number} is not a conversation "
+                f'{{"id", "turns": [{{"role": "user"|"agent", "text"}}, ...]}}: {type(ex).__name__}: {ex}'
+            ) from ex
+    if not conversations:
+        raise ConfigError(f"replay simulator: {file} holds no conversation")
+    return conversations
 
 
 PERSONA_PROMPT = """\
@@ -197,10 +248,12 @@ def oracle(top_k: int = 2, threshold: float = 0.1, max_turns: int = DEFAULT_MAX_
 
 
 def replay(path: str, threshold: float = 0.0, max_turns: int = DEFAULT_MAX_TURNS) -> ReplaySimulator:
-    """Answer from recorded question/answer pairs of the same sample, nearest question first.
+    """Replay recorded user answers of the same sample (nearest question, or turn for turn).
 
     Args:
-        path: JSON file of [{"instance_id", "qa_pairs": [[question, answer], ...]}].
+        path: JSON file of [{"instance_id", "qa_pairs": [[question, answer], ...]}] (answers by the
+            nearest recorded question), or a conversations JSONL file (the user turns of the
+            conversation whose id is the sample id, in order).
         threshold: Minimum similarity to a recorded question.
         max_turns: Questions answered before the user only says to continue.
     """
