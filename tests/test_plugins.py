@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import PluginDist, pip_install, run_harness
 
 ECHO_TASK = """\
@@ -45,6 +47,7 @@ BROKEN = PluginDist(
 )
 
 
+@pytest.mark.serial  # installs into the shared venv: every other process would list the plugin meanwhile
 def test_installed_plugin_is_listed_run_and_uninstalled(tmp_path: Path):
     """A plugin built as a wheel, pip-installed into the environment, used, then uninstalled."""
     dist = PluginDist(

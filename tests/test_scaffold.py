@@ -48,6 +48,7 @@ def test_bad_scaffold_requests(tmp_path: Path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("builds-the-checkout")  # pip builds the checkout in its tree, as test_wheels does
 def test_built_wheel_installs_in_a_fresh_venv_with_the_harness(tmp_path: Path):
     assert run_harness("new", "plugin", "fresh_task", "--dir", str(tmp_path)).returncode == 0
     root = tmp_path / "plugeval-fresh-task"

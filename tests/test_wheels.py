@@ -15,6 +15,9 @@ import pytest
 
 from conftest import REPO
 
+# setuptools builds in the source tree (build/, *.egg-info): tests that build the checkout share one worker
+pytestmark = pytest.mark.xdist_group("builds-the-checkout")
+
 PROJECTS = [REPO, *sorted(p for p in (REPO / "plugins").iterdir() if (p / "pyproject.toml").exists())]
 
 
