@@ -54,7 +54,9 @@ def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     assert record["samples"]["total"] == 3  # the 7-word sentence is filtered out
     assert (run_dir / "wordcount-summary.txt").read_text().startswith("wordcount accuracy=0.0 n=3")
 
-    other = run_harness("eval", "task=arithmetic", "limit=1", f"log_dir={tmp_path / 'other'}", "display=none", site=site)
+    other = run_harness(
+        "eval", "task=arithmetic", "limit=1", f"log_dir={tmp_path / 'other'}", "display=none", site=site
+    )
     assert other.returncode == 0, other.stderr
     (other_dir,) = (tmp_path / "other").iterdir()
     assert (other_dir / "results.json").is_file() and not (other_dir / "wordcount-summary.txt").exists()
@@ -105,11 +107,15 @@ def test_yaml_task_example_builds(tmp_path: Path):
 
 def test_cli_config_example_runs_and_prints_absolute_paths(tmp_path: Path):
     extract("cli.md", tmp_path)
-    result = run_harness("eval", "--config", "examples/run.yaml", "limit=2", "log_dir=logs", "display=none", cwd=tmp_path)
+    result = run_harness(
+        "eval", "--config", "examples/run.yaml", "limit=2", "log_dir=logs", "display=none", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(next((tmp_path / "logs").glob("*/results.json")).read_text())
     assert record["samples"]["total"] == 2 and record["params"]["scorer_args"] == {"location": "any"}
-    printed = dict(line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith(("results:", "inspect")))
+    printed = dict(
+        line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith(("results:", "inspect"))
+    )
     assert printed["results"] == str(next((tmp_path / "logs").glob("*/results.json")))  # absolute, though log_dir=logs
     assert printed["inspect log"].startswith(str(tmp_path / "logs") + "/"), printed
     assert result.stdout.count(" 95% CI ") == 1  # one results panel
@@ -166,8 +172,11 @@ def test_eval_matrix_example_runs(tmp_path: Path):
     assert sorted(r["task"] for r in index["runs"]) == ["arithmetic", "capitals"]
     # each run's scores, from its record, with their uncertainty; paths absolute
     for task in ("arithmetic", "capitals"):
-        assert re.search(rf"success\s+{task} on mockllm/model\n  \S+ = 0\.000 ± 0\.000  95% CI \[0\.000, 0\.\d+\]"
-                         r" \(\w+\)  n=2\n  results: /", result.stdout), result.stdout
+        assert re.search(
+            rf"success\s+{task} on mockllm/model\n  \S+ = 0\.000 ± 0\.000  95% CI \[0\.000, 0\.\d+\]"
+            r" \(\w+\)  n=2\n  results: /",
+            result.stdout,
+        ), result.stdout
     assert f"index: {tmp_path / 'runs' / 'nightly' / 'index.json'}" in result.stdout
     board = run_harness("leaderboard", "runs", "out=site", cwd=tmp_path)
     assert board.returncode == 0 and (tmp_path / "site" / "index.html").exists()
