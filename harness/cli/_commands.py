@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness.cli import _handlers as h
 from harness.cli._spec import Command, arg
 from harness.plugins._kinds import COMPONENT_KINDS, PluginKind
+from harness.usi._command import USI
 
 
 def _run_keys_help() -> str:
@@ -203,5 +204,5 @@ LEADERBOARD = Command(
     takes_keys=True,
 )
 
-BUILT_IN = (EVAL, EVAL_SET, LIST, INFO, COMPARE, LEADERBOARD, CI, NEW)
+BUILT_IN = (EVAL, EVAL_SET, LIST, INFO, COMPARE, LEADERBOARD, USI, CI, NEW)
 """The built-in commands in the order `harness --help` lists them (then sandbox, cache and plugins' commands)."""

@@ -38,7 +38,7 @@ def print_listing(registry: Registry, kind: PluginKind | None, check: bool = Fal
 
 
 BUILT_IN_NAMES = frozenset(
-    {"eval", "eval-set", "list", "info", "compare", "leaderboard", "ci", "new", "sandbox", "cache"}
+    {"eval", "eval-set", "list", "info", "compare", "leaderboard", "usi", "ci", "new", "sandbox", "cache"}
 )
 
 
