@@ -19,7 +19,13 @@ def scripted_runs(tmp_path_factory) -> dict[str, dict]:
     for policy in ("validating", "advising"):
         logs = tmp_path_factory.mktemp(policy)
         outcome = run_harness(
-            logs, "task=lend_an_ear", f"solver=lend_an_ear_{policy}", *SCRIPTED_SEEKER, "task.judge=lexical", "task.turns=3", "limit=30"
+            logs,
+            "task=lend_an_ear",
+            f"solver=lend_an_ear_{policy}",
+            *SCRIPTED_SEEKER,
+            "task.judge=lexical",
+            "task.turns=3",
+            "limit=30",
         )
         records[policy] = outcome.record
     return records
@@ -45,8 +51,16 @@ def test_the_record_names_the_seeker_and_counts_its_turns(scripted_runs):
 def conditions_run(tmp_path_factory):
     logs = tmp_path_factory.mktemp("conditions")
     outcome = run_harness(
-        logs, "task=lend_an_ear", "solver=lend_an_ear_advising", *SCRIPTED_SEEKER, "task.judge=lexical",
-        "task.attribution=both", "task.coaching=both", "task.turns=4", "task.coach_after=2", "limit=12",
+        logs,
+        "task=lend_an_ear",
+        "solver=lend_an_ear_advising",
+        *SCRIPTED_SEEKER,
+        "task.judge=lexical",
+        "task.attribution=both",
+        "task.coaching=both",
+        "task.turns=4",
+        "task.coach_after=2",
+        "limit=12",
     )
     return outcome
 
@@ -82,7 +96,10 @@ def test_the_log_shows_every_turn_and_who_produced_it(conditions_run):
     log = read_eval_log(conditions_run.record["inspect_log"], resolve_attachments=True)
     sample = next(s for s in log.samples or [] if s.id.endswith(":coached"))
     turns = [e.data for e in sample.events if e.event == "info" and isinstance(e.data, dict) and "role" in e.data]
-    assert [t["role"] for t in turns] == ["seeker"] + ["supporter", "seeker"] * 2 + ["coach"] + ["supporter", "seeker"] * 2
+    assert [t["role"] for t in turns] == ["seeker"] + ["supporter", "seeker"] * 2 + ["coach"] + [
+        "supporter",
+        "seeker",
+    ] * 2
     assert {t["by"] for t in turns if t["role"] == "supporter"} == {"scripted:advising"}
     assert turns[5]["by"] == "coach:lexical" and "You gave advice they had not asked for" in turns[5]["text"]
     coach_messages = [m for m in sample.messages if (m.metadata or {}).get("lend_an_ear") == "coach"]
@@ -96,7 +113,13 @@ def test_the_report_command_writes_tables_and_a_chart(conditions_run, tmp_path):
     assert "| alignment |" in result.stdout and "felt_heard: human - ai" in result.stdout
     assert "coaching gain - uncoached change (paired)" in result.stdout
     report = json.loads((tmp_path / "lend_an_ear_report.json").read_text())
-    assert set(report["by_condition"]) == {"all", "ai, coached", "ai, not coached", "human, coached", "human, not coached"}
+    assert set(report["by_condition"]) == {
+        "all",
+        "ai, coached",
+        "ai, not coached",
+        "human, coached",
+        "human, not coached",
+    }
     assert report["by_condition"]["all"]["alignment"]["n"] == 12
     svg = (tmp_path / "lend_an_ear_report.svg").read_text()
     assert svg.startswith("<svg") and "Unsolicited" in svg and "human, coached" in svg

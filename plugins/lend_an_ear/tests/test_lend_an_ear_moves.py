@@ -7,7 +7,17 @@ import pytest
 from lend_an_ear_testkit import PLUGIN
 
 from harness import ConfigError
-from harness_lend_an_ear import MOVES, Finding, alignment, detect, detector_scores, labelled_turns, load_rubric, move_rates, parse_judgement
+from harness_lend_an_ear import (
+    MOVES,
+    Finding,
+    alignment,
+    detect,
+    detector_scores,
+    labelled_turns,
+    load_rubric,
+    move_rates,
+    parse_judgement,
+)
 from harness_lend_an_ear._cli import detector_table
 
 
@@ -45,7 +55,10 @@ def test_alignment_is_constructive_minus_counterproductive_rates():
     rates = move_rates([turn, empty])
     assert rates["validating_emotions"] == 0.5 and rates["self_orientation"] == 0.0
     assert alignment(rates) == pytest.approx(0.5 / 3 - 0.5 / 3)
-    best = {m: Finding(m, m in ("validating_emotions", "encouraging_elaboration", "demonstrating_understanding")) for m in MOVES}
+    best = {
+        m: Finding(m, m in ("validating_emotions", "encouraging_elaboration", "demonstrating_understanding"))
+        for m in MOVES
+    }
     assert alignment(move_rates([best])) == 1.0
     assert alignment(move_rates([{m: Finding(m, None) for m in MOVES}])) is None  # the judge answered nothing
 

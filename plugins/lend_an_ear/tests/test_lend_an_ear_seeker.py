@@ -68,7 +68,9 @@ def test_advice_after_feeling_understood_is_considered_not_refused():
 def test_scripted_ratings_follow_the_supporters_moves():
     seeker = Seeker(policy="scripted")
     questions = ["How heard did you feel?"]
-    kind = _talk(seeker, "That sounds painful. What happened next?", "It sounds like you felt invisible. How are you now?")
+    kind = _talk(
+        seeker, "That sounds painful. What happened next?", "It sounds like you felt invisible. How are you now?"
+    )
     cold = _talk(seeker, "At least you have a job. You should update your CV.", "I had it worse at my last job.")
     warm_rating = asyncio.run(seeker.rate(kind, _context(), questions))[questions[0]]
     cold_rating = asyncio.run(seeker.rate(cold, _context(), questions))[questions[0]]

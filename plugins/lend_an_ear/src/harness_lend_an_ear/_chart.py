@@ -37,7 +37,12 @@ def chart_svg(by_condition: dict[str, dict[str, Estimate]], title: str = "Lend a
 
 
 def _panel(
-    data: dict[str, dict[str, Estimate]], conditions: list[str], keys: list[str], span: tuple[float, float], top: int, label: str
+    data: dict[str, dict[str, Estimate]],
+    conditions: list[str],
+    keys: list[str],
+    span: tuple[float, float],
+    top: int,
+    label: str,
 ) -> list[str]:
     low, high = span
     width = _W - _LEFT - 20
@@ -45,7 +50,10 @@ def _panel(
     def y(v: float) -> float:
         return top + _PANEL_H * (high - max(low, min(high, v))) / (high - low)
 
-    parts = [f'<text x="10" y="{top + _PANEL_H / 2}" font-size="11" transform="rotate(-90 10 {top + _PANEL_H / 2})">{escape(label)}</text>']
+    parts = [
+        f'<text x="10" y="{top + _PANEL_H / 2}" font-size="11" '
+        f'transform="rotate(-90 10 {top + _PANEL_H / 2})">{escape(label)}</text>'
+    ]
     for tick in (low, (low + high) / 2, high):
         parts.append(f'<line x1="{_LEFT}" x2="{_LEFT + width}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" font-size="10" text-anchor="end">{tick:g}</text>')
@@ -60,12 +68,15 @@ def _panel(
             x, base = x0 + i * bar_w, y(max(low, 0.0))
             top_y = min(base, y(e.value)) - (1.5 if abs(base - y(e.value)) < 1.5 else 0)
             parts.append(
-                f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar_w - 2:.1f}" height="{max(1.5, abs(base - y(e.value))):.1f}" '
+                f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar_w - 2:.1f}" '
+                f'height="{max(1.5, abs(base - y(e.value))):.1f}" '
                 f'fill="{_COLOURS[i % len(_COLOURS)]}"><title>{escape(condition)}: {e.value:.2f}</title></rect>'
             )
             if e.ci95:
                 cx = x + (bar_w - 2) / 2
-                parts.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(e.ci95[0]):.1f}" y2="{y(e.ci95[1]):.1f}" stroke="#222"/>')
+                parts.append(
+                    f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(e.ci95[0]):.1f}" y2="{y(e.ci95[1]):.1f}" stroke="#222"/>'
+                )
         cx = _LEFT + (g + 0.5) * group_w
         words = TITLES.get(key, key.replace("_", " ")).split(" ", 1)
         lines = "".join(f'<tspan x="{cx:.1f}" dy="{12 if i else 0}">{escape(w)}</tspan>' for i, w in enumerate(words))

@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands")
     report = commands.add_parser("report", help="figures per move and condition with 95%% CIs, paired effects, a chart")
     report.add_argument("run", help="a run directory (with results.json) or an inspect .eval log")
-    report.add_argument("--out", default=None, help="directory for lend_an_ear_report.{md,json,svg} (default: the run directory)")
+    report.add_argument(
+        "--out", default=None, help="directory for lend_an_ear_report.{md,json,svg} (default: the run directory)"
+    )
     report.set_defaults(handler=_report)
 
     validate = commands.add_parser("validate", help="check scenario files against the schema")
@@ -49,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     generate.set_defaults(handler=_generate)
 
     detectors = commands.add_parser("detectors", help="precision and recall of the lexical detectors per move")
-    detectors.add_argument("--split", choices=["dev", "test", "all"], default="test", help="which labelled turns (default test)")
+    detectors.add_argument(
+        "--split", choices=["dev", "test", "all"], default="test", help="which labelled turns (default test)"
+    )
     detectors.set_defaults(handler=_detectors)
     return parser
 
@@ -124,7 +128,12 @@ def detector_table(scores: dict, n: int, split: str) -> str:
     """A Markdown table of each move's detector precision and recall."""
     from ._moves import TITLES
 
-    lines = [f"Lexical detectors on {n} hand-labelled supporter turns ({split}):", "", "| move | labelled present | precision | recall |", "|---|---|---|---|"]
+    lines = [
+        f"Lexical detectors on {n} hand-labelled supporter turns ({split}):",
+        "",
+        "| move | labelled present | precision | recall |",
+        "|---|---|---|---|",
+    ]
     for move, s in scores.items():
         p = "n/a" if s.precision is None else f"{s.precision:.2f} ({s.tp}/{s.tp + s.fp})"
         r = "n/a" if s.recall is None else f"{s.recall:.2f} ({s.tp}/{s.tp + s.fn})"

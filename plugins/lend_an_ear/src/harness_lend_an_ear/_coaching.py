@@ -23,9 +23,18 @@ PAUSE_KEY = "lend_an_ear.pause_after"
 """Store key a conversation solver reads: stop after this many supporter turns (the wrapper resumes it)."""
 
 _DO = {
-    "validating_emotions": ("acknowledged their feelings", "Name and acknowledge what they feel (\"That sounds really painful.\")."),
-    "encouraging_elaboration": ("invited them to say more", "Invite them to say more with an open question (\"What was that like for you?\")."),
-    "demonstrating_understanding": ("reflected back what you heard", "Reflect back what you heard in your own words (\"It sounds like ...\")."),
+    "validating_emotions": (
+        "acknowledged their feelings",
+        'Name and acknowledge what they feel ("That sounds really painful.").',
+    ),
+    "encouraging_elaboration": (
+        "invited them to say more",
+        'Invite them to say more with an open question ("What was that like for you?").',
+    ),
+    "demonstrating_understanding": (
+        "reflected back what you heard",
+        'Reflect back what you heard in your own words ("It sounds like ...").',
+    ),
 }
 _AVOID = {
     "unsolicited_advice": ("gave advice they had not asked for", "Hold back advice until they ask for it."),
@@ -46,13 +55,13 @@ def feedback(turns: Sequence[dict[str, Finding]]) -> str:
     tips = []
     for move, (did, tip) in _DO.items():
         k, quote = count(move)
-        lines.append(f"- You {did} in {k} of {n}" + (f" (\"{quote}\")." if quote else "."))
+        lines.append(f"- You {did} in {k} of {n}" + (f' ("{quote}").' if quote else "."))
         if k < n:
             tips.append(tip)
     for move, (did, tip) in _AVOID.items():
         k, quote = count(move)
         if k:
-            lines.append(f"- You {did} in {k} of {n}" + (f" (\"{quote}\")." if quote else "."))
+            lines.append(f"- You {did} in {k} of {n}" + (f' ("{quote}").' if quote else "."))
             tips.append(tip)
     lines.append("For your next messages: " + (" ".join(tips) if tips else "keep doing what you are doing."))
     return "\n".join(lines)
@@ -84,7 +93,9 @@ def coaching(inner: Solver, after: int | None = None, judge: Judge | None = None
         state.store.set(PAUSE_KEY, None)
         data = progress(state)
         if not data["done"] and supporter_count(data) >= int(k):
-            await give_feedback(state, judge or meta.get("judge") or "lexical", rubric or meta.get("rubric") or "shipped")
+            await give_feedback(
+                state, judge or meta.get("judge") or "lexical", rubric or meta.get("rubric") or "shipped"
+            )
         return await inner(state, generate)
 
     return solve

@@ -40,7 +40,10 @@ DEFAULT_MAX_TURNS = 4
 class Supporter(Protocol):
     """Who answers the seeker. `respond` adds one assistant message to `state.messages` and returns the state."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Who the supporter is, recorded with each of its turns (the model's name for the model under test)."""
+        ...
 
     async def respond(self, state: TaskState, generate: Generate) -> TaskState: ...
 
@@ -48,7 +51,9 @@ class Supporter(Protocol):
 class ModelSupporter:
     """The model under test: its turns are `generate(state)` on the task's model (or whoever sits in its seat)."""
 
-    name = "model"
+    @property
+    def name(self) -> str:
+        return "model"
 
     async def respond(self, state: TaskState, generate: Generate) -> TaskState:
         return await generate(state)
@@ -61,7 +66,9 @@ def progress(state: TaskState) -> dict[str, Any]:
 
 def seeker_turns(data: dict[str, Any]) -> list[Turn]:
     """The conversation as the seeker sees it (coaching left out): its turns `user`, the supporter's `agent`."""
-    return [Turn("user" if t["role"] == "seeker" else "agent", t["text"]) for t in data["turns"] if t["role"] != "coach"]
+    return [
+        Turn("user" if t["role"] == "seeker" else "agent", t["text"]) for t in data["turns"] if t["role"] != "coach"
+    ]
 
 
 def supporter_count(data: dict[str, Any]) -> int:

@@ -69,7 +69,9 @@ def supporter_turns(messages: Sequence[Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-async def find_moves(pairs: Sequence[tuple[str, str]], judge: Judge, rubric: Rubric, start: int = 0) -> list[TurnFindings]:
+async def find_moves(
+    pairs: Sequence[tuple[str, str]], judge: Judge, rubric: Rubric, start: int = 0
+) -> list[TurnFindings]:
     """The findings of each (seeker, supporter) pair; `start` numbers the first pair."""
     results = []
     for offset, (seeker, supporter) in enumerate(pairs):

@@ -18,12 +18,27 @@ from ._scenarios import Scenario, schema_errors
 
 THEMES = {
     "workplace": (
-        "conflict with a manager", "being overlooked", "a mistake at work", "losing a job", "a difficult colleague",
-        "burnout", "unfair treatment", "a career setback", "a frightening incident at work", "a moral dilemma at work",
+        "conflict with a manager",
+        "being overlooked",
+        "a mistake at work",
+        "losing a job",
+        "a difficult colleague",
+        "burnout",
+        "unfair treatment",
+        "a career setback",
+        "a frightening incident at work",
+        "a moral dilemma at work",
     ),
     "personal": (
-        "a loss or bereavement", "a strained family relationship", "a breakup or betrayal", "loneliness",
-        "a health scare", "money worries", "a friendship falling apart", "a parenting worry", "a big life change",
+        "a loss or bereavement",
+        "a strained family relationship",
+        "a breakup or betrayal",
+        "loneliness",
+        "a health scare",
+        "money worries",
+        "a friendship falling apart",
+        "a parenting worry",
+        "a big life change",
         "feeling judged by others",
     ),
 }
@@ -81,7 +96,9 @@ async def generate_scenarios(
         scenario_id = f"gen-{seed}-{index + 1:03d}"
         for _ in range(attempts):
             theme = rng.choice(THEMES[domain])
-            output = await llm.generate(TEMPLATE.format(domain=domain, theme=theme), config=GenerateConfig(temperature=0.9))
+            output = await llm.generate(
+                TEMPLATE.format(domain=domain, theme=theme), config=GenerateConfig(temperature=0.9)
+            )
             try:
                 result.scenarios.append(parse_scenario(output.completion, scenario_id, domain))
                 break

@@ -34,7 +34,13 @@ class Rubric:
             lines.append(f"- {move}: {spec['definition']}")
             if spec.get("present"):
                 lines.append(f"  for example: {' / '.join(spec['present'])}")
-        lines += ["", f"The seeker said:\n<seeker>\n{seeker}\n</seeker>", "", f"The supporter replied:\n<supporter>\n{supporter}\n</supporter>", ""]
+        lines += [
+            "",
+            f"The seeker said:\n<seeker>\n{seeker}\n</seeker>",
+            "",
+            f"The supporter replied:\n<supporter>\n{supporter}\n</supporter>",
+            "",
+        ]
         lines.append(self.answer_format.strip())
         return "\n".join(lines)
 
@@ -68,7 +74,9 @@ def load_rubric(source: str = SHIPPED_RUBRIC) -> Rubric:
     )
 
 
-_LINE = re.compile(r"^\W*(?P<move>[a-z_]+)\W*\s*[:=-]\s*(?P<answer>yes|no)\b(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+_LINE = re.compile(
+    r"^\W*(?P<move>[a-z_]+)\W*\s*[:=-]\s*(?P<answer>yes|no)\b(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE
+)
 _QUOTE = re.compile(r"[\"“]([^\"”]+)[\"”]")
 
 
@@ -92,12 +100,14 @@ def parse_judgement(text: str, supporter: str) -> dict[str, Finding]:
     return found
 
 
-async def judge_turn(seeker: str, supporter: str, rubric: Rubric, max_tokens: int = 160) -> tuple[dict[str, Finding], str]:
+async def judge_turn(
+    seeker: str, supporter: str, rubric: Rubric, max_tokens: int = 160
+) -> tuple[dict[str, Finding], str]:
     """(findings, the judge's raw answer) for one supporter turn, from the `grader` role (else the model under test)."""
     from inspect_ai.model import GenerateConfig, get_model
 
     model = get_model(role=GRADER_ROLE)
-    output = await model.generate(rubric.prompt(seeker, supporter), config=GenerateConfig(temperature=0.0, max_tokens=max_tokens))
+    output = await model.generate(
+        rubric.prompt(seeker, supporter), config=GenerateConfig(temperature=0.0, max_tokens=max_tokens)
+    )
     return parse_judgement(output.completion, supporter), output.completion
-
-

@@ -69,9 +69,11 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"consider|start|stop|delete|document|report|set|get|find|join|focus|keep|look|send|reach out|remember to|"
         r"avoid|sleep|plan|push|stand up|update|refuse|quit|leave|block|email|contact|see a|schedule|practi[cs]e|"
         r"think about|don'?t let)\b",
-        r"\byou (?:should|need to|have to|must|ought to|could (?:try|always|also|just|start|ask|talk|send)|'d better)\b",
+        r"\byou (?:should|need to|have to|must|ought to|'d better|"
+        r"could (?:try|always|also|just|start|ask|talk|send))\b",
         r"\b(?:have|did) you (?:tried|thought about|considered|thought of|looked into)\b",
-        r"\bwhy (?:don'?t|not) you\b|^why not\b|\bhow about (?:you )?(?:try|trying|talking|asking|going)\b|\bwhat if you\b",
+        r"\bwhy (?:don'?t|not) you\b|^why not\b|\bwhat if you\b|"
+        r"\bhow about (?:you )?(?:try|trying|talking|asking|going)\b",
         r"\bI (?:would|'d) (?:suggest|recommend|advise|talk|go|tell|ask|start|do)\b|\bI (?:suggest|recommend)\b",
         r"\bmy advice\b|\bif I were you\b|\bthe best thing (?:to do|you can do|would be)\b",
         r"\bit (?:might|would|could|may) (?:help|be worth|be good|be a good idea) to\b|\bmake sure (?:you|to)\b",

@@ -70,7 +70,7 @@ def _supporter_turn(state: TaskState) -> int:
 
 
 VALIDATING_SHAPES = (("V", "E"), ("U", "E"), ("V", "U"), ("V", "U", "E"), ("U",), ("V", "E"))
-"""Which moves a validating turn makes, by turn and sample: V validate, U reflect (understanding), E invite elaboration."""
+"""Moves of a validating turn, by turn and sample: V validate, U reflect (understanding), E invite elaboration."""
 
 ADVISING_SHAPES = (("S", "A"), ("D", "S", "A"), ("A",), ("D", "A"), ("S",), ("S", "A"))
 """Which moves an advising turn makes: S own story (self-orientation), A advice, D dismissal."""

@@ -8,7 +8,9 @@ Attribution = Literal["ai", "human"]
 
 SUPPORTED_BY = {
     "ai": "You are talking with an AI chatbot: every reply you read is written by an AI system, not by a person.",
-    "human": "You are talking with another person, a volunteer listener: every reply you read is written by a human being.",
+    "human": (
+        "You are talking with another person, a volunteer listener: every reply you read is written by a human being."
+    ),
 }
 """What the seeker is told about who supports them, by attribution condition."""
 
@@ -37,6 +39,7 @@ SUPPORTER_PROMPT = """\
 Someone has come to you with something that is troubling them. Your role is to listen and support \
 them: help them feel heard, understood and less alone. Reply to what they say in a few sentences, \
 as you would in a chat."""
-"""The supporter's documented system prompt (the model under test gets exactly this; `task.supporter_prompt=` overrides it)."""
+"""The supporter's documented system prompt (the model under test gets exactly this; `task.supporter_prompt=`
+overrides it)."""
 
 COACH_HEADER = "Feedback from your coach (the person you are supporting does not see this):"

@@ -54,7 +54,13 @@ class Report:
 
 
 def _est(e: Estimate) -> dict[str, Any]:
-    return {"value": e.value, "stderr": e.stderr, "ci95": list(e.ci95) if e.ci95 else None, "n": e.n, "ci_method": e.method}
+    return {
+        "value": e.value,
+        "stderr": e.stderr,
+        "ci95": list(e.ci95) if e.ci95 else None,
+        "n": e.n,
+        "ci_method": e.method,
+    }
 
 
 def read_conversations(run: str | Path) -> tuple[str, str, list[Conversation]]:
@@ -74,7 +80,15 @@ def read_conversations(run: str | Path) -> tuple[str, str, list[Conversation]]:
         felt = _values(scores.get("lend_an_ear_felt"))
         split = {**_values(scores.get("lend_an_ear_coaching")), **_values(scores.get("lend_an_ear_uncoached"))}
         found.append(
-            Conversation(str(sample.id), str(meta.get("scenario")), str(meta.get("attribution")), bool(meta.get("coached")), figures, felt, split)
+            Conversation(
+                str(sample.id),
+                str(meta.get("scenario")),
+                str(meta.get("attribution")),
+                bool(meta.get("coached")),
+                figures,
+                felt,
+                split,
+            )
         )
     if not found:
         raise ConfigError(f"{location}: no scored lend_an_ear conversations in this log (was it a lend_an_ear run?)")
@@ -146,7 +160,9 @@ def _attribution_effect(conversations: list[Conversation]) -> dict[str, Estimate
         return {}
     effects = {}
     for key in FELT:
-        diffs = [p["human"].felt[key] - p["ai"].felt[key] for p in both if key in p["human"].felt and key in p["ai"].felt]
+        diffs = [
+            p["human"].felt[key] - p["ai"].felt[key] for p in both if key in p["human"].felt and key in p["ai"].felt
+        ]
         effects[f"{key}: human - ai"] = mean_estimate(diffs, binary=False)
     return effects
 
@@ -174,7 +190,10 @@ def _coaching_effect(conversations: list[Conversation]) -> dict[str, Estimate]:
 def markdown(report: Report) -> str:
     """The report as Markdown tables: figures by condition, then paired effects."""
     conditions = list(report.by_condition)
-    lines = [f"# Lend an Ear report\n\nlog: `{report.source}`; judge: {report.judge}; conversations: {len(report.conversations)}\n"]
+    lines = [
+        f"# Lend an Ear report\n\nlog: `{report.source}`; judge: {report.judge}; "
+        f"conversations: {len(report.conversations)}\n"
+    ]
     lines.append("| figure | " + " | ".join(conditions) + " |")
     lines.append("|---|" + "---|" * len(conditions))
     for key in ("alignment", *MOVES, *FELT):
@@ -183,7 +202,10 @@ def markdown(report: Report) -> str:
     if report.paired:
         lines += ["", "| paired effect | estimate |", "|---|---|"]
         lines += [f"| {name} | {fmt(e)} |" for name, e in report.paired.items()]
-    lines.append("\nEach cell: mean [95% CI] (n conversations). Move rates are shares of supporter turns; alignment is in [-1, 1]; felt ratings 1-5.")
+    lines.append(
+        "\nEach cell: mean [95% CI] (n conversations). Move rates are shares of supporter turns; "
+        "alignment is in [-1, 1]; felt ratings 1-5."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -37,7 +37,8 @@ class Scenario:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Scenario:
         """Build from an already validated JSON object."""
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**fields)
 
 
 @cache
@@ -96,7 +97,9 @@ def load_scenarios(source: str | Path = SHIPPED) -> list[Scenario]:
 
 def _load_file(path: Path) -> list[Scenario]:
     if not path.is_file():
-        raise ConfigError(f"task.scenarios: {path}: no such file or directory (give 'shipped', a .json file or a directory)")
+        raise ConfigError(
+            f"task.scenarios: {path}: no such file or directory (give 'shipped', a .json file or a directory)"
+        )
     try:
         documents = json.loads(path.read_text("utf-8"))
     except (ValueError, UnicodeDecodeError) as ex:

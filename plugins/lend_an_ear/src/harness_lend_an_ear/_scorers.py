@@ -44,10 +44,11 @@ def _figures(turns: list[TurnFindings], source: str) -> dict[str, float | None]:
 
 @scorer(metrics={"alignment": [mean()], **{m: [mean()] for m in MOVES}})
 def lend_an_ear_empathy(judge: str = "lexical", rubric: str = "shipped") -> Scorer:
-    """Empathy expression per conversation: `alignment` (constructive minus counter-productive move rates) and each move's rate.
+    """Empathy expression per conversation: `alignment` (constructive minus counter-productive rates), each move's rate.
 
     Args:
-        judge: `lexical` (detectors), `llm` (the rubric through the `grader` role) or `both` (LLM, lexical where it gave no answer).
+        judge: `lexical` (detectors), `llm` (the rubric through the `grader` role) or `both` (LLM, lexical where
+            it gave no answer).
         rubric: `shipped` or a rubric YAML file for the LLM judge.
     """
     return _empathy(judge, rubric)
@@ -101,7 +102,9 @@ def empathy_scorer(judge: str, rubric: str) -> Scorer:
     if judge != "both":
         return lend_an_ear_empathy(judge=judge, rubric=rubric)
     keys = ["alignment", *MOVES, "alignment_lexical", "judge_agreement"]
-    return scorer(metrics={k: [mean()] for k in keys}, name="lend_an_ear_empathy")(lambda: _empathy(judge, rubric, True))()
+    return scorer(metrics={k: [mean()] for k in keys}, name="lend_an_ear_empathy")(
+        lambda: _empathy(judge, rubric, True)
+    )()
 
 
 def felt_scorer(attribution: str | None = None) -> Scorer:

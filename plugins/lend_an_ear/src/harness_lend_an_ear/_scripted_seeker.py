@@ -31,7 +31,10 @@ def scripted_reply(conversation: Sequence[Turn], scenario: Scenario) -> tuple[st
     if found["dismissing_emotions"].present:
         return f"It doesn't feel small to me. I feel {feeling}, and I wanted someone to get that.", "pushback_dismissed"
     if found["unsolicited_advice"].present and not felt_understood:
-        return f"I'm not really looking for advice right now. What I'd really like is {scenario.hopes}.", "pushback_advice"
+        return (
+            f"I'm not really looking for advice right now. What I'd really like is {scenario.hopes}.",
+            "pushback_advice",
+        )
     if found["self_orientation"].present:
         return "I'm sure that was hard for you too, but this is about what's happening to me.", "pushback_self"
     if found["encouraging_elaboration"].present:

@@ -124,7 +124,9 @@ class Seeker:
         messages: list[Any] = [ChatMessageSystem(content=prompt)]
         for turn in rest:  # the seeker model speaks as the assistant; the supporter is its "user"
             text = turn.text
-            messages.append(ChatMessageAssistant(content=text) if turn.role == "user" else ChatMessageUser(content=text))
+            messages.append(
+                ChatMessageAssistant(content=text) if turn.role == "user" else ChatMessageUser(content=text)
+            )
         if question is not None:
             persona = scenario_of(context).persona
             messages.append(ChatMessageUser(content=RATING_PROMPT.format(persona=persona, question=question)))

@@ -7,7 +7,9 @@ from harness import ConfigError
 from ._seeker import Seeker
 
 
-def lend_an_ear_seeker(policy: str = "llm", model: str | None = None, temperature: float = 0.7, max_tokens: int = 120) -> Seeker:
+def lend_an_ear_seeker(
+    policy: str = "llm", model: str | None = None, temperature: float = 0.7, max_tokens: int = 120
+) -> Seeker:
     """A support seeker who opens with a trouble, shares more when invited, pushes back, and rates how heard they felt.
 
     Args:

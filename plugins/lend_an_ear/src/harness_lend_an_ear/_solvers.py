@@ -30,7 +30,9 @@ def seeker_seat(seeker: Simulator) -> Solver:
     return solve
 
 
-def conversation(supporter: Supporter | None = None, seeker: Simulator | None = None, max_turns: int | None = None) -> Solver:
+def conversation(
+    supporter: Supporter | None = None, seeker: Simulator | None = None, max_turns: int | None = None
+) -> Solver:
     """A conversation in which the seeker speaks first (see `converse`), as a solver.
 
     Args:

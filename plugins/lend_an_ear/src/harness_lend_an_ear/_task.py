@@ -38,14 +38,16 @@ def lend_an_ear(
     max_tokens: int = 300,
     simulator: Simulator | None = None,
 ) -> Task:
-    """Lend an Ear: the model supports a simulated person with a personal or workplace trouble; scored on how it expresses empathy.
+    """Lend an Ear: the model supports a simulated person in trouble; scored on how it expresses empathy.
 
     Args:
         scenarios: `shipped` (101 troubles written for the package), or a scenario .json file or a directory of them.
         attribution: Who the seeker is told supports them: ai, human, or both (each scenario under both, paired).
-        judge: How moves are found: lexical (detectors), llm (rubric via the `grader` role), or both (LLM, lexical where it gave no answer).
+        judge: How moves are found: lexical (detectors), llm (rubric via the `grader` role), or both (LLM, lexical
+            where it gave no answer).
         turns: Supporter turns per conversation (the seeker answers each, then rates the conversation).
-        coaching: off, on (feedback after `coach_after` supporter turns) or both (each scenario with and without, paired).
+        coaching: off, on (feedback after `coach_after` supporter turns) or both (each scenario with and
+            without, paired).
         coach_after: Supporter turns before the coaching feedback.
         domains: Only these domains (personal, workplace).
         rubric: `shipped` or a rubric YAML for the LLM judge.
@@ -60,7 +62,12 @@ def lend_an_ear(
     if not chosen:
         raise ConfigError(f"task.domains={domains}: no scenario in {scenarios} has these domains (personal, workplace)")
     seeker = simulator or Seeker()
-    options = {"judge": judge, "rubric": rubric, "turns": turns, "supporter_prompt": supporter_prompt or SUPPORTER_PROMPT}
+    options = {
+        "judge": judge,
+        "rubric": rubric,
+        "turns": turns,
+        "supporter_prompt": supporter_prompt or SUPPORTER_PROMPT,
+    }
     samples = [
         _sample(s, who, coached, coach_after if coaching != "off" else 0, options)
         for s in _interleave(chosen)
@@ -78,7 +85,13 @@ def lend_an_ear(
 
 
 def _check(
-    attribution: str, judge: str, turns: int, coaching: str, coach_after: int, domains: list[str] | None, max_tokens: int
+    attribution: str,
+    judge: str,
+    turns: int,
+    coaching: str,
+    coach_after: int,
+    domains: list[str] | None,
+    max_tokens: int,
 ) -> None:
     if attribution not in _CONDITIONS:
         raise ConfigError(f"task.attribution must be ai, human or both, got {attribution!r}")
@@ -89,7 +102,10 @@ def _check(
     if turns < 1:
         raise ConfigError(f"task.turns must be at least 1, got {turns}")
     if coaching != "off" and not 1 <= coach_after < turns:
-        raise ConfigError(f"task.coach_after must be between 1 and turns - 1 ({turns - 1}) so turns follow the feedback, got {coach_after}")
+        raise ConfigError(
+            f"task.coach_after must be between 1 and turns - 1 ({turns - 1}) so turns follow the feedback, "
+            f"got {coach_after}"
+        )
     unknown = [d for d in domains or [] if d not in ("personal", "workplace")]
     if unknown:
         raise ConfigError(f"task.domains: unknown domain {unknown[0]!r}; known: personal, workplace")
