@@ -57,6 +57,9 @@ def listing_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps({"plugins": rows}, indent=2) + "\n"
 
 
+_NOT_RUN = "<!-- not-run: installs from PyPI; from a clone: pip install -e . (the core), pip install -e plugins/DIR -->"
+
+
 def directory_markdown(rows: list[dict[str, Any]]) -> str:
     """A plugin directory page: one section per distribution with its install line and plugins."""
     by_dist: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -71,7 +74,7 @@ def directory_markdown(rows: list[dict[str, Any]]) -> str:
     ]
     for (dist, version), members in sorted(by_dist.items(), key=lambda item: (item[0][0] != "plugeval", item[0][0])):
         install = "pip install plugeval" if dist == "plugeval" else f"pip install {dist}"
-        lines += ["", f"## {dist} {version}", "", "```console", f"$ {install}", "```", ""]
+        lines += ["", f"## {dist} {version}", "", _NOT_RUN, "```console", f"$ {install}", "```", ""]
         lines += ["| kind | name | what it is |", "|---|---|---|"]
         for row in sorted(members, key=lambda r: (r["kind"], r["name"])):
             summary = (row["summary"] or "").replace("|", "\\|")
