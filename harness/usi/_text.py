@@ -19,7 +19,13 @@ _CALENDAR = re.compile(
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"today|tomorrow|yesterday|morning|evening|afternoon|tonight|weekend)\b"
 )
-_NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "ok", "okay", "hi", "hello", "hey", "thanks", "yes", "no"})
+_NOT_NAMES = frozenset(
+    {
+        "i", "ok", "okay", "hi", "hello", "hey", "thanks", "thank", "yes", "no", "sure", "please", "yep", "yeah",
+        "nope", "done", "great", "fine", "correct", "right", "perfect", "good", "alright", "cool", "sorry", "well",
+        "actually", "just", "maybe", "hmm", "ugh", "oh", "wait", "still", "again",
+    }
+)  # fmt: skip
 
 
 def _markers(*phrases: str) -> re.Pattern[str]:
@@ -249,18 +255,36 @@ def content_words(text: str) -> set[str]:
 
 
 def details(text: str) -> set[str]:
-    """The specifics a text gives, lower-cased: numbers, codes, emails, dates and times, and names
-    (capitalised words that do not start a sentence)."""
+    """The specifics a text gives, lower-cased: numbers, codes, emails, dates and times, and names.
+
+    A name is a capitalised word that is not a stop word or a stock reply (yes, sure, thanks). Inside
+    a sentence every such word counts; one that opens a sentence counts when it stands alone or next
+    to another capitalised word (`Boston.`, `Mia Chen`), since an opening capital says nothing.
+    """
     found = {m.group(0).lower() for m in _EMAIL.finditer(text)}
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-    for match in _WORD.finditer(text):
+    matches = list(_WORD.finditer(text))
+    for index, match in enumerate(matches):
         word = match.group(0).rstrip(".'-")
         lower = word.lower()
         if _DIGIT.search(word) or _CALENDAR.fullmatch(lower):
             found.add(lower)
-        elif word[:1].isupper() and match.start() not in starts and lower not in _NOT_NAMES:
-            found.add(lower)
+        elif word[:1].isupper() and not _common(lower):
+            if match.start() not in starts or _name_opens(matches, index, starts):
+                found.add(lower)
     return found
+
+
+def _common(lower: str) -> bool:
+    return lower in _NOT_NAMES or lower in _stop_words() or lower.startswith("i'")
+
+
+def _name_opens(matches: list[re.Match[str]], index: int, starts: set[int]) -> bool:
+    """The sentence-opening word at `index` is a name: the sentence has no other word, or the next is capitalised."""
+    following = matches[index + 1] if index + 1 < len(matches) else None
+    if following is None or following.start() in starts:
+        return True
+    return following.group(0)[:1].isupper() and not _common(following.group(0).lower())
 
 
 def has(pattern: re.Pattern[str], text: str) -> bool:
