@@ -107,7 +107,7 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
     from harness.cli._scaffold import new_plugin
 
     settings = settings_of(args.settings, _NEW_PLUGIN_SETTINGS, "kind=task")
-    root = new_plugin(args.name, settings["kind"], args.dir)
+    root = new_plugin(args.name, settings["kind"], args.dir).resolve()
     print(f"wrote {root}/ ({settings['kind']} plugin). Next: pip install -e '{root}[test]' && pytest {root}")
     return 0
 
