@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from harness.run._execute import RunOutcome, execute, run_eval
     from harness.run._offline import install_offline_token_counting
     from harness.run._plan import PlannedComponent, RunPlan, plan
+    from harness.run._sessions import UserMemory, user_memory
     from harness.run._set import EvalSetOutcome, execute_set
     from harness.sandbox._config import DockerSandboxConfig
     from harness.sandbox._engine import SandboxError
@@ -80,6 +81,7 @@ __all__ = [
     "SimulatorContext",
     "SimulatorReply",
     "Turn",
+    "UserMemory",
     "ask_user",
     "cache_dir",
     "conversation_record",
@@ -98,6 +100,7 @@ __all__ = [
     "read_record",
     "run_eval",
     "simulated_user",
+    "user_memory",
     "wilson_interval",
 ]
 
@@ -122,6 +125,8 @@ _LAZY = {
     "execute_set": "harness.run._set",
     "run_eval": "harness.run._execute",
     "install_offline_token_counting": "harness.run._offline",
+    "UserMemory": "harness.run._sessions",
+    "user_memory": "harness.run._sessions",
     "PlannedComponent": "harness.run._plan",
     "RunPlan": "harness.run._plan",
     "plan": "harness.run._plan",

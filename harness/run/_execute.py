@@ -22,6 +22,7 @@ from harness.run._hooks import HookRelay, hook_relay
 from harness.run._names import new_run_id, sandbox_run_id
 from harness.run._plan import RunPlan, plan
 from harness.run._resume import load_run_file, resumed_run_id, save_run_file
+from harness.run._sessions import save_memories
 from harness.run._single import run_in_process
 from harness.run.sharding._run import preflight, run_sharded
 
@@ -68,6 +69,8 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         print(f"harness: chosen for this run: {chosen} (set them to override)", file=sys.stderr, flush=True)
     clock = time.perf_counter()
     log, digests = _samples(run, run_dir, run_id, started, hooks, resumed=resume is not None)
+    if run.user_memory.get("save") and log.location:
+        save_memories(log.location, run.user_memory["save"])
     record = build_record(
         run_id=run_id,
         log=log,

@@ -8,7 +8,7 @@ headers are read with `read_eval_log(header_only=True)`, so any location inspect
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
@@ -71,3 +71,15 @@ def _listing(log_dir: str) -> list[Any]:
 
 def _location(name: str) -> str:
     return name.removeprefix("file://")
+
+
+def log_samples(location: str, exclude_fields: set[str] | None = None) -> Iterator[Any]:
+    """Every sample a log holds, one at a time, as its sample summaries list them.
+
+    inspect's `read_eval_log_samples` walks the header's `dataset.sample_ids`, which for a task fed
+    by a `SampleSource` (session tasks) names only the seed; the summaries name every sample logged.
+    """
+    from inspect_ai.log import read_eval_log_sample, read_eval_log_sample_summaries
+
+    for summary in read_eval_log_sample_summaries(location):
+        yield read_eval_log_sample(location, summary.id, summary.epoch, exclude_fields=exclude_fields)

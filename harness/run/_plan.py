@@ -34,6 +34,7 @@ from harness.plugins._params import params_schema
 from harness.plugins._registry import PluginEntry, Registry
 from harness.run._inspect_args import inspect_eval_args
 from harness.run._models_check import check_model_providers
+from harness.run._sessions import has_sessions, session_order
 from harness.run._tuning import Execution, execution_for
 
 DEFAULT_LOG_DIR = "logs"
@@ -81,6 +82,7 @@ class RunPlan:
         execution: Where the samples run (this process, local workers or Ray) and the tuning chosen.
         label: A display name replacing the task's (an eval-set grid point's `task[k=v]`).
         disabled: Plugins disabled for the run (`-p no:NAME`), for building YAML tasks' parts.
+        user_memory: For session tasks: files seeding (`load`) and receiving (`save`) users' memories.
     """
 
     config: RunConfig
@@ -93,6 +95,7 @@ class RunPlan:
     execution: Execution = field(default_factory=Execution)
     label: str | None = None
     disabled: tuple[str, ...] = ()
+    user_memory: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def task(self) -> Any:
@@ -197,8 +200,11 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
         inspect_args=inspect_eval_args(config.options, run_schema()),
         log_dir=str(config.options.get("log_dir", DEFAULT_LOG_DIR)),
         disabled=tuple(sorted(registry.disabled)),
+        user_memory=dict(config.options.get("user_memory") or {}),
     )
     task, solver = draft.task, draft.solver  # built now: a broken plugin or bad parameter stops the run here
+    if has_sessions(task.dataset):
+        session_order(list(task.dataset))  # bad session metadata stops the run here
     execution, inspect_args = execution_for(config.options, draft.inspect_args, task)
     result = replace(draft, execution=execution, inspect_args=inspect_args)
     result.__dict__.update(task=task, solver=solver)  # the same components: keep what was built

@@ -20,6 +20,7 @@ from harness.run._names import RUN_ID_METADATA, RunInterrupted, sandbox_run_id
 from harness.run._plan import RunPlan
 from harness.run._progress import progress_lines, wants_progress_lines
 from harness.run._sample_events import forwarding
+from harness.run._sessions import scheduled
 
 
 def run_in_process(
@@ -34,23 +35,23 @@ def run_in_process(
     from harness.run._resume import partial_log, previous_task, retire_previous_log
 
     previous = partial_log(run_dir) if resume else None
-    target: Any = run.task if previous is None else previous_task(previous, run.task)
     digests: list[Any] = []
     with (
         forwarding(hooks, lambda task, model: run_id, None if resume else digests),
         sandbox_run_id(run_id),
         progress(run.inspect_args),
+        scheduled(run.task, run.inspect_args, run.user_memory) as (task, args),
     ):
         try:
             logs = call_eval(
-                target,
+                task if previous is None else previous_task(previous, task),
                 solver=run.solver,
                 model=run.model,
                 model_args=run.model_args,
                 model_roles=run.model_roles,
                 log_dir=str(run_dir),
                 metadata={RUN_ID_METADATA: run_id},
-                args=run.inspect_args,
+                args=args,
             )
         except KeyboardInterrupt:
             logs = []

@@ -25,8 +25,10 @@ from harness.run._hooks import HookRelay
 from harness.run._names import RunInterrupted
 from harness.run._plan import RunPlan
 from harness.run._tuning import Execution
+from harness.run._sessions import has_sessions, session_order
 from harness.run.sharding._merge import (
     MergedRun,
+    PlannedSample,
     ShardLog,
     ShardOutcome,
     lost_samples,
@@ -35,7 +37,7 @@ from harness.run.sharding._merge import (
     read_shard,
 )
 from harness.run.sharding._progress import ShardProgress
-from harness.run.sharding._shards import plan_shards, sample_range
+from harness.run.sharding._shards import Shard, plan_shards, plan_user_shards, sample_range
 from harness.run.sharding._worker import ShardSpec
 
 Backend = Callable[[Sequence[ShardSpec], Callable[[dict[str, Any]], None]], tuple[list[ShardOutcome], bool]]
@@ -101,17 +103,15 @@ def run_sharded(
     """
     execution = run.execution
     dataset = run.task.dataset
-    shards, notes = plan_shards(run.inspect_args, len(dataset), execution.workers)
-    for note in notes:
-        print(f"harness: {note}", file=sys.stderr, flush=True)
     planned = planned_samples(dataset, *sample_range(len(dataset), run.inspect_args.get("limit")))
     epochs = int(run.inspect_args.get("epochs") or 1)
     name = _log_name(run_dir, run, run_id, started) if resume else _new_log_name(run, run_id, started)
     shards_dir = f"{run_dir}/{name}.shards"
     forward = hooks.has_implementations("harness_sample_end")
     specs = [
-        ShardSpec(run, shard, run_id, f"{shards_dir}/{shard.index}", forward_samples=forward, resume=resume)
-        for shard in shards
+        ShardSpec(run, shard, run_id, f"{shards_dir}/{shard.index}", forward_samples=forward, resume=resume,
+                  only_ids=ids)
+        for shard, ids in _shards(run, planned)
     ]
     progress = ShardProgress(run.inspect_args, len(planned) * epochs, len(specs), execution.executor)
     tracker = _Tracker(hooks, run_id, progress)
@@ -132,6 +132,19 @@ def run_sharded(
     shards_read = list(zip(outcomes, logs, strict=True))
     location = f"{run_dir}/{name}.eval"
     return merge_logs(shards_read, planned, location, run.inspect_args, tracker.digests, not_run=never_started)
+
+
+def _shards(run: RunPlan, planned: Sequence[PlannedSample]) -> list[tuple[Shard, tuple[Any, ...] | None]]:
+    """The shards of a run: ranges of samples, or whole users' sessions for a session task."""
+    if has_sessions(planned):
+        users = session_order(planned)
+        chosen, notes = plan_user_shards(run.inspect_args, users, run.execution.workers)
+    else:
+        ranges, notes = plan_shards(run.inspect_args, len(run.task.dataset), run.execution.workers)
+        chosen = [(shard, None) for shard in ranges]
+    for note in notes:
+        print(f"harness: {note}", file=sys.stderr, flush=True)
+    return list(chosen)
 
 
 def _run_rounds(

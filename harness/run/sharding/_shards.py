@@ -12,7 +12,7 @@ Without `max_connections`, inspect's adaptive connection limit (at most 100) is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,4 +108,36 @@ def plan_shards(inspect_args: Mapping[str, Any], dataset_size: int, workers: int
         if adaptive is not None:
             args["adaptive_connections"] = adaptive[index]
         shards.append(Shard(index, first, last, args))
+    return shards, notes
+
+
+def plan_user_shards(
+    inspect_args: Mapping[str, Any], users: Mapping[str, Sequence[Any]], workers: int
+) -> tuple[list[tuple[Shard, tuple[Any, ...]]], list[str]]:
+    """Shards of a session run: whole users, never one user's sessions split, balanced by sample count.
+
+    Returns each shard with the ids of its samples, and notes about how the request was adjusted.
+    """
+    notes = []
+    count = min(workers, len(users))
+    if count < workers:
+        notes.append(f"workers={workers} is more than the {len(users)} users: using {count} workers")
+    for key in SPLIT_LIMITS:
+        value = inspect_args.get(key)
+        if isinstance(value, int) and value < count:
+            notes.append(f"{key}={value} is shared by the workers: using {value} workers, not {count}")
+            count = value
+    groups: list[list[Any]] = [[] for _ in range(count)]
+    for sessions in sorted(users.values(), key=len, reverse=True):  # largest first, into the emptiest shard
+        min(groups, key=len).extend(sample.id for sample in sessions)
+    shares = {key: split_limit(inspect_args[key], count) for key in SPLIT_LIMITS if key in inspect_args}
+    adaptive = None if "max_connections" in inspect_args else split_limit(max(ADAPTIVE_MAX, count), count)
+    shards = []
+    for index, ids in enumerate(groups):
+        args = {k: v for k, v in inspect_args.items() if k != "limit"}
+        for key, values in shares.items():
+            args[key] = values[index]
+        if adaptive is not None:
+            args["adaptive_connections"] = adaptive[index]
+        shards.append((Shard(index, 0, 0, args), tuple(ids)))
     return shards, notes

@@ -25,10 +25,11 @@ from inspect_ai.hooks import Hooks, SampleEnd, SampleStart, hooks
 
 from harness.results._digest import digest
 from harness.run._inspect_call import call_eval
-from harness.run._logs import newest_log
+from harness.run._logs import newest_log, read_log
 from harness.run._names import RUN_ID_ENV, RUN_ID_METADATA, SHARD_METADATA
 from harness.run._plan import RunPlan
-from harness.run._resume import retire_previous_log
+from harness.run._resume import previous_task, retire_previous_log
+from harness.run._sessions import scheduled
 from harness.run.sharding._shards import Shard
 
 Emit = Callable[[dict[str, Any]], None]
@@ -71,15 +72,18 @@ def run_shard(spec: ShardSpec, emit: Emit) -> dict[str, Any]:
     os.environ[RUN_ID_ENV] = spec.run_id  # sandbox providers label containers with it
     run = spec.plan
     task = run.task if spec.only_ids is None else _only(run.task, spec.only_ids)
-    target: Any = (_previous_attempt(spec.log_dir, task) or task) if spec.resume else task
     args = {**run.inspect_args, **spec.shard.inspect_args, "display": "none"}
     if spec.only_ids is not None:
         args.pop("limit", None)
+    previous = _previous_attempt(spec.log_dir) if spec.resume else None
     logs: list[Any] = []
-    with _reporting(emit, spec.shard.index, spec.forward_samples):
+    with (
+        _reporting(emit, spec.shard.index, spec.forward_samples),
+        scheduled(task, args, run.user_memory) as (task, args),
+    ):
         try:
             logs = call_eval(
-                target,
+                task if previous is None else previous_task(previous, task),
                 solver=run.solver,
                 model=run.model,
                 model_args=run.model_args,
@@ -91,8 +95,8 @@ def run_shard(spec: ShardSpec, emit: Emit) -> dict[str, Any]:
         except KeyboardInterrupt:
             pass
     location = logs[0].location if logs else newest_log(spec.log_dir)
-    if target is not task:  # resumed: the new log holds the earlier attempt's samples too
-        retire_previous_log(target.log.location, location)
+    if previous is not None:  # resumed: the new log holds the earlier attempt's samples too
+        retire_previous_log(previous.location, location)
     status = logs[0].status if logs else ("cancelled" if location else "error")
     done = {"event": "done", "shard": spec.shard.index, "log": location, "status": status}
     emit(done)
@@ -111,16 +115,12 @@ def _only(task: Any, ids: tuple[Any, ...]) -> Any:
     return task_with(task, dataset=dataset.filter(lambda sample: sample.id in wanted))
 
 
-def _previous_attempt(log_dir: str, task: Any) -> Any:
-    """inspect's previous attempt of this shard (its completed samples are reused), or None."""
-    from harness.run._resume import previous_task
-
+def _previous_attempt(log_dir: str) -> Any:
+    """This shard's earlier log (its completed samples are reused), or None when it wrote none."""
     location = newest_log(log_dir)
     if location is None:  # this shard had not written a log yet: run it whole
         return None
-    from harness.run._logs import read_log
-
-    return previous_task(read_log(location, recover=True), task)
+    return read_log(location, recover=True)
 
 
 @dataclass
