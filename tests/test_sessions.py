@@ -85,7 +85,7 @@ def _check_order(samples, epochs: int = 1) -> float:
     for (user, _), sessions in by_user.items():
         sessions.sort(key=lambda s: s.metadata["harness_session"])
         timings = [s.store["timing"] for s in sessions]
-        for earlier, later in zip(timings, timings[1:]):
+        for earlier, later in zip(timings, timings[1:], strict=False):
             assert earlier[1] <= later[0], f"{user}: a session started before the previous one ended"
     points = sorted((t, d) for s in samples for t, d in ((s.store["timing"][0], 1), (s.store["timing"][1], -1)))
     running, most = 0, 0
