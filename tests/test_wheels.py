@@ -117,6 +117,12 @@ def _lm_eval_args(tmp_path: Path) -> list[str]:
         ("cooperbench", ["task=cooperbench", "solver=cooperbench_gold", "limit=1"], 1),  # two, and a real merge
         ("decepticon", ["task=decepticon", "solver=decepticon_careful", "limit=2"], 2),  # headless Chromium
         ("lm_eval", None, 3),  # an lm-eval YAML task over a local file
+        # the synthetic traces task scored by the shipped critic (its rubric and schemas from the wheel's package data)
+        (
+            "critic_rubrics",
+            ["task=critic_synthetic", "task.samples=3", f"scorer={REPO / 'plugins/critic_rubrics/examples/critic-synthetic.yaml'}"],
+            3,
+        ),
     ],
 )
 def test_an_offline_eval_of_each_plugin_from_the_wheels(
