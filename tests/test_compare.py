@@ -76,22 +76,28 @@ def test_bad_inputs_are_named(tmp_path: Path):
     assert key.returncode == 2 and "did you mean 'alpha'" in key.stderr
 
 
-def test_the_paired_interval_is_scipys_bca_bootstrap_with_its_stderr(tmp_path: Path, answers):
+def test_the_interval_of_other_scores_is_scipys_bca_bootstrap_with_its_stderr(tmp_path: Path):
     import numpy as np
     from scipy.stats import bootstrap
 
-    right = [a if isinstance(a, str) else a[0] for a in answers][:12]
-    base = _run(tmp_path, right[:4] + ["x"] * 8, 12, "base")  # 4 of 12 right
-    new = _run(tmp_path, right[:9] + ["x"] * 3, 12, "new")  # 9 of 12 right
-    result = json.loads(run_harness("compare", str(base), str(new), "format=json").stdout)
-    a, b = np.array([1.0] * 4 + [0.0] * 8), np.array([1.0] * 9 + [0.0] * 3)
+    a = np.array([0.1, 0.4, 0.3, 0.2, 0.5, 0.3, 0.6, 0.2, 0.1, 0.4, 0.3, 0.2])
+    b = a + np.array([0.3, 0.1, 0.2, 0.0, 0.4, 0.1, 0.2, 0.3, 0.1, -0.1, 0.2, 0.3])
+    from harness.results._compare import compare_runs
+    from record_support import fixed_scores, record_of
+
+    base, _ = record_of(fixed_scores({f"s{i}": float(v) for i, v in enumerate(a)}), tmp_path, "base")
+    new, _ = record_of(fixed_scores({f"s{i}": float(v) for i, v in enumerate(b)}), tmp_path, "new")
+
+    result = compare_runs(base, new)
+    ids = sorted(f"s{i}" for i in range(len(a)))  # compare pairs samples in id order
+    order = [int(i[1:]) for i in ids]
     expected = bootstrap(
-        (a, b), lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis), paired=True, vectorized=True,
-        n_resamples=10_000, method="BCa", random_state=np.random.default_rng(0),
+        (a[order], b[order]), lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis), paired=True,
+        vectorized=True, n_resamples=10_000, method="BCa", random_state=np.random.default_rng(0),
     )
-    assert result["ci95"] == pytest.approx([expected.confidence_interval.low, expected.confidence_interval.high])
-    assert result["stderr"] == pytest.approx(expected.standard_error) and result["stderr"] > 0
-    assert result["difference"] == pytest.approx(5 / 12)
+    assert result.ci95 == pytest.approx((expected.confidence_interval.low, expected.confidence_interval.high))
+    assert result.stderr == pytest.approx(expected.standard_error) and result.stderr > 0
+    assert result.difference == pytest.approx(float((b - a).mean())) and result.ci_method == "bca bootstrap (paired)"
 
 
 def test_runs_of_different_tasks_are_not_compared_unless_asked(tmp_path: Path):

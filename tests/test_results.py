@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -57,9 +58,14 @@ def test_mean_estimate_uses_t_for_continuous_scores():
     assert estimate.ci95 == pytest.approx((2.5 - 3.1824 * 0.6455, 2.5 + 3.1824 * 0.6455), abs=1e-3)
 
 
-def test_single_sample_has_no_interval():
-    estimate = mean_estimate([1.0])
-    assert estimate.value == 1.0 and estimate.stderr is None and estimate.method == "unavailable"
+def test_a_single_sample_has_an_interval_only_when_its_scale_is_known():
+    passed = mean_estimate([1.0])  # one pass: Wilson at n = 1
+    assert passed.value == 1.0 and passed.stderr is None and passed.method == "wilson"
+    assert passed.ci95 == pytest.approx((0.2065, 1.0), abs=1e-4)
+    unknown = mean_estimate([3.5])
+    assert unknown.method == "unavailable" and unknown.ci95 is None
+    bounded = mean_estimate([3.5], bounds=(0.0, 10.0))
+    assert bounded.method == "hoeffding" and bounded.ci95 == (0.0, 10.0)
 
 
 @pytest.mark.parametrize(
@@ -107,21 +113,30 @@ def test_read_record_names_a_bad_file(tmp_path: Path):
         read_record(tmp_path)
 
 
-def test_pass_fail_scores_get_wilson_and_rewards_that_are_all_zero_do_not():
-    from types import SimpleNamespace
-
+def test_pass_fail_scores_get_wilson_whichever_outcomes_occur():
+    from harness.results._digest import SampleDigest
     from harness.results._record import _binary_scores
 
     def samples(*values):
-        return [SimpleNamespace(id=i, values={"s": v}) for i, v in enumerate(values)]
+        return [SampleDigest(id=i, epoch=1, values={"s": v}) for i, v in enumerate(values)]
 
     assert _binary_scores(samples("I", "I", "I"), "s")  # all wrong is still pass/fail
     assert _binary_scores(samples(True, False), "s") and _binary_scores(samples(0, 1, 1), "s")
     assert _binary_scores(samples(0.0, 1.0, 1.0), "s")
-    assert not _binary_scores(samples(0.0, 0.0, 0.0), "s")  # e.g. a reward that was 0 everywhere
+    assert _binary_scores(samples(0.0, 0.0, 0.0), "s")  # 0/3 of a 0/1 float score
+    assert not _binary_scores(samples(0.0, 0.0, 0.0), "s", bounds=(-1.0, 1.0))  # a reward declared on [-1, 1]
     assert not _binary_scores(samples("C", "P"), "s")  # partial credit is 0.5
-    assert mean_estimate([0.0, 0.0, 0.0], binary=False).ci95 == (0.0, 0.0)
-    assert mean_estimate([0.0, 0.0, 0.0], binary=True).method == "wilson"
+    none_of_forty = mean_estimate([0.0] * 40, binary=True)
+    assert none_of_forty.method == "wilson" and none_of_forty.ci95 == pytest.approx((0.0, 0.0876), abs=1e-4)
+
+
+def test_a_mean_whose_samples_all_agree_never_gets_a_zero_width_interval():
+    agreed = mean_estimate([0.5] * 20, binary=False)
+    assert agreed.ci95 is None and agreed.method == "unavailable"  # no declared range: no honest interval
+    bounded = mean_estimate([0.5] * 20, binary=False, bounds=(0.0, 1.0))
+    half = math.sqrt(math.log(2 / 0.05) / 40)  # Hoeffding: (b - a) sqrt(ln(2/alpha) / 2n)
+    assert bounded.method == "hoeffding" and bounded.ci95 == pytest.approx((0.5 - half, 0.5 + half))
+    assert mean_estimate([1.0, 2.0], binary=False).method == "t"  # spread: Student's t as before
 
 
 def test_written_files_honour_the_umask(tmp_path: Path):

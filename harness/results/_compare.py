@@ -1,16 +1,21 @@
 """`harness compare BASE NEW`: is NEW better, worse, or not distinguishable from BASE?
 
 Methods (scores per sample, epochs averaged first; read from the logs' sample summaries, so
-agent transcripts are never loaded):
-- Paired, when both runs scored the same sample ids: the difference of means with a paired BCa
-  bootstrap 95% CI and its standard error (scipy.stats.bootstrap, paired=True, 10,000 resamples of
-  sample ids, seeded; Efron & Tibshirani 1993). BCa corrects the percentile interval's bias and
-  skew, which matters at the small n this interval is used at (it fails pull requests).
-  p-value: for binary scores the exact McNemar test (a binomial test on the discordant pairs;
-  McNemar 1947), otherwise the exact sign test on the per-sample differences (ties dropped).
-- Unpaired, otherwise: the same BCa interval with each run resampled on its own, and a two-sided
-  p-value from a permutation test of the difference in means (scipy.stats.permutation_test).
-When every resample gives the same difference (e.g. identical runs) the interval is that value.
+agent transcripts are never loaded). Paired when both runs scored the same sample ids, else unpaired.
+- Interval of the difference of means, labelled in `ci_method`:
+  - pass/fail scores (every per-sample value 0 or 1): Newcombe's interval (paired: method 10, the
+    Wilson limits of each rate combined with their correlation; unpaired: the hybrid score
+    interval; Newcombe 1998). It stays honest at the boundary (0/40 against 0/40), where every
+    bootstrap resample agrees.
+  - other scores: a BCa bootstrap 95% CI (scipy.stats.bootstrap, 10,000 resamples of sample ids,
+    seeded, paired or each run on its own; Efron & Tibshirani 1993). BCa corrects the percentile
+    interval's bias and skew, which matters at the small n this interval is used at (it fails pull
+    requests). When every resample gives the same difference the interval is that point.
+- Standard error: the bootstrap's, or for pass/fail scores the plug-in standard error of the
+  difference (paired: of the per-sample differences).
+- p-value: paired, for binary scores the exact McNemar test (a binomial test on the discordant
+  pairs; McNemar 1947), otherwise the exact sign test on the per-sample differences (ties
+  dropped); unpaired, a two-sided permutation test of the difference in means.
 Verdict: better / worse when p < alpha (and the CI excludes 0); otherwise no significant difference.
 Runs of different tasks or task parameters are not compared unless `allow_different` is given.
 """
@@ -55,6 +60,7 @@ class Comparison:
     paired: bool
     difference: float
     ci95: tuple[float, float]
+    ci_method: str
     stderr: float
     p_value: float
     test: str
@@ -102,7 +108,7 @@ def compare_runs(
         a, b = np.array(list(base_scores.values())), np.array(list(new_scores.values()))
         p_value, test = _unpaired_test(a, b, seed)
     difference = float(b.mean() - a.mean())
-    (low, high), stderr = _bootstrap_difference(a, b, paired, seed)
+    (low, high), stderr, method = difference_interval(a, b, paired, seed)
     significant = p_value < alpha and not (low <= 0 <= high)
     improved = difference < 0 if lower_is_better else difference > 0
     verdict: Verdict = "no significant difference" if not significant else ("better" if improved else "worse")
@@ -113,6 +119,7 @@ def compare_runs(
         paired,
         difference,
         (low, high),
+        method,
         stderr,
         p_value,
         test,
@@ -121,8 +128,25 @@ def compare_runs(
     )
 
 
+def difference_interval(
+    a: np.ndarray, b: np.ndarray, paired: bool, seed: int
+) -> tuple[tuple[float, float], float, str]:
+    """95% CI, standard error and method of mean(b) - mean(a): Newcombe for pass/fail scores, else BCa."""
+    if _binary(a, b):
+        if paired:
+            stderr = float(np.std(b - a, ddof=1) / np.sqrt(len(a)))
+            return paired_difference_interval(a, b), stderr, "newcombe (paired)"
+        stderr = float(np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b)))
+        return unpaired_difference_interval(a, b), stderr, "newcombe (unpaired)"
+    interval, stderr = _bootstrap_difference(a, b, paired, seed)
+    kind = "paired" if paired else "unpaired"
+    if interval[0] == interval[1]:
+        return interval, stderr, f"bca bootstrap ({kind}; every resample gave this difference)"
+    return interval, stderr, f"bca bootstrap ({kind})"
+
+
 def _bootstrap_difference(a: np.ndarray, b: np.ndarray, paired: bool, seed: int) -> tuple[tuple[float, float], float]:
-    """BCa 95% CI and standard error of mean(b) - mean(a)."""
+    """BCa 95% CI and standard error of mean(b) - mean(a); the point itself when every resample agrees."""
     import warnings
 
     from scipy.stats import bootstrap
@@ -146,8 +170,6 @@ def _bootstrap_difference(a: np.ndarray, b: np.ndarray, paired: bool, seed: int)
     if not (np.isfinite(low) and np.isfinite(high)):  # every resample gave one value
         value = float(b.mean() - a.mean())
         low, high, stderr = value, value, 0.0 if not np.isfinite(stderr) else stderr
-        if paired and _binary(a, b):  # e.g. every sample improved: [d, d] would claim certainty
-            low, high = paired_difference_interval(a, b)
     return (low, high), stderr
 
 
@@ -174,6 +196,20 @@ def paired_difference_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, flo
     difference = p2 - p1
     below = np.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
     above = np.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0.0))
+    return max(-1.0, difference - float(below)), min(1.0, difference + float(above))
+
+
+def unpaired_difference_interval(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """95% CI of mean(b) - mean(a) for pass/fail scores of different samples: Newcombe's hybrid score
+    interval (method 10 of Newcombe 1998, independent proportions), from each rate's Wilson limits."""
+    from harness.results._stats import wilson_interval
+
+    p1, p2 = float(a.mean()), float(b.mean())
+    l1, u1 = wilson_interval(p1, len(a))
+    l2, u2 = wilson_interval(p2, len(b))
+    difference = p2 - p1
+    below = np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    above = np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
     return max(-1.0, difference - float(below)), min(1.0, difference + float(above))
 
 
@@ -244,7 +280,7 @@ def format_comparison(c: Comparison, fmt: str) -> str:
     def ci(pair: tuple[float, float] | None) -> str:
         return f"[{pair[0]:.3f}, {pair[1]:.3f}]" if pair else "n/a"
 
-    kind = "paired" if c.paired else "unpaired"
+    spread = f" ± {c.stderr:.3f}" if c.stderr > 0 or c.ci95[0] == c.ci95[1] else ""
     if fmt == "md":
         icon = {"better": "✅", "worse": "❌"}.get(c.verdict, "➖")
         return "\n".join(
@@ -256,7 +292,7 @@ def format_comparison(c: Comparison, fmt: str) -> str:
                 f"| base `{c.base.run_id}` | {c.base.model} | {c.base.value:.3f} | {ci(c.base.ci95)} | {c.base.n} |",
                 f"| new `{c.new.run_id}` | {c.new.model} | {c.new.value:.3f} | {ci(c.new.ci95)} | {c.new.n} |",
                 "",
-                f"Difference {c.difference:+.3f} ± {c.stderr:.3f}, 95% CI {ci(c.ci95)} ({kind} BCa bootstrap); "
+                f"Difference {c.difference:+.3f}{spread}, 95% CI {ci(c.ci95)} ({c.ci_method}); "
                 f"p = {c.p_value:.4g} "
                 f"({c.test}); α = {c.alpha}.",
             ]
@@ -266,7 +302,7 @@ def format_comparison(c: Comparison, fmt: str) -> str:
             f"{'':<6}{'run':<14}{'model':<30}{'score':>8}  {'95% CI':<18}{'n':>5}",
             f"{'base':<6}{c.base.run_id:<14}{c.base.model:<30}{c.base.value:>8.3f}  {ci(c.base.ci95):<18}{c.base.n:>5}",
             f"{'new':<6}{c.new.run_id:<14}{c.new.model:<30}{c.new.value:>8.3f}  {ci(c.new.ci95):<18}{c.new.n:>5}",
-            f"difference {c.difference:+.3f} ± {c.stderr:.3f}  95% CI {ci(c.ci95)} ({kind} BCa bootstrap)  "
+            f"difference {c.difference:+.3f}{spread}  95% CI {ci(c.ci95)} ({c.ci_method})  "
             f"p = {c.p_value:.4g} ({c.test})",
             f"{c.scorer}: {c.verdict} (alpha {c.alpha})",
         ]

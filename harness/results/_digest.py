@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.results._causes import error_cause
+
 
 @dataclass(frozen=True)
 class SampleDigest:
@@ -27,6 +29,10 @@ class SampleDigest:
             then retried, unless it ended the sample), plus retries a provider reports on an event.
         conversation: The simulated-user record in the sample store, or None.
         has_simulator: The sample was given a simulated user (a simulator context).
+        error_type: The class name of the error's real cause (retry and group wrappers unwrapped).
+        cause: The error's real cause, `Type: message`.
+        infra_error: The error is a fault of the infrastructure (`harness.InfraError`), not the agent's.
+        flaky: Tests that failed, then passed when re-run (the `flaky` list of a score's metadata).
     """
 
     id: Any
@@ -37,6 +43,13 @@ class SampleDigest:
     model_retries: int = 0
     conversation: dict[str, Any] | None = None
     has_simulator: bool = False
+    error_type: str | None = None
+    cause: str | None = None
+    infra_error: bool = False
+    flaky: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flaky", tuple(self.flaky))  # a list after a trip through JSON
 
     @property
     def completed(self) -> bool:
@@ -50,6 +63,7 @@ def digest(sample: Any) -> SampleDigest:
 
     store = getattr(sample, "store", None) or {}
     events = getattr(sample, "events", None) or []
+    cause = error_cause(sample.error) if sample.error is not None else None
     return SampleDigest(
         id=sample.id,
         epoch=getattr(sample, "epoch", 1) or 1,
@@ -59,7 +73,21 @@ def digest(sample: Any) -> SampleDigest:
         model_retries=sum(_failed_calls(e) for e in events if getattr(e, "event", None) == "model"),
         conversation=store.get(STORE_KEY),
         has_simulator=STORE_KEY in store or CONTEXT_KEY in store,
+        error_type=cause.type or None if cause else None,
+        cause=cause.text if cause else None,
+        infra_error=bool(cause and cause.infra),
+        flaky=_flaky_tests(sample.scores or {}),
     )
+
+
+def _flaky_tests(scores: dict[str, Any]) -> tuple[str, ...]:
+    """Tests any score's metadata lists as `flaky` (failed, then passed on re-run), each once, in order."""
+    found: dict[str, None] = {}
+    for score in scores.values():
+        listed = (getattr(score, "metadata", None) or {}).get("flaky")
+        if isinstance(listed, (list, tuple)):
+            found.update((str(test), None) for test in listed)
+    return tuple(found)
 
 
 def _failed_calls(event: Any) -> int:

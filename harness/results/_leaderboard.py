@@ -10,7 +10,11 @@ Only comparable numbers share a table:
   above its own, so models whose intervals overlap share a rank.
 - The *overall* view averages only boards whose primary metric is a pass/fail rate (0–1 scale,
   Wilson interval) and that every model in it has run; its standard error combines the boards'
-  (independent samples), its CI is mean ± 1.96 × stderr, and n counts samples over those boards.
+  (independent samples), its CI combines the boards' Wilson intervals (MOVER: Zou & Donner 2008,
+  the method behind Newcombe's difference interval), so 0/40 everywhere is [0, 0.088], not a point;
+  n counts samples over those boards.
+- No interval is zero-width for n > 1: a record written before schema version 2 whose interval is
+  a point gets its Wilson interval again (pass/fail) or none.
 The latest run of a (board, model) wins. Unreadable records are named and skipped; the rest build.
 The HTML page embeds the data as JSON and renders it with `textContent` only.
 """
@@ -30,8 +34,8 @@ from urllib.parse import quote
 from harness._errors import ConfigError, HarnessError
 from harness.config._schemas import load_schema
 from harness.results._record import RESULTS_FILE, atomic_write_text, read_record
-
-Z95 = 1.959963984540054
+from harness.results._redact import redact_messages
+from harness.results._stats import wilson_interval
 
 
 def leaderboard_schema() -> dict[str, Any]:
@@ -115,6 +119,7 @@ def _entry(
 ) -> dict[str, Any]:
     scorer, name, declared = primary
     metric = next((m for m in record["metrics"] if m["scorer"] == scorer and m["name"] == name), None)
+    metric = _honest_interval(metric) if metric else None
     log = record.get("inspect_log")
     return {
         "board": board,
@@ -141,6 +146,16 @@ def _entry(
         "results_href": _href(str(file), out_dir),
         "log_href": _href(log, out_dir) if log else None,
     }
+
+
+def _honest_interval(metric: dict[str, Any]) -> dict[str, Any]:
+    """The metric with no zero-width interval for n > 1 (records before schema version 2 had them at 0/n)."""
+    ci = metric.get("ci95")
+    if not ci or ci[0] != ci[1] or metric["n"] < 2 or metric["value"] is None:
+        return metric
+    if metric["ci_method"] == "wilson":
+        return {**metric, "ci95": list(wilson_interval(metric["value"], metric["n"]))}
+    return {**metric, "ci95": None, "ci_method": "unavailable"}
 
 
 def _href(path: str, out_dir: Path | None) -> str | None:
@@ -174,30 +189,37 @@ def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
 
 def overall(entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Mean pass rate per model over the boards every model ran whose primary metric is a 0–1 rate."""
-    rates = [e for e in entries if e["ranked"] and e["ci_method"] == "wilson" and e["value"] is not None]
+    rates = [e for e in entries if e["ranked"] and e["ci_method"] == "wilson" and e["value"] is not None and e["ci95"]]
     boards = sorted({e["board"] for e in rates})
     models = sorted({e["model"] for e in rates})
     common = [b for b in boards if all(any(e["board"] == b and e["model"] == m for e in rates) for m in models)]
     rows = []
     for model in models:
         mine = [e for e in rates if e["model"] == model and e["board"] in common]
-        if not mine:
-            continue
-        mean = sum(e["value"] for e in mine) / len(mine)
-        variance = sum((e["stderr"] or 0.0) ** 2 for e in mine) / len(mine) ** 2
-        stderr = math.sqrt(variance)
-        ci = [max(0.0, mean - Z95 * stderr), min(1.0, mean + Z95 * stderr)]
-        rows.append({"model": model, "value": mean, "stderr": stderr, "ci95": ci, "n": sum(e["n"] for e in mine)})
+        if mine:
+            rows.append(_overall_row(model, mine))
     for row in rows:
         row["rank"] = 1 + sum(1 for other in rows if other["ci95"][0] > row["ci95"][1])
     return {
         "boards": common,
         "left_out": [b for b in sorted({e["board"] for e in entries}) if b not in common],
         "method": "unweighted mean of each model's pass rate over the boards listed; stderr from the boards' "
-        "stderrs (independent samples); 95% CI = mean ± 1.96 stderr; n = samples over those boards. Boards "
-        "whose primary metric is not a 0–1 pass/fail rate, or that not every model ran, are left out.",
+        "stderrs (independent samples); 95% CI from the boards' Wilson intervals (MOVER, Zou & Donner 2008); "
+        "n = samples over those boards. Boards whose primary metric is not a 0–1 pass/fail rate, or that not "
+        "every model ran, are left out.",
         "rows": sorted(rows, key=lambda r: (r["rank"], -r["value"], r["model"])),
     }
+
+
+def _overall_row(model: str, mine: list[dict[str, Any]]) -> dict[str, Any]:
+    """One model's mean over its boards: the MOVER combination of the boards' Wilson intervals."""
+    k = len(mine)
+    mean = sum(e["value"] for e in mine) / k
+    stderr = math.sqrt(sum((e["stderr"] or 0.0) ** 2 for e in mine)) / k
+    below = math.sqrt(sum((e["value"] - e["ci95"][0]) ** 2 for e in mine)) / k
+    above = math.sqrt(sum((e["ci95"][1] - e["value"]) ** 2 for e in mine)) / k
+    ci = [max(0.0, mean - below), min(1.0, mean + above)]
+    return {"model": model, "value": mean, "stderr": stderr, "ci95": ci, "n": sum(e["n"] for e in mine)}
 
 
 def build(paths: list[str], out_dir: str | Path) -> tuple[Path, list[dict[str, str]]]:
@@ -213,13 +235,14 @@ def build(paths: list[str], out_dir: str | Path) -> tuple[Path, list[dict[str, s
     if not entries:
         reasons = "; ".join(f"{s['path']}: {s['reason']}" for s in skipped[:3]) or "nothing found"
         raise ConfigError(f"no readable results records under {', '.join(paths)} ({reasons})")
-    board = {
+    board: dict[str, Any] = {
         "schema_version": 2,
         "generated_at": datetime.now(timezone.utc).isoformat(),
         "entries": entries,
         "overall": overall(entries),
         "skipped": skipped,
     }
+    board = redact_messages(board)
     validate(board, leaderboard_schema())
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "leaderboard.json", json.dumps(board, indent=2) + "\n")

@@ -7,6 +7,7 @@ gets an interval without knowing its formula (Efron & Tibshirani, 1993: percenti
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -17,21 +18,13 @@ SEED = 20260101
 
 
 def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value: float | None) -> Estimate | None:
-    """Percentile bootstrap 95% CI and standard error of `metric_name` over the samples, or None (also
-    when the metric is undefined, NaN, on more than 5% of resamples).
+    """Percentile bootstrap 95% CI and standard error of `metric_name` over the scored samples, or None
+    (also when the metric is undefined, NaN, on more than 5% of resamples).
 
-    `samples` are sample digests (`id`, and `values` by scorer name).
+    `samples` are sample digests (`id`, `error` and `values` by scorer name).
     """
     metric = _metric_function(metric_name)
-    groups: dict[Any, list[Any]] = defaultdict(list)
-    from inspect_ai.scorer import SampleScore, Score
-
-    for sample in samples:
-        raw = sample.values.get(scorer)
-        if raw is not None:
-            groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
-    # in sample-id order, so the interval does not depend on the order samples finished (or were merged) in
-    units = [groups[key] for key in sorted(groups, key=lambda i: (isinstance(i, str), i))]
+    units = _units(samples, scorer)
     if metric is None or len(units) < 2:
         return None
     import numpy as np
@@ -50,6 +43,35 @@ def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value:
         return None
     low, high = np.percentile(values, [2.5, 97.5])
     return Estimate(value, float(values.std(ddof=1)), (float(low), float(high)), len(units), "bootstrap")
+
+
+def metric_value(samples: list[Any], scorer: str, metric_name: str) -> float | None:
+    """`metric_name` computed by its inspect implementation over the scored samples, or None when it
+    cannot be (unknown metric, one that needs arguments, or undefined on these samples)."""
+    metric = _metric_function(metric_name)
+    units = _units(samples, scorer)
+    if metric is None or not units:
+        return None
+    try:
+        value = float(metric([s for unit in units for s in unit]))
+    except Exception:  # the metric is undefined on these samples
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _units(samples: list[Any], scorer: str) -> list[list[Any]]:
+    """Each scored sample's epochs as inspect `SampleScore`s, in sample-id order (so an interval does
+    not depend on the order samples finished, or were merged, in)."""
+    from inspect_ai.scorer import SampleScore, Score
+
+    from harness.results._metrics import _scorer_value
+
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for sample in samples:
+        raw = _scorer_value(sample.values, scorer)
+        if raw is not None and not getattr(sample, "error", False):
+            groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
+    return [groups[key] for key in sorted(groups, key=lambda i: (isinstance(i, str), i))]
 
 
 def _metric_function(name: str) -> Callable[[list[Any]], Any] | None:

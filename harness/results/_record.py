@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
-import re
 import tempfile
 from collections import defaultdict
 from importlib import metadata
@@ -16,13 +14,31 @@ from typing import Any
 from harness._errors import ResultsError, storage_error
 from harness.plugins._registry import PluginEntry
 from harness.config._schemas import load_schema
+from harness.results._causes import cause_of
 from harness.results._digest import SampleDigest, digests_from_log, digests_of
-from harness.results._redact import redact
+from harness.results._metrics import binary_scores, metric_records, sample_values_by_id
+from harness.results._redact import redact, redact_messages, redact_text
 from harness.results._stats import Estimate, mean_estimate
 
+__all__ = [
+    "RESULTS_FILE",
+    "SCHEMA_VERSION",
+    "atomic_write_text",
+    "build_record",
+    "metric_records",
+    "read_record",
+    "root_cause",
+    "sample_values_by_id",
+    "validate_record",
+    "write_record",
+]
+
 RESULTS_FILE = "results.json"
-_MEAN_METRICS = {"accuracy", "mean"}
-_UNCERTAINTY_METRICS = {"stderr"}
+SCHEMA_VERSION = 2
+"""Version 2 added `samples.infra_errors`, `samples.flaky`, `samples.not_run`, `samples.cancelled`,
+`infra_errors`, `flaky_tests` and the `hoeffding` interval; readers accept version 1 records too."""
+_binary_scores = binary_scores  # the name earlier tests and plugins used
+MAX_LISTED_SAMPLES = 50
 
 
 def results_schema() -> dict[str, Any]:
@@ -52,52 +68,65 @@ def build_record(
     wall_time: float,
     hook_errors: list[dict[str, str]],
     samples: list[SampleDigest] | None = None,
+    not_run: int = 0,
 ) -> dict[str, Any]:
     """The results record of one finished (or failed, or interrupted) inspect eval log.
 
     Args:
         log: The inspect log; only its header is read (its samples are streamed from its file).
         samples: The samples' digests, when the caller has them already.
+        not_run: Samples (× epochs) the run never started (a sharded run stopped early); they must
+            not be among `samples` or the log's samples, and are counted as `samples.not_run`.
     """
     digests = samples if samples is not None else log_digests(log)
-    stats = log.stats
-    by_model = {
-        model: {"input": usage.input_tokens, "output": usage.output_tokens, "total": usage.total_tokens}
-        for model, usage in (stats.model_usage or {}).items()
-    }
-    return {
-        "schema_version": 1,
+    record = {
+        "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
         "status": log.status,
-        "error": root_cause(log.error) if log.error else None,
+        "error": redact_text(root_cause(log.error)) if log.error else None,
         "started_at": started_at,
         "completed_at": completed_at,
         "wall_time_seconds": round(wall_time, 3),
-        "versions": {
-            "plugeval": _version("plugeval"),
-            "inspect_ai": _version("inspect-ai"),
-            "python": platform.python_version(),
-            "plugins": [{"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins],
-        },
+        "versions": _versions(plugins),
         "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
         "model": log.eval.model,
         "params": redact(params),
         "metrics": metric_records(log, digests),
         "primary_metric": primary_metric(log),
-        "samples": sample_counts(log, digests),
+        "samples": sample_counts(log, digests, not_run),
+        "infra_errors": infra_error_causes(digests),
+        "flaky_tests": flaky_tests(digests),
         "retries": {
             "samples": sum(d.sample_retries for d in digests),
             "model_calls": sum(d.model_retries for d in digests),
         },
-        "tokens": {
-            "input": sum(u["input"] for u in by_model.values()),
-            "output": sum(u["output"] for u in by_model.values()),
-            "total": sum(u["total"] for u in by_model.values()),
-            "by_model": by_model,
-        },
+        "tokens": _tokens(log.stats),
         "inspect_log": (log.location or "").removeprefix("file://") or None,
         "hook_errors": hook_errors,
         "simulation": simulation_summary(digests),
+    }
+    return dict(redact_messages(record))
+
+
+def _versions(plugins: list[PluginEntry]) -> dict[str, Any]:
+    return {
+        "plugeval": _version("plugeval"),
+        "inspect_ai": _version("inspect-ai"),
+        "python": platform.python_version(),
+        "plugins": [{"kind": p.kind.value, "name": p.name, "dist": p.dist, "version": p.version} for p in plugins],
+    }
+
+
+def _tokens(stats: Any) -> dict[str, Any]:
+    by_model = {
+        model: {"input": usage.input_tokens, "output": usage.output_tokens, "total": usage.total_tokens}
+        for model, usage in (stats.model_usage or {}).items()
+    }
+    return {
+        "input": sum(u["input"] for u in by_model.values()),
+        "output": sum(u["output"] for u in by_model.values()),
+        "total": sum(u["total"] for u in by_model.values()),
+        "by_model": by_model,
     }
 
 
@@ -119,20 +148,7 @@ def root_cause(error: Any) -> str:
     chained exception in the traceback (`FlakyError: provider down`) is what went wrong. Module
     paths are dropped from the exception's name.
     """
-    message = str(error.message or "")
-    lines = [line.strip() for line in str(getattr(error, "traceback", "") or "").splitlines()]
-    causes = [line for line in lines if _EXCEPTION_LINE.match(line) and not _is_wrapper(line)]
-    if causes and (_is_wrapper(message) or not message):
-        name, _, detail = causes[-1].partition(":")
-        return f"{name.rsplit('.', 1)[-1]}:{detail}" if detail else name.rsplit(".", 1)[-1]
-    return message
-
-
-def _is_wrapper(text: str) -> bool:
-    return text.split("(")[0].split(":")[0].rsplit(".", 1)[-1] in ("RetryError", "ExceptionGroup", "BaseExceptionGroup")
-
-
-_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Timeout)\w*(:\s.*)?$")
+    return cause_of(error.message, getattr(error, "traceback", None)).text
 
 
 def primary_metric(log: Any) -> dict[str, Any] | None:
@@ -146,20 +162,56 @@ def primary_metric(log: Any) -> dict[str, Any] | None:
     return {"scorer": scorer, "name": headline.metric, "declared": log.eval.headline_metric is not None}
 
 
-def sample_counts(log: Any, digests: list[SampleDigest]) -> dict[str, int]:
-    """Samples (× epochs) planned, scored and failed, counted from the log's samples themselves.
+def sample_counts(log: Any, digests: list[SampleDigest], not_run: int = 0) -> dict[str, int]:
+    """Samples (× epochs) planned, scored, failed, interrupted and never started, counted from the
+    log's samples themselves.
 
     A run that ended early (error, Ctrl-C, killed) still has a log holding the samples that
-    finished; the counts always agree with it.
+    finished; the counts always agree with it. `errors` counts samples that ended in an error other
+    than the run's interruption (`cancelled`); `infra_errors` those of them whose cause is a fault of
+    the infrastructure (`harness.InfraError`); `flaky` scored samples with a test that failed, then
+    passed on re-run.
     """
     epochs = log.eval.config.epochs or 1
     planned = log.results.total_samples if log.results else len(log.eval.dataset.sample_ids or []) * epochs
+    cancelled = sum(1 for d in digests if d.error and d.error_type == "CancelledError")
     return {
-        "total": max(planned, len(digests)),
+        "total": max(planned, len(digests) + not_run),
         "completed": sum(1 for d in digests if d.completed),
-        "errors": sum(1 for d in digests if d.error),
+        "errors": sum(1 for d in digests if d.error) - cancelled,
+        "infra_errors": sum(1 for d in digests if d.error and d.infra_error),
+        "cancelled": cancelled,
+        "not_run": not_run,
+        "flaky": sum(1 for d in digests if d.flaky and d.completed),
         "epochs": epochs,
     }
+
+
+def infra_error_causes(digests: list[SampleDigest]) -> list[dict[str, Any]]:
+    """The infrastructure errors' causes, most frequent first, each with its count and (some of) its samples."""
+    by_cause: dict[str, list[SampleDigest]] = defaultdict(list)
+    for item in digests:
+        if item.error and item.infra_error:
+            by_cause[item.cause or "InfraError"].append(item)
+    ranked = sorted(by_cause.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+    return [
+        {"cause": redact_text(cause), "count": len(items), "samples": _sample_refs(items)} for cause, items in ranked
+    ]
+
+
+def flaky_tests(digests: list[SampleDigest]) -> list[dict[str, Any]]:
+    """Each test that failed, then passed on re-run, with the samples it did so in."""
+    by_test: dict[str, list[SampleDigest]] = defaultdict(list)
+    for item in digests:
+        for test in item.flaky:
+            by_test[test].append(item)
+    return [
+        {"test": test, "count": len(items), "samples": _sample_refs(items)} for test, items in sorted(by_test.items())
+    ]
+
+
+def _sample_refs(items: list[SampleDigest]) -> list[dict[str, Any]]:
+    return [{"id": item.id, "epoch": item.epoch} for item in items[:MAX_LISTED_SAMPLES]]
 
 
 def simulation_summary(digests: list[SampleDigest]) -> dict[str, Any] | None:
@@ -197,123 +249,6 @@ def _estimate_dict(estimate: Estimate) -> dict[str, Any]:
     }
 
 
-def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
-    """Each metric of each scorer with value, stderr, 95% CI and n.
-
-    Means (`accuracy`, `mean`) get their uncertainty from the per-sample scores,
-    epochs first averaged per sample. Inspect's own `stderr` metric is folded
-    into the metric it describes rather than listed on its own. Other metrics
-    keep inspect's value and get a percentile-bootstrap interval from re-running
-    the metric on resampled samples, or `ci_method: unavailable` when it cannot be re-run.
-    A run that ended in error has no inspect metrics: each scorer then gets the mean over the
-    samples that completed, computed here and marked with a note.
-    """
-    scores = log.results.scores if log.results else []
-    if not scores:
-        return _completed_sample_means(digests)
-    records = []
-    for score in scores:
-        estimate = mean_estimate(
-            list(sample_values_by_id(digests, score.name).values()), binary=_binary_scores(digests, score.name)
-        )
-        for name, metric in score.metrics.items():
-            if name in _UNCERTAINTY_METRICS:
-                continue
-            value = _number(metric.value)
-            if name in _MEAN_METRICS and estimate.n:
-                records.append(_metric_dict(score.name, name, value, estimate))
-            else:
-                from harness.results._metric_bootstrap import bootstrap_estimate
-
-                n = len({d.id for d in digests if _scorer_value(d.values, score.name) is not None})
-                found = bootstrap_estimate(digests, score.name, name, value) if value is not None else None
-                records.append(
-                    _metric_dict(score.name, name, value, found or Estimate(value, None, None, n, "unavailable"))
-                )
-    return records
-
-
-def _completed_sample_means(digests: list[SampleDigest]) -> list[dict[str, Any]]:
-    records = []
-    names = sorted({name for d in digests if d.completed for name in d.values})
-    for name in names:
-        done = [d for d in digests if d.completed]
-        values = list(sample_values_by_id(done, name).values())
-        if not values:
-            continue
-        binary = _binary_scores(done, name)
-        metric = _metric_dict(name, "accuracy" if binary else "mean", None, mean_estimate(values, binary=binary))
-        metric["value"] = sum(values) / len(values)
-        metric["note"] = (
-            f"the run ended in error: mean over the {len(values)} samples that completed, computed by plugeval"
-        )
-        records.append(metric)
-    return records
-
-
-def _metric_dict(scorer: str, name: str, value: float | None, estimate: Estimate) -> dict[str, Any]:
-    return {
-        "scorer": scorer,
-        "name": name,
-        "value": value,
-        "stderr": estimate.stderr,
-        "ci95": list(estimate.ci95) if estimate.ci95 else None,
-        "n": estimate.n,
-        "ci_method": estimate.method,
-    }
-
-
-def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, float]:
-    """Each sample's value for `scorer` (epochs averaged), keyed by sample id; unscored samples left out."""
-    from inspect_ai.scorer import value_to_float
-
-    to_float = value_to_float()
-    by_id: dict[Any, list[float]] = defaultdict(list)
-    for item in digests:
-        value = _scorer_value(item.values, scorer)
-        if value is None or isinstance(value, (dict, list)):
-            continue
-        number = float(to_float(value))
-        if math.isfinite(number):  # NaN means "no score here" (e.g. a metric a group's other task lacks)
-            by_id[item.id].append(number)
-    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
-
-
-def _binary_scores(digests: list[SampleDigest], scorer: str) -> bool:
-    """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans or the integers 0/1,
-    or floats that take both 0.0 and 1.0 and nothing else. Rewards that merely happen to be all 0.0
-    are not binary (they get a t interval, not a Wilson interval on a [0, 1] scale they do not have).
-    """
-    raw = [_scorer_value(d.values, scorer) for d in digests]
-    raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
-    if not raw:
-        return False
-    if all(isinstance(v, float) for v in raw):
-        return set(raw) == {0.0, 1.0}
-    return all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)  # "P" (partial) is 0.5
-
-
-def _scorer_value(values: dict[str, Any], name: str) -> Any:
-    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
-
-    inspect reports a scorer with dict values and per-key metrics as one score per key.
-    """
-    if name in values:
-        return values[name]
-    for value in values.values():
-        if isinstance(value, dict) and name in value:
-            return value[name]
-    return None
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number else None  # NaN is not a score
-
-
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -327,6 +262,7 @@ def write_record(record: dict[str, Any], out_dir: Path) -> Path:
     Raises:
         ResultsError: The record breaks the schema, or the file cannot be written.
     """
+    record = redact_messages(record)
     validate_record(record)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS_FILE

@@ -1,0 +1,180 @@
+"""A record's metrics: each metric of each scorer with value, stderr, 95% CI and n, all from the same scored samples.
+
+The scored samples are those that ended without an error and with a value for the scorer; their
+values (epochs averaged per sample) give n and the interval. Interval methods:
+- Pass/fail values (booleans, C/I/N, 0/1 ints or floats, whatever the metric is called): Wilson,
+  also when only one outcome occurs and at n = 1 (`_stats.mean_estimate`).
+- Other means (`accuracy`, `mean`): Student's t, or Hoeffding's interval over the scorer's declared
+  range when every sample has the same value (none without a declared range).
+- Other metrics (precision, F1...): a percentile bootstrap re-running the metric on resampled
+  samples; no interval when it cannot be re-run or every resample gives one value.
+A scorer declares its range in its registry metadata: `@scorer(metrics=[mean()], score_range=(0, 10))`,
+or a range per key for dict-valued scores (`score_range={"steps": (0, 50)}`).
+
+Values: a finished run keeps inspect's. A run that was cancelled or ended in error reports the
+values computed here over the scored samples, never inspect's partial ones (computed over what
+its progress display had seen), with a note.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from harness.results._digest import SampleDigest
+from harness.results._stats import Estimate, mean_estimate
+
+MEAN_METRICS = frozenset({"accuracy", "mean"})
+UNCERTAINTY_METRICS = frozenset({"stderr"})
+RANGE_METADATA = "score_range"
+
+
+def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
+    """Each metric of each scorer with value, stderr, 95% CI and n (see the module's docstring)."""
+    scores = log.results.scores if log.results else []
+    if not scores:
+        return _scored_sample_means(log, digests)
+    partial = log.status != "success"
+    records = []
+    for score in scores:
+        bounds = declared_range(log, score.scorer, score.name)
+        values = sample_values_by_id(digests, score.name)
+        binary = binary_scores(digests, score.name, bounds)
+        estimate = mean_estimate(list(values.values()), binary=binary, bounds=bounds)
+        for name, metric in score.metrics.items():
+            if name in UNCERTAINTY_METRICS:
+                continue
+            found = _metric(digests, score.name, name, _number(metric.value), estimate, binary, partial)
+            record = _metric_dict(score.name, name, found)
+            if partial:
+                record["note"] = (
+                    f"the run {'was cancelled' if log.status == 'cancelled' else 'ended in error'}: computed by "
+                    f"plugeval over the {len(values)} scored samples"
+                )
+            records.append(record)
+    return records
+
+
+def _metric(
+    digests: list[SampleDigest],
+    scorer: str,
+    name: str,
+    value: float | None,
+    estimate: Estimate,
+    binary: bool,
+    partial: bool,
+) -> Estimate:
+    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples."""
+    from harness.results._metric_bootstrap import bootstrap_estimate, metric_value
+
+    if partial:
+        value = estimate.value if name in MEAN_METRICS else metric_value(digests, scorer, name)
+    is_mean = name in MEAN_METRICS or (
+        binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
+    )
+    if is_mean and estimate.n:
+        return Estimate(value, estimate.stderr, estimate.ci95, estimate.n, estimate.method)
+    n = len({d.id for d in digests if d.completed and _scorer_value(d.values, scorer) is not None})
+    found = bootstrap_estimate(digests, scorer, name, value) if value is not None else None
+    if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
+        return Estimate(value, found.stderr if found else None, None, n, "unavailable")
+    return found
+
+
+def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
+    """A run without inspect metrics (it ended before any): each scorer's mean over the scored samples."""
+    records = []
+    for name in sorted({name for d in digests if d.completed for name in d.values}):
+        values = list(sample_values_by_id(digests, name).values())
+        if not values:
+            continue
+        bounds = declared_range(log, name, name)
+        binary = binary_scores(digests, name, bounds)
+        metric = _metric_dict(name, "accuracy" if binary else "mean", mean_estimate(values, binary, bounds))
+        metric["note"] = (
+            f"the run ended before inspect computed metrics: mean over the {len(values)} scored samples, "
+            "computed by plugeval"
+        )
+        records.append(metric)
+    return records
+
+
+def _metric_dict(scorer: str, name: str, estimate: Estimate) -> dict[str, Any]:
+    return {
+        "scorer": scorer,
+        "name": name,
+        "value": estimate.value,
+        "stderr": estimate.stderr,
+        "ci95": list(estimate.ci95) if estimate.ci95 else None,
+        "n": estimate.n,
+        "ci_method": estimate.method,
+    }
+
+
+def declared_range(log: Any, scorer: str, key: str) -> tuple[float, float] | None:
+    """The range a scorer declares for its values (or for `key` of its dict values), if any."""
+    for spec in getattr(log.eval, "scorers", None) or []:
+        if spec.name.rsplit("/", 1)[-1] != scorer.rsplit("/", 1)[-1]:
+            continue
+        declared = (spec.metadata or {}).get(RANGE_METADATA)
+        if isinstance(declared, dict):
+            declared = declared.get(key)
+        try:
+            low, high = (float(v) for v in declared)  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            return None
+        return (low, high) if low < high else None
+    return None
+
+
+def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, float]:
+    """Each scored sample's value for `scorer` (epochs averaged), keyed by sample id.
+
+    Samples that ended in an error, and values that are not numbers (or NaN: "no score here", e.g. a
+    metric a group's other task lacks), are left out.
+    """
+    from inspect_ai.scorer import value_to_float
+
+    to_float = value_to_float()
+    by_id: dict[Any, list[float]] = defaultdict(list)
+    for item in digests:
+        value = _scorer_value(item.values, scorer)
+        if item.error or value is None or isinstance(value, (dict, list)):
+            continue
+        number = float(to_float(value))
+        if math.isfinite(number):
+            by_id[item.id].append(number)
+    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
+
+
+def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float, float] | None = None) -> bool:
+    """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans, or 0 and 1 (ints or floats),
+    whichever of the two occur. A scorer that declares a range other than [0, 1] is not pass/fail
+    (a reward in [-1, 1] that was 0 everywhere)."""
+    if bounds is not None and bounds != (0.0, 1.0):
+        return False
+    raw = [_scorer_value(d.values, scorer) for d in digests if not d.error]
+    raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
+    return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)
+
+
+def _scorer_value(values: dict[str, Any], name: str) -> Any:
+    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
+
+    inspect reports a scorer with dict values and per-key metrics as one score per key.
+    """
+    if name in values:
+        return values[name]
+    for value in values.values():
+        if isinstance(value, dict) and name in value:
+            return value[name]
+    return None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a score
