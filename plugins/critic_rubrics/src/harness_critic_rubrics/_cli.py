@@ -85,16 +85,20 @@ def _ci(fig: dict[str, Any], fmt: str = ".3f") -> str:
 def _train(s: dict[str, Any]) -> int:
     from ._annotate import write_table
     from ._critic_file import save_critic
-    from ._pipeline import outcomes, read_and_annotate, train_critic
+    from ._pipeline import check_outcome_source, outcomes, read_and_annotate, read_samples, train_critic
+    from ._rubric import load_rubric
 
-    annotated = read_and_annotate(s)
+    check_outcome_source(s)
+    rubric = load_rubric(s["rubric"])  # a bad rubric or labels file stops here, before any judge call
+    samples = read_samples(s)
+    labels = outcomes(s, samples)
+    annotated = read_and_annotate(s, rubric, samples=samples)
     if annotated.stats:
         _note(annotated.stats.summary())
-    critic, training = train_critic(s, annotated)
+    critic, training = train_critic(s, annotated, labels)
     out = Path(s.get("out") or f"scorers/critic-{annotated.rubric.name}.yaml")
     path = save_critic(critic, out)
     table = Path(s.get("annotations") or out.with_suffix(".annotations.jsonl"))
-    labels = outcomes(s, annotated.samples)
     write_table((a.row(o) for a, o in zip(annotated.annotations, labels, strict=True)), table)
     _print_training(training.summary)
     print(f"wrote {path} (use: scorer={path}) and the annotation table {table}")
@@ -120,6 +124,8 @@ def _print_training(summary: dict[str, Any]) -> None:
         print(f"  {name:<26}{_ci(fig, '+.3f')}")
     if summary["dropped_items"]:
         print("left out: " + "; ".join(f"{k} ({v})" for k, v in summary["dropped_items"].items()))
+    if not summary["coefficients"]:
+        print("warning: no rubric item varies across these traces; the critic predicts the base rate (AUC 0.5)")
 
 
 def _annotate(s: dict[str, Any]) -> int:

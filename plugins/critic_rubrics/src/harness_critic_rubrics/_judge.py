@@ -33,7 +33,7 @@ _SYSTEM = (
     "when it does not show the behaviour, answer no."
 )
 _ANSWER = re.compile(
-    r"^[\s\-*\d.)]*[\"'`]?(?P<name>[a-z][a-z0-9_]*)[\"'`]?\s*[:=\-]+\s*[\"'`]?(?P<answer>yes|no|true|false)\b",
+    r"^[\s\-*\d.)]*[\"'`*]*(?P<name>[a-z][a-z0-9_]*)[\"'`*]*\s*[:=\-]+\s*[\"'`*]*(?P<answer>yes|no|true|false)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -57,9 +57,10 @@ class JudgeStats:
 
     def summary(self) -> str:
         """One line for the console."""
+        failed = f" ({len(self.errors)} failed, first: {self.errors[0][:200]})" if self.errors else ""
         return (
             f"LLM judgments: {self.parsed}/{self.asked} parsed ({self.cached} cached, {self.parsed_first} first reply, "
-            f"{self.parsed_retry} after a retry), {self.missing} missing; {self.calls} model calls"
+            f"{self.parsed_retry} after a retry), {self.missing} missing; {self.calls} model calls{failed}"
         )
 
 

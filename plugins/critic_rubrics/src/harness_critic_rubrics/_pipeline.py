@@ -46,15 +46,27 @@ def make_judge(s: dict[str, Any], model: str | None = None) -> Judge:
         retries=s.get("retries", 1),
         max_tokens=s.get("max_tokens", 120),
         max_connections=s.get("max_connections", 4),
+        max_chars=s.get("max_chars", 6000),
     )
 
 
-def read_and_annotate(s: dict[str, Any], rubric: Rubric | None = None, judge: Judge | None = None) -> Annotated:
-    """Read `runs` and annotate them with `annotator` (a judge is made from the settings when needed)."""
+def read_samples(s: dict[str, Any]) -> list[LoggedSample]:
+    """The samples of `runs` (the first `limit` when set)."""
+    samples = read_runs(s["runs"])
+    return samples[: s["limit"]] if s.get("limit") else samples
+
+
+def read_and_annotate(
+    s: dict[str, Any],
+    rubric: Rubric | None = None,
+    judge: Judge | None = None,
+    samples: list[LoggedSample] | None = None,
+) -> Annotated:
+    """Read `runs` (unless `samples` are given) and annotate them with `annotator` (a judge is made when needed)."""
     rubric = rubric or load_rubric(s.get("rubric"))
     if s.get("items"):
         rubric = rubric.subset(list(s["items"]))
-    samples = read_runs(s["runs"])
+    samples = samples if samples is not None else read_samples(s)
     annotator = s.get("annotator", "programmatic")
     if annotator != "programmatic" and judge is None:
         judge = make_judge(s)
@@ -62,18 +74,22 @@ def read_and_annotate(s: dict[str, Any], rubric: Rubric | None = None, judge: Ju
     return Annotated(samples, annotations, rubric, judge if annotator != "programmatic" else None)
 
 
-def outcomes(s: dict[str, Any], samples: list[LoggedSample]) -> list[int | None]:
-    """Outcomes from `outcome=SCORER` or `labels=FILE` (exactly one of them)."""
+def check_outcome_source(s: dict[str, Any]) -> None:
+    """Exactly one of `outcome=` and `labels=`."""
     if bool(s.get("outcome")) == bool(s.get("labels")):
         raise ConfigError("give exactly one of outcome=SCORER (a score in the logs) or labels=FILE (human labels)")
+
+
+def outcomes(s: dict[str, Any], samples: list[LoggedSample]) -> list[int | None]:
+    """Outcomes from `outcome=SCORER` or `labels=FILE` (exactly one of them)."""
+    check_outcome_source(s)
     if s.get("labels"):
         return label_outcomes(samples, s["labels"])
     return scorer_outcomes(samples, s["outcome"], s.get("success", 0.5))
 
 
-def train_critic(s: dict[str, Any], annotated: Annotated) -> tuple[Critic, Training]:
-    """Fit a critic from annotated runs and the settings' outcome; returns it with its cross-fitted evaluation."""
-    labels = outcomes(s, annotated.samples)
+def train_critic(s: dict[str, Any], annotated: Annotated, labels: list[int | None]) -> tuple[Critic, Training]:
+    """Fit a critic from annotated runs and their outcomes; returns it with its cross-fitted evaluation."""
     settings = TrainSettings(
         folds=s.get("folds", 5),
         seed=s.get("seed", 0),

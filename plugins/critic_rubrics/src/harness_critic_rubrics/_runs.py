@@ -6,6 +6,7 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -56,21 +57,28 @@ def _local(name: str) -> str:
 
 def read_runs(runs: Sequence[str]) -> list[LoggedSample]:
     """Every sample of every log of `runs`, in log order then sample order."""
-    from inspect_ai.log import read_eval_log
-
-    samples = []
+    samples: list[LoggedSample] = []
     for file in log_files(runs):
-        log = read_eval_log(file, resolve_attachments=True, exclude_fields=_NOT_READ)
-        for sample in log.samples or []:
-            error = sample.error.message if sample.error else None
-            trace = trace_from_messages(sample.messages, sample.id, sample.epoch, file, log.eval.task, error)
-            scores = {name: score.value for name, score in (sample.scores or {}).items()}
-            samples.append(LoggedSample(trace, scores))
+        samples += _read_log(file, Path(file).stat().st_mtime_ns if Path(file).exists() else 0)
     if not samples:
         raise ConfigError(
             f"runs: no samples in {', '.join(runs)} (were the runs cancelled before any sample finished?)"
         )
     return samples
+
+
+@lru_cache(maxsize=8)  # the same log read again in one process (train then rerank, tests) is not parsed again
+def _read_log(file: str, mtime: int) -> tuple[LoggedSample, ...]:
+    from inspect_ai.log import read_eval_log
+
+    log = read_eval_log(file, resolve_attachments=True, exclude_fields=_NOT_READ)
+    samples = []
+    for sample in log.samples or []:
+        error = sample.error.message if sample.error else None
+        trace = trace_from_messages(sample.messages, sample.id, sample.epoch, file, log.eval.task, error)
+        scores = {name: score.value for name, score in (sample.scores or {}).items()}
+        samples.append(LoggedSample(trace, scores))
+    return tuple(samples)
 
 
 def scorer_outcomes(samples: Sequence[LoggedSample], outcome: str, success: float = 0.5) -> list[int | None]:

@@ -26,7 +26,9 @@ def critic(path: str, rubric: str | None = None, judge_model: str | None = None)
     saved = load_critic(path)
     rubric_set = saved.load_rubric(rubric)
     rubric_set = rubric_set.subset([n for n in rubric_set.names if n in saved.full.weights])
-    judge_settings = {k: saved.judge[k] for k in ("batch_size", "max_tokens", "retries") if k in saved.judge}
+    judge_settings = {
+        k: saved.judge[k] for k in ("batch_size", "max_tokens", "retries", "max_chars") if k in saved.judge
+    }
 
     @scorer(metrics=[mean(), stderr()], name="critic")
     def build() -> Scorer:

@@ -42,6 +42,8 @@ _ANNOTATION = {
     "max_tokens": _integer("cap on judge reply tokens per prompt", 120, 1),
     "retries": _integer("re-asks of items a judge reply left unanswered, before marking them missing", 1),
     "max_connections": _integer("judge prompts in flight at once", 4, 1),
+    "max_chars": _integer("characters of a trajectory shown to the judge (start and end kept)", 6000, 200),
+    "limit": _integer("use only the first N samples of the runs (0 = all)", 0),
 }
 _OUTCOME = {
     "outcome": _string("scorer in the logs whose value is the outcome (SCORER or SCORER/KEY)"),

@@ -57,17 +57,11 @@ def train(
     """Fit a critic on annotated rows (items dicts), outcomes (None = unlabelled) and sample ids.
 
     Raises:
-        ConfigError: Fewer than two labelled sample ids per outcome class, or no usable item.
+        ConfigError: Fewer than two labelled sample ids per outcome class.
     """
     labels = np.array([-1 if o is None else int(o) for o in outcomes])
     _check_labels(labels, groups)
-    features = design(rows, names)
-    if not features.items:
-        raise ConfigError(
-            "no rubric item has varying values in these traces "
-            f"({'; '.join(f'{k}: {v}' for k, v in features.dropped.items())}); "
-            "annotate with annotator=llm or both, or give runs whose traces differ"
-        )
+    features = design(rows, names)  # no usable item: the critic is the base rate (AUC 0.5), and the summary says so
     fold_of = _fold_assignment(labels, list(groups), settings)
     oof = np.full(len(labels), np.nan)
     fold_models = []
