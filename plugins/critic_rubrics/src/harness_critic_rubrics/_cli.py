@@ -22,7 +22,7 @@ example (the shipped synthetic traces):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `harness critic` (registered as a harness command)."""
+    """Learn a critic from agent traces and use it: train, annotate, rerank, stop early, curate."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
