@@ -206,3 +206,30 @@ def test_front_loading_is_one_when_everything_comes_first_and_lower_when_told_wh
     assert measure(["I need to change a flight.", "Mia Chen", "ZK31QF", "Boston"]) == pytest.approx(
         (0.75 * 2 + 0.5 + 0.25) / 4
     )
+
+
+def test_a_run_directory_with_its_usi_json_has_a_measured_usi_and_others_do_not(tmp_path: Path):
+    from harness.usi import NOT_MEASURED, measured_usi
+
+    run = tmp_path / "sim-run"
+    run.mkdir()
+    candidate = run / "conversations.jsonl"
+    write_conversations(read_conversations(ANSWER_ONLY), candidate)
+    assert measured_usi(run) is None and NOT_MEASURED == "not measured"
+    assert main(["usi", f"reference={PEOPLE}", f"candidate={candidate}", f"out={run}", "draws=100"]) == 0
+    summary = measured_usi(run)
+    assert summary is not None and summary["reference"] == str(PEOPLE.resolve())
+    assert 0 < summary["value"] < 100 and summary["ci95"][0] <= summary["value"] and len(summary["covers"]) == 6
+    other = tmp_path / "other-run"
+    other.mkdir()
+    (other / "usi.json").write_text((run / "usi.json").read_text())  # measured for another run: not this one's
+    assert measured_usi(other) is None
+
+
+def test_the_docs_define_every_feature():
+    from harness.usi._features import DIMENSIONS, FEATURES
+
+    page = (REPO / "docs" / "users-in-the-loop.md").read_text()
+    for feature in FEATURES:
+        assert f"| `{feature.name}` | {feature.dimension} |" in page, feature.name
+    assert all(name in page for name in DIMENSIONS.values())

@@ -18,13 +18,16 @@ from harness.usi._conversations import (
     read_conversations,
     write_conversations,
 )
+from harness.usi._summary import NOT_MEASURED, measured_usi
 
 __all__ = [
+    "NOT_MEASURED",
     "Conversation",
     "ConversationTurn",
     "UsiInputError",
     "compute_usi",
     "conversation_schema",
+    "measured_usi",
     "read_conversations",
     "read_run_conversations",
     "write_conversations",

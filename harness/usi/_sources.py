@@ -34,7 +34,9 @@ def load_source(side: str, path: str, metric: str | None = None) -> Source:
         raise UsiInputError(f"{side}: {error}") from None
     if not conversations:
         raise UsiInputError(f"{side}: {where} has no conversations (one JSON object per line)")
-    return Source(conversations, {"path": str(where), "kind": "conversations", "seats": _seats(conversations)})
+    return Source(
+        conversations, {"path": str(where.resolve()), "kind": "conversations", "seats": _seats(conversations)}
+    )
 
 
 def _from_run(side: str, where: Path, metric: str | None) -> Source:
@@ -49,9 +51,9 @@ def _from_run(side: str, where: Path, metric: str | None) -> Source:
             "give a run of a task whose agent talks to a user seat"
         )
     description = {
-        "path": str(where),
+        "path": str(where.resolve()),
         "kind": "run",
-        "log": str(run.log),
+        "log": str(run.log.resolve()),
         "seats": _seats(run.conversations),
         "skipped": skipped,
     }
