@@ -16,8 +16,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-WRAPPERS = frozenset({"RetryError", "ExceptionGroup", "BaseExceptionGroup", "CancelledError"})
-_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Timeout)\w*)(?::\s(.*))?$")
+WRAPPERS = frozenset({"RetryError", "ExceptionGroup", "BaseExceptionGroup"})
+# `pkg.module.Name`, or `module.function.<locals>.Name` for a class defined in a function
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.<>]*(?:Error|Exception|Exit|Interrupt|Timeout)\w*)(?::\s(.*))?$")
 _REPR = re.compile(r"^([A-Za-z_][\w.]*)\((.*)\)$", re.DOTALL)
 _FUTURE = re.compile(r"raised (\w+)>")
 _GROUP_MARGIN = re.compile(r"^[\s|]*")

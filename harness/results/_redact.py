@@ -40,7 +40,8 @@ _KEY_SHAPES = [
 _KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(_KEY_SHAPES) + r")(?![A-Za-z0-9])")
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@'\"<>]+@")
 _AUTH_HEADER = re.compile(r"(?i)\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}")
-_PAIR = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)(?P<sep>["']?\s*[=:]\s*["']?)(?P<value>[^\s"'&,;)}\]]+)""")
+_NAME_SEP = re.compile(r"""(?P<name>[A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?""")
+_VALUE = re.compile(r"""[^\s"'&,;)}\]]+""")
 
 
 def is_secret_key(name: str) -> bool:
@@ -55,18 +56,25 @@ def redact_text(text: str) -> str:
         return text
     text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
     text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-    text = _PAIR.sub(_redact_pair, text)
+    text = _redact_pairs(text)
     return _KEY_SHAPE.sub(REDACTED, text)
 
 
 _NOT_SECRETS = frozenset({"none", "null", "true", "false", "bearer", "basic", "token"})
 
 
-def _redact_pair(match: re.Match[str]) -> str:
-    name, value = match.group("name"), match.group("value")
-    if not is_secret_key(name.rsplit(".", 1)[-1]) or value == REDACTED or value.lower() in _NOT_SECRETS:
-        return match.group(0)
-    return f"{name}{match.group('sep')}{REDACTED}"
+def _redact_pairs(text: str) -> str:
+    """`name=value`, `name: value` and `"name": "value"` with a secret-looking name: the value redacted."""
+    parts, done = [], 0
+    for pair in _NAME_SEP.finditer(text):
+        if not is_secret_key(pair.group("name").rsplit(".", 1)[-1]):
+            continue
+        value = _VALUE.match(text, pair.end())
+        if value is None or text.startswith(REDACTED, pair.end()) or value.group(0).lower() in _NOT_SECRETS:
+            continue
+        parts += [text[done : value.start()], REDACTED]
+        done = value.end()
+    return "".join(parts) + text[done:]
 
 
 def has_secret(text: str) -> bool:
