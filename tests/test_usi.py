@@ -233,3 +233,70 @@ def test_the_docs_define_every_feature():
     for feature in FEATURES:
         assert f"| `{feature.name}` | {feature.dimension} |" in page, feature.name
     assert all(name in page for name in DIMENSIONS.values())
+
+
+def _log(path: Path, task: str, samples: list[dict]) -> Path:
+    """An inspect log as a run writes it, with the given samples (id, store, scores, error, epoch)."""
+    from inspect_ai.log import EvalConfig, EvalDataset, EvalError, EvalLog, EvalSample, EvalSpec, write_eval_log
+    from inspect_ai.scorer import Score
+
+    ids = sorted({s["id"] for s in samples})
+    spec = EvalSpec(
+        created="2026-01-01T00:00:00",
+        task=task,
+        dataset=EvalDataset(samples=len(ids), sample_ids=ids),
+        model="mockllm/model",
+        config=EvalConfig(epochs=max(s.get("epoch", 1) for s in samples)),
+    )
+    built = [
+        EvalSample(
+            id=s["id"],
+            epoch=s.get("epoch", 1),
+            input="Help me.",
+            target="x",
+            scores={"match": Score(value=s["score"])} if "score" in s else None,
+            store=s.get("store", {}),
+            metadata=s.get("metadata", {}),
+            error=EvalError(message="boom", traceback="", traceback_ansi="") if s.get("error") else None,
+        )
+        for s in samples
+    ]
+    write_eval_log(EvalLog(eval=spec, samples=built, status="success"), str(path))
+    return path
+
+
+def _seat(*texts: str, seat: str = "user") -> dict:
+    turns = [{"role": "user" if i % 2 == 0 else "agent", "text": t} for i, t in enumerate(texts)]
+    return {"harness.seat": {"seat": seat, "occupant": "llm", "brief": "...", "turns": turns}}
+
+
+def test_a_seated_run_exports_what_its_user_seat_said_and_counts_what_it_left_out(tmp_path: Path, capsys):
+    survey = {"harness.survey": {"occupant": "llm", "ratings": {"How satisfied are you?": 4}}}
+    log = _log(
+        tmp_path / "seated.eval",
+        "tau",
+        [
+            {"id": "a", "score": "C", "store": {**_seat("I need a new seat", "Which flight?", "ZK31QF"), **survey}},
+            {"id": "a", "epoch": 2, "score": "I", "store": _seat("new seat please"), "metadata": {"difficulty": 3}},
+            {"id": "b", "score": "C", "error": True, "store": _seat("hello")},
+            {"id": "c", "score": "C", "store": _seat("I am the agent here", seat="agent")},
+            {"id": "d", "store": _seat("never scored")},
+        ],
+    )
+    out = tmp_path / "seated.jsonl"
+    assert main(["usi", "export", str(log), f"out={out}"]) == 0
+    said = capsys.readouterr().out
+    assert "(2 conversations; left out: 1 errored, 1 no user turn, 1 not scored)" in said, said
+    first, second = read_conversations(out)
+    assert (first.id, second.id) == ("a", "a#2") and first.task == "tau" and first.seat == "llm"
+    assert first.user_texts == ["I need a new seat", "ZK31QF"] and first.success == 1
+    assert first.ratings == {"How satisfied are you?": 4.0} and second.difficulty == 3 and second.success == 0
+
+
+def test_runs_of_different_tasks_are_no_matching_samples(tmp_path: Path, capsys):
+    one = _log(tmp_path / "one.eval", "airline", [{"id": "a1", "score": "C", "store": _seat("change my flight")}])
+    two = _log(tmp_path / "two.eval", "retail", [{"id": "r1", "score": "I", "store": _seat("return my boots")}])
+    assert "no matching samples" in _error(capsys, f"reference={one}", f"candidate={two}")
+    silent = _log(tmp_path / "silent.eval", "airline", [{"id": "a1", "score": "C", "store": _seat("x", seat="agent")}])
+    err = _error(capsys, f"reference={one}", f"candidate={silent}")
+    assert "candidate: " in err and "no sample with user-seat turns and a score (1 no user turn)" in err

@@ -3,8 +3,10 @@
 Where each part comes from (per sample; samples that errored or have no user turn are left out):
 - turns: the harness's conversation record (sample store `harness.simulation`, written by `ask_user`):
   each answered question becomes an agent turn and the seat's answer a user turn (turns asked over
-  the budget are the harness's reply, not the seat's, and are dropped); without one, the replies a
-  seat recorded in the transcript (`info` events of source `user seat`, written by `sim/NAME`).
+  the budget are the harness's reply, not the seat's, and are dropped); without one, the user seat's
+  own record (store `harness.seat`, written when `sim/NAME` or a person sits in inspect's user
+  role); without that, the replies a seat recorded in the transcript (`info` events of source
+  `user seat`). A seat in the agent's place (a person as the model under test) is not a user seat.
 - success: the sample's score from `metric` (default: its first scorer), 1 when it is worth at
   least 0.5 (`C`, `1`, `true` ...).
 - difficulty: `metadata["difficulty"]`, an integer 1-5.
@@ -26,6 +28,9 @@ from harness.usi._conversations import Conversation, ConversationTurn, UsiInputE
 
 SURVEY_STORE_KEY = "harness.survey"
 """Sample store entry with the seat's survey answers (question -> rating)."""
+
+SEAT_STORE_KEY = "harness.seat"
+"""Sample store entry a seat (`sim/NAME`, a person) keeps: `{"seat": "user"|"agent", "occupant", "turns"}`."""
 
 SEAT_EVENT_SOURCE = "user seat"
 """Transcript `info` source of the replies a `sim/NAME` seat records (harness.models' SEAT_SOURCE)."""
@@ -126,23 +131,30 @@ def _conversation(sample: Any, metric: str | None, task: str, skipped: Counter[s
 
 
 def _turns(sample: Any) -> tuple[list[ConversationTurn], str | None]:
-    record = (sample.store or {}).get(STORE_KEY) or {}
+    store = sample.store or {}
+    record = store.get(STORE_KEY) or {}
     turns: list[ConversationTurn] = []
     for turn in record.get("turns", []):
         if not turn.get("over_budget"):
-            turns += [
-                ConversationTurn("agent", str(turn.get("question", ""))),
-                ConversationTurn("user", str(turn["answer"])),
-            ]
+            turns.append(ConversationTurn("agent", str(turn.get("question", ""))))
+            turns.append(ConversationTurn("user", str(turn["answer"])))
     if turns:
         return turns, record.get("simulator")
-    seat = None
+    seat = store.get(SEAT_STORE_KEY) or {}
+    if seat.get("seat") == "user" and seat.get("turns"):
+        kept = [t for t in seat["turns"] if t.get("role") in ("user", "agent")]
+        return [ConversationTurn(t["role"], str(t.get("text", ""))) for t in kept], seat.get("occupant")
+    return _seat_events(sample)
+
+
+def _seat_events(sample: Any) -> tuple[list[ConversationTurn], str | None]:
+    turns, occupant = [], None
     for event in sample.events or []:
         if getattr(event, "event", None) == "info" and getattr(event, "source", None) == SEAT_EVENT_SOURCE:
             data = event.data if isinstance(event.data, Mapping) else {}
             turns.append(ConversationTurn("user", str(data.get("text", ""))))
-            seat = seat or data.get("simulator") or data.get("seat")
-    return turns, seat
+            occupant = occupant or data.get("simulator") or data.get("seat")
+    return turns, occupant
 
 
 def _success(sample: Any, metric: str | None) -> int | None:
