@@ -123,6 +123,13 @@ def _lm_eval_args(tmp_path: Path) -> list[str]:
             ["task=critic_synthetic", "task.samples=3", f"scorer={REPO / 'plugins/critic_rubrics/examples/critic-synthetic.yaml'}"],
             3,
         ),
+        # a seeker-first conversation: scripted supporter and seeker, lexical detectors (scenarios, rubric from the wheel)
+        (
+            "lend_an_ear",
+            ["task=lend_an_ear", "solver=lend_an_ear_validating", "simulator=lend_an_ear_seeker",
+             "simulator.policy=scripted", "task.judge=lexical", "task.turns=2", "limit=2"],
+            2,
+        ),
     ],
 )
 def test_an_offline_eval_of_each_plugin_from_the_wheels(
