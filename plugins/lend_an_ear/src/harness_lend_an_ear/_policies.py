@@ -80,7 +80,7 @@ _ORDER = "VUDSAE"  # feelings first, the question last
 
 
 def _reply(shapes: tuple[tuple[str, ...], ...], seed: int, turn: int) -> str:
-    shape = shapes[(seed + 3 * turn) % len(shapes)]
+    shape = shapes[(seed + 5 * turn) % len(shapes)]
     return " ".join(_pick(_PHRASES[part], seed, turn) for part in sorted(shape, key=_ORDER.index))
 
 
