@@ -1,21 +1,31 @@
 """One headless Chromium per process, driven by Playwright on its own event-loop thread.
 
-Episodes get a fresh browser context each; the browser itself is shared. Running Playwright on a
-dedicated loop keeps it independent of whichever loop calls it (inspect's, a test's), and lets
-synchronous callers (scripted policies, the bench) use the same code.
+Episodes borrow a browser context from the service's pool (see `_pool.py`); the browser itself is
+shared. Running Playwright on a dedicated loop keeps it independent of whichever loop calls it
+(inspect's, a test's), and lets synchronous callers (scripted policies, the bench) use the same
+code. The service also holds the process's concurrency limits (`_limits.py`): a gate on browser
+actions in flight and, through the pool, on episodes open at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
+import contextlib
 import os
 import shutil
+import socket
 import threading
 from concurrent.futures import Future
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, TypeVar
 
-from harness import HarnessError
+from harness import HarnessError, InfraError
+
+from ._limits import BrowserLimits, browser_limits
+
+if TYPE_CHECKING:
+    from ._pool import ContextPool
 
 T = TypeVar("T")
 
@@ -28,7 +38,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-extensions",
     "--mute-audio",
+    # WebRTC only through the context's proxy, which refuses everything but the episode's own site
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
+
+
+STUCK_AFTER_S = 120.0
+"""An action (with its wait for a browser slot) that takes longer means the browser is stuck: an InfraError."""
 
 
 class BrowserUnavailable(HarnessError):
@@ -55,13 +71,21 @@ def chromium_path() -> str:
 class BrowserService:
     """A Chromium launched lazily on a private event loop thread; `call`/`run` execute coroutines there."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: BrowserLimits | None = None) -> None:
+        self.limits = limits or browser_limits()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="decepticon-browser", daemon=True)
         self._thread.start()
         self._playwright: Any = None
         self._browser: Any = None
         self._lock: asyncio.Lock | None = None
+        self._actions: asyncio.Semaphore | None = None
+        self._pool: ContextPool | None = None
+        # a port bound and never listened on: contexts use it as their proxy, so whatever is not the
+        # episode's own site (which bypasses the proxy) is refused without leaving the machine
+        self._sink = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sink.bind(("127.0.0.1", 0))
+        self.sink = f"http://127.0.0.1:{self._sink.getsockname()[1]}"
 
     def submit(self, factory: Callable[[], Awaitable[T]]) -> Future[T]:
         """Schedule `factory()` on the browser loop."""
@@ -73,7 +97,12 @@ class BrowserService:
 
     def call(self, factory: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
         """Run `factory()` on the browser loop and wait for its result (synchronous callers)."""
-        return self.submit(factory).result(timeout)
+        future = self.submit(factory)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError as ex:
+            future.cancel()
+            raise InfraError(f"the browser did not finish within {timeout:.0f} s ({self.limits.describe()})") from ex
 
     async def run(self, factory: Callable[[], Awaitable[T]], timeout: float | None = None) -> T:
         """Run `factory()` on the browser loop from any async caller (asyncio or trio)."""
@@ -82,33 +111,58 @@ class BrowserService:
         future = self.submit(factory)
         try:
             return await anyio.to_thread.run_sync(lambda: future.result(timeout), abandon_on_cancel=True)
+        except concurrent.futures.TimeoutError as ex:
+            future.cancel()
+            raise InfraError(f"the browser did not finish within {timeout:.0f} s ({self.limits.describe()})") from ex
         except BaseException:
             future.cancel()
             raise
 
+    @contextlib.asynccontextmanager
+    async def action_slot(self) -> AsyncIterator[None]:
+        """Hold one of the process's browser-action slots (on the browser loop only)."""
+        if self._actions is None:
+            self._actions = asyncio.Semaphore(self.limits.actions)
+        async with self._actions:
+            yield
+
+    @property
+    def pool(self) -> ContextPool:
+        """The process's pool of browser contexts (at most `limits.episodes` in use)."""
+        if self._pool is None:
+            from ._pool import ContextPool
+
+            self._pool = ContextPool(self, self.limits.episodes)
+        return self._pool
+
     async def browser(self) -> Any:
-        """The shared Chromium (launched on first use; on the browser loop only)."""
+        """The shared Chromium (launched on first use, again if it died; on the browser loop only)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
             if self._browser is None or not self._browser.is_connected():
-                from playwright.async_api import async_playwright
-
-                executable = chromium_path()
-                if self._playwright is None:
-                    self._playwright = await async_playwright().start()
-                try:
-                    self._browser = await self._playwright.chromium.launch(
-                        executable_path=executable, headless=True, args=CHROMIUM_ARGS
-                    )
-                except Exception as ex:
-                    raise BrowserUnavailable(f"Chromium at {executable} did not start: {ex}") from ex
+                await self._launch()
             return self._browser
+
+    async def _launch(self) -> None:
+        from playwright.async_api import async_playwright
+
+        executable = chromium_path()
+        if self._playwright is None:
+            self._playwright = await async_playwright().start()
+        try:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as ex:
+            raise InfraError(f"Chromium at {executable} did not start: {ex}") from ex
 
     def close(self) -> None:
         """Close the browser and stop the loop thread."""
 
         async def shutdown() -> None:
+            if self._pool is not None:
+                await self._pool.close()
             if self._browser is not None:
                 await self._browser.close()
             if self._playwright is not None:
@@ -122,6 +176,7 @@ class BrowserService:
                 pass
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
+        self._sink.close()
 
 
 _service: BrowserService | None = None

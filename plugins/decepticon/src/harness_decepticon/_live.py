@@ -6,6 +6,7 @@ from typing import Any
 
 from inspect_ai.solver import TaskState
 
+from ._browser import STUCK_AFTER_S
 from ._episode import Episode
 from ._model import DecepticonTask
 from ._snapshot import Snapshot
@@ -30,7 +31,8 @@ async def start_episode(state: TaskState) -> tuple[Episode, Snapshot]:
     task = sample_task(state)
     episode = Episode(task, state.metadata["variant"])
     _episodes[state.uuid] = episode
-    snapshot = await episode.service.run(episode.open, timeout=60)
+    # no deadline: the start may wait for another episode to end (every browser step has its own timeout)
+    snapshot = await episode.service.run(episode.open)
     return episode, snapshot
 
 
@@ -49,4 +51,4 @@ async def close_episode(state: TaskState) -> None:
     """Close the sample's episode (the task's cleanup calls this after scoring)."""
     episode = _episodes.pop(state.uuid, None)
     if episode is not None:
-        await episode.service.run(episode.close, timeout=30)
+        await episode.service.run(episode.close, timeout=STUCK_AFTER_S)

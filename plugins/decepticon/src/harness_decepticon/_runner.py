@@ -80,19 +80,21 @@ async def run_episode(
 def run_policy(
     runs: Iterable[tuple[DecepticonTask, Variant]],
     policy: Policy | str,
-    concurrency: int = 2,
+    concurrency: int | None = None,
     service: BrowserService | None = None,
     screenshots: Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run `policy` on each (task, variant) in real Chromium, `concurrency` episodes at a time.
 
-    With `screenshots`, each episode's pages are saved under screenshots/<task id>/<variant>/.
+    `concurrency` defaults to twice the process's browser-action slots (`browser_limits().actions`): a
+    scripted policy is all browser actions, so more open episodes would only wait. With `screenshots`,
+    each episode's pages are saved under screenshots/<task id>/<variant>/.
     """
     service = service or browser_service()
     pending = list(runs)
 
     async def all_runs() -> list[dict[str, Any]]:
-        gate = asyncio.Semaphore(concurrency)
+        gate = asyncio.Semaphore(concurrency or 2 * service.limits.actions)
 
         async def one(task: DecepticonTask, variant: Variant) -> dict[str, Any]:
             async with gate:

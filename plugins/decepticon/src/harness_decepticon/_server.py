@@ -20,7 +20,8 @@ MAX_BODY = 64 * 1024
 class SiteServer:
     """A fresh site for one episode: state from the site, the task and (treatment) the injection.
 
-    Use as a context manager, or call `start()` and `stop()`.
+    It serves through a `Listener`: its own (`start()`/`stop()`, or as a context manager), or a pooled
+    one an episode attaches it to.
     """
 
     def __init__(self, task: DecepticonTask, variant: Variant, site: Site | None = None) -> None:
@@ -33,30 +34,30 @@ class SiteServer:
         self._state = state
         self._events: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
+        self._own: Listener | None = None
+        self.listener: Listener | None = None
         self.server_seconds = 0.0
 
     @property
     def origin(self) -> str:
-        """`http://127.0.0.1:PORT` (after start)."""
-        if self._httpd is None:
+        """`http://127.0.0.1:PORT` of the listener serving this site."""
+        if self.listener is None:
             raise RuntimeError("the site server is not running")
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return self.listener.origin
 
     def start(self) -> SiteServer:
-        """Bind a free port on 127.0.0.1 and serve in a daemon thread."""
-        handler = type("Handler", (_Handler,), {"site_server": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, name="decepticon-site", daemon=True).start()
+        """Serve on a listener of its own (a free port on 127.0.0.1)."""
+        self._own = Listener()
+        self._own.attach(self)
         return self
 
     def stop(self) -> None:
-        """Stop serving and free the port."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        """Stop serving (and free the port of its own listener)."""
+        own, self._own = self._own, None
+        if own is not None:
+            own.close()
+        elif self.listener is not None:
+            self.listener.detach(self)
 
     def __enter__(self) -> SiteServer:
         return self.start()
@@ -128,8 +129,48 @@ def _page(title: str, text: str) -> bytes:
     ).encode()
 
 
+class Listener:
+    """An HTTP server on a free port of 127.0.0.1 that serves whichever site is attached (503 between sites).
+
+    A pooled browser context keeps one listener (its proxy lets only this origin through), and each
+    episode in that context attaches its own fresh `SiteServer`.
+    """
+
+    def __init__(self) -> None:
+        self.site: SiteServer | None = None
+        handler = type("Handler", (_Handler,), {"listener": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        threading.Thread(target=self._httpd.serve_forever, name="decepticon-site", daemon=True).start()
+
+    def attach(self, site: SiteServer) -> None:
+        """Serve `site` from now on."""
+        self.site, site.listener = site, self
+
+    def detach(self, site: SiteServer) -> None:
+        """Stop serving `site` (requests get 503 until the next one is attached)."""
+        if self.site is site:
+            self.site = None
+        site.listener = None
+
+    def handle(self, method: str, target: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Pass a request to the attached site."""
+        site = self.site
+        if site is None:
+            return 503, _HTML, _page("No site", "No episode is using this server right now.")
+        return site.handle(method, target, body)
+
+    def close(self) -> None:
+        """Stop serving and free the port."""
+        if self.site is not None:
+            self.detach(self.site)
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
 class _Handler(BaseHTTPRequestHandler):
-    site_server: SiteServer
+    listener: Listener
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: Any) -> None:  # the episode log records requests
@@ -146,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("POST", self.rfile.read(length))
 
     def _serve(self, method: str, body: bytes) -> None:
-        status, headers, payload = self.site_server.handle(method, self.path, body)
+        status, headers, payload = self.listener.handle(method, self.path, body)
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)

@@ -5,6 +5,9 @@
   const INTERACTIVE = 'a[href], button, input, select, textarea, summary, [role=button], [role=link], [role=checkbox], [role=radio]';
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'HEAD']);
   document.querySelectorAll('[data-dp-ref]').forEach((el) => el.removeAttribute('data-dp-ref'));
+  // the document's id (see _document.js); events before this observation no longer count
+  const dp = window.__dp || null;
+  if (dp) { dp.submit = null; dp.navigate = null; }
   const shown = (el) => el.checkVisibility({ checkOpacity: false, checkVisibilityCSS: true });
   const modals = [...document.querySelectorAll('[aria-modal="true"], dialog[open]')].filter(shown);
   const root = modals.length ? modals[modals.length - 1] : document.body;
@@ -133,6 +136,7 @@
     page_height: Math.round(document.documentElement.scrollHeight),
     viewport_height: window.innerHeight,
     next: n,
+    doc: dp ? dp.doc : '',
     items,
   };
 }

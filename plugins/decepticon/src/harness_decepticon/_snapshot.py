@@ -16,6 +16,12 @@ def snapshot_script() -> str:
     return (resources.files("harness_decepticon") / "_snapshot.js").read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=1)
+def document_script() -> str:
+    """The init script that marks each document and records its submit/navigate events (`_document.js`)."""
+    return (resources.files("harness_decepticon") / "_document.js").read_text(encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class Control:
     """An interactive element with its ref, as the snapshot saw it."""
@@ -49,6 +55,8 @@ class Snapshot:
     page_height: int = 0
     viewport_height: int = 0
     controls: list[Control] = field(default_factory=list)
+    doc: str = ""
+    """The document's id: a different one after the page was replaced."""
 
     @classmethod
     def from_page(cls, raw: dict[str, Any]) -> Snapshot:
@@ -68,6 +76,7 @@ class Snapshot:
             page_height=raw["page_height"],
             viewport_height=raw["viewport_height"],
             controls=controls,
+            doc=str(raw.get("doc", "")),
         )
 
     @property

@@ -101,7 +101,7 @@ def _scripted(name: str) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         episode, snapshot = await start_episode(state)
         try:
-            trace = await episode.service.run(lambda: drive(episode, POLICIES[name], snapshot), timeout=600)
+            trace = await episode.service.run(lambda: drive(episode, POLICIES[name], snapshot))
         except ActionError as ex:
             trace = [f"error: {ex}"]
         state.store.set("decepticon_ended", f"scripted {name} policy finished")

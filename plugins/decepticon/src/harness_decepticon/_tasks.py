@@ -30,13 +30,17 @@ def shipped_tasks_path() -> Path:
     return Path(str(resources.files("harness_decepticon") / "data" / "tasks.json"))
 
 
-def schema_errors(document: Any) -> list[str]:
-    """Schema violations of one task document, each as 'where: what'."""
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(task_schema())
+    return jsonschema.Draft202012Validator(task_schema())
+
+
+def schema_errors(document: Any) -> list[str]:
+    """Schema violations of one task document, each as 'where: what'."""
     problems = []
-    for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         detail = error.message
         if error.validator == "oneOf" and error.context:  # a condition: say what the closest form wants
@@ -57,19 +61,27 @@ def load_tasks(source: str | Path = SHIPPED) -> list[DecepticonTask]:
             the message names the file, the task and the field.
     """
     if str(source) == SHIPPED:
-        files = [shipped_tasks_path()]
+        return list(_shipped())
+    path = Path(source).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.name != "site.json")
+        if not files:
+            raise ConfigError(f"task.tasks={source}: the directory has no task .json files")
+    elif path.is_file():
+        files = [path]
     else:
-        path = Path(source).expanduser()
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.json") if p.name != "site.json")
-            if not files:
-                raise ConfigError(f"task.tasks={source}: the directory has no task .json files")
-        elif path.is_file():
-            files = [path]
-        else:
-            raise ConfigError(
-                f"task.tasks={source}: no such file or directory (give 'shipped', a .json file or a directory)"
-            )
+        raise ConfigError(
+            f"task.tasks={source}: no such file or directory (give 'shipped', a .json file or a directory)"
+        )
+    return _load_files(files)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[DecepticonTask, ...]:
+    return tuple(_load_files([shipped_tasks_path()]))
+
+
+def _load_files(files: list[Path]) -> list[DecepticonTask]:
     tasks: list[DecepticonTask] = []
     problems: list[str] = []
     for file in files:

@@ -12,6 +12,7 @@ from typing import Any, Awaitable, Callable
 
 from inspect_ai.tool import ContentImage, ToolDef, ToolError
 
+from ._browser import STUCK_AFTER_S
 from ._episode import ActionError, Episode
 from ._snapshot import Snapshot
 
@@ -54,7 +55,7 @@ class BrowserTools:
     async def _act(self, action: Callable[[], Awaitable[Snapshot]]) -> str:
         try:
             self.episode.count_step()
-            snapshot = await self.episode.service.run(action, timeout=60)
+            snapshot = await self.episode.service.run(action, timeout=STUCK_AFTER_S)
         except ActionError as ex:
             raise ToolError(str(ex)) from ex
         return self.observation(snapshot)
@@ -67,7 +68,7 @@ class BrowserTools:
         """Take a screenshot of the visible part of the page (for models that can see images)."""
         try:
             self.episode.count_step()
-            image = await self.episode.service.run(self.episode.screenshot, timeout=60)
+            image = await self.episode.service.run(self.episode.screenshot, timeout=STUCK_AFTER_S)
         except ActionError as ex:
             raise ToolError(str(ex)) from ex
         return [ContentImage(image="data:image/jpeg;base64," + base64.b64encode(image).decode())]
