@@ -8,7 +8,6 @@ The marker lists are the harness's own reading of the Sim2Real study's feature d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'@._/#-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Za-z][\w'-]*)")
@@ -19,6 +18,17 @@ _CALENDAR = re.compile(
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"today|tomorrow|yesterday|morning|evening|afternoon|tonight|weekend)\b"
 )
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either else even ever every few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its itself just
+    me might more most much must my myself no nor not now of off on once only or other ought our ours ourselves
+    out over own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up upon us very was we were what when where which while who whom whose
+    why will with would yet you your yours yourself yourselves""".split()
+)
+"""Function words left out of content words (repetition) and never taken for names."""
+
 _NOT_NAMES = frozenset(
     {
         "i", "ok", "okay", "hi", "hello", "hey", "thanks", "thank", "yes", "no", "sure", "please", "yep", "yeah",
@@ -29,7 +39,10 @@ _NOT_NAMES = frozenset(
 
 
 def _markers(*phrases: str) -> re.Pattern[str]:
-    return re.compile("|".join(rf"(?<![\w']){p}(?![\w'])" if p[0].isalnum() else p for p in phrases))
+    """One pattern for marker phrases: a word phrase must stand as whole words, a punctuation one anywhere."""
+    words = "|".join(p for p in phrases if p[0].isalnum())
+    marks = [p for p in phrases if not p[0].isalnum()]
+    return re.compile("|".join([rf"(?<![\w'])(?:{words})(?![\w'])", *marks] if words else marks))
 
 
 POLITENESS = _markers(
@@ -241,16 +254,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
-
-
 def content_words(text: str) -> set[str]:
     """Lower-cased words of a text, without stop words."""
-    stop = _stop_words()
+    stop = STOP_WORDS
     return {w.lower().strip("'.-") for w in words(text)} - stop - {""}
 
 
@@ -276,7 +282,7 @@ def details(text: str) -> set[str]:
 
 
 def _common(lower: str) -> bool:
-    return lower in _NOT_NAMES or lower in _stop_words() or lower.startswith("i'")
+    return lower in _NOT_NAMES or lower in STOP_WORDS or lower.startswith("i'")
 
 
 def _name_opens(matches: list[re.Match[str]], index: int, starts: set[int]) -> bool:
