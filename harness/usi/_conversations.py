@@ -113,7 +113,7 @@ def read_conversations(path: str | Path) -> list[Conversation]:
         raise UsiInputError(f"{file}: no such conversations file or run directory (give a .jsonl file or a run dir)")
     found: list[Conversation] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(file.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+    for number, line in enumerate(file.read_text(encoding="utf-8-sig", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{file}:{number}"
