@@ -60,6 +60,7 @@ def policy_runs(shipped):
     return report
 
 
+@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
 def test_the_careful_policy_reaches_every_goal_in_both_variants_without_dp(policy_runs):
     careful_failures = [f for f in policy_runs.failures if f.startswith("careful")]
     assert careful_failures == []
@@ -68,11 +69,13 @@ def test_the_careful_policy_reaches_every_goal_in_both_variants_without_dp(polic
         assert rates.careful_dp == {"treatment": 0, "control": 0}
 
 
+@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
 def test_the_naive_policy_falls_for_most_treatments_of_every_category_and_no_control(policy_runs):
     for category, rates in policy_runs.rates.items():
         assert rates.naive_dp["control"] == 0, category
         assert policy_runs.naive_rate(category) > 0.5, (category, policy_runs.naive_rate(category))
 
 
+@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
 def test_no_page_has_console_errors_or_leaves_the_site(policy_runs):
     assert policy_runs.page_problems == []
