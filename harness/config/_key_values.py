@@ -79,11 +79,18 @@ def parse_key_values(
         if head not in properties and schema.get("additionalProperties") is False:
             validate({head: None}, dict(schema))  # reports the unknown key with a suggestion and the valid keys
         prop = properties.get(head, {})
+        shorthand = prop.get("x-shorthand")  # `seat=web` is `seat.kind=web` when seat.port=... is given too
         if dot:
-            if not _is_object(prop):
+            object_schema = _object_schema(prop)
+            if object_schema is None:
                 raise ConfigError(f"'{head}' takes no dotted sub-keys; write {head}=VALUE")
-            sub_schema = prop.get("properties", {}).get(rest) or _additional(prop)
+            sub_schema = object_schema.get("properties", {}).get(rest) or _additional(object_schema)
+            current = result.values.get(head)
+            if shorthand and not isinstance(current, dict):
+                result.values[head] = {} if current is None else {shorthand: current}
             result.values.setdefault(head, {})[rest] = coerce(raw, sub_schema)
+        elif shorthand and isinstance(result.values.get(head), dict):
+            result.values[head][shorthand] = coerce(raw, prop)
         else:
             result.values[head] = coerce(raw, prop)
     checked = {k: v for k, v in result.values.items() if k in properties}
@@ -94,6 +101,13 @@ def parse_key_values(
 def _is_object(schema: Mapping[str, Any]) -> bool:
     kind = schema.get("type")
     return kind == "object" or (isinstance(kind, list) and "object" in kind)
+
+
+def _object_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema's object form: itself, or its object branch of an `anyOf` (a setting with a shorthand)."""
+    if _is_object(schema):
+        return schema
+    return next((branch for branch in schema.get("anyOf", []) if _is_object(branch)), None)
 
 
 def _additional(schema: Mapping[str, Any]) -> dict[str, Any]:

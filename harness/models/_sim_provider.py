@@ -9,16 +9,18 @@ do) can be served by a harness simulator: `model_roles.user=sim/oracle` under `h
 - the conversation arrives with inspect's user-model convention (the agent speaks as `user`, the
   user's own earlier turns are `assistant`) and is turned back into agent and user turns;
 - the sample it serves is the sample inspect is running (read from inspect's active sample, which
-  inspect has no public accessor for: `current_sample()` below is the harness's one place for it).
+  inspect has no public accessor for: `harness.simulation._active.current_sample` is the harness's
+  one place for it).
 
 Model args are the simulator's own parameters (`sim/replay` takes `path`), plus `stop_text`: what
-to append when the simulator ends the conversation (tau2's user says `###STOP###`). Each reply is
-recorded in the sample's transcript with the seat that produced it.
+to append when the simulator ends the conversation (tau2's user says `###STOP###`), and
+`seat_role`: `user` (default) or `agent` when it stands in the model under test's place
+(`model=sim/human seat=web`: a person answers as the assistant). Each reply is recorded in the
+sample's transcript with the seat that produced it, and the conversation in the sample's store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from inspect_ai.model import (
@@ -35,27 +37,10 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from harness._errors import ConfigError
 from harness.simulation import SimulatorContext, Turn
+from harness.simulation._active import current_sample, seat_served
 
 SEAT_SOURCE = "user seat"
 """The transcript `info` source under which each reply of a seat is recorded."""
-
-
-@dataclass(frozen=True)
-class ActiveSample:
-    """The sample inspect is running in this task, as far as the harness needs it."""
-
-    id: Any
-    epoch: int
-
-
-def current_sample() -> ActiveSample | None:
-    """The sample whose solver or scorer is running now, or None outside a sample."""
-    from inspect_ai.log._samples import sample_active  # private: inspect has no public accessor
-
-    active = sample_active()
-    if active is None:
-        return None
-    return ActiveSample(active.sample.id, int(active.epoch))
 
 
 def seat_input(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
@@ -81,10 +66,14 @@ class SimulatorModelAPI(ModelAPI):
         api_key: str | None = None,
         config: GenerateConfig | None = None,
         stop_text: str | None = None,
+        seat_role: str = "user",
         **simulator_args: Any,
     ) -> None:
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config or GenerateConfig())
+        if seat_role not in ("user", "agent"):
+            raise ConfigError(f"sim/{model_name}: seat_role must be user or agent, got {seat_role!r}")
         self.stop_text = stop_text
+        self.seat_role = seat_role
         self.simulator_args = simulator_args
         self.simulator = build_simulator(model_name, simulator_args)
 
@@ -101,9 +90,12 @@ class SimulatorModelAPI(ModelAPI):
         text = reply.text
         if reply.end and self.stop_text:
             text = f"{text} {self.stop_text}".strip()
+        turns = _task_turns([*conversation, Turn("user", text)], self.seat_role)
+        seat_served(self.simulator, self.seat_role, turns, hidden)
         transcript().info(
             {
                 "seat": f"sim/{self.model_name}",
+                "seat_role": self.seat_role,
                 "simulator": self.simulator.name,
                 "turn": sum(1 for turn in conversation if turn.role == "user") + 1,
                 "text": text,
@@ -115,6 +107,15 @@ class SimulatorModelAPI(ModelAPI):
 
     def max_tokens(self) -> int | None:
         return None
+
+
+def _task_turns(conversation: list[Turn], seat_role: str) -> list[dict[str, str]]:
+    """The conversation in the task's terms: `user` and `agent` as the task has them, whoever sits where.
+
+    `seat_input` gives the occupant's own turns the role `user`; in the agent's seat those are the agent's.
+    """
+    swap = {"user": "agent", "agent": "user"} if seat_role == "agent" else {"user": "user", "agent": "agent"}
+    return [{"role": swap[turn.role], "text": turn.text} for turn in conversation]
 
 
 def build_simulator(name: str, args: dict[str, Any]) -> Any:

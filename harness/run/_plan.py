@@ -34,6 +34,7 @@ from harness.plugins._params import params_schema
 from harness.plugins._registry import PluginEntry, Registry
 from harness.run._inspect_args import inspect_eval_args
 from harness.run._models_check import check_model_providers
+from harness.run._seats import SEAT_PREFIX, SeatSettings, one_process, seat_model, seated, survey_questions
 from harness.run._sessions import has_sessions, session_order
 from harness.run._tuning import Execution, execution_for
 
@@ -83,6 +84,7 @@ class RunPlan:
         label: A display name replacing the task's (an eval-set grid point's `task[k=v]`).
         disabled: Plugins disabled for the run (`-p no:NAME`), for building YAML tasks' parts.
         user_memory: For session tasks: files seeding (`load`) and receiving (`save`) users' memories.
+        survey: Questions the user seat's occupant rates each conversation on (`survey=`), or None.
     """
 
     config: RunConfig
@@ -96,6 +98,7 @@ class RunPlan:
     label: str | None = None
     disabled: tuple[str, ...] = ()
     user_memory: Mapping[str, str] = field(default_factory=dict)
+    survey: tuple[Any, ...] | None = None
 
     @cached_property
     def task(self) -> Any:
@@ -106,7 +109,7 @@ class RunPlan:
     def solver(self) -> Any | None:
         """The solver replacing the task's own, or None to keep it."""
         component = self.component(PluginKind.SOLVER)
-        return None if component is None else _build(component)
+        return None if component is None else _with_survey(_build(component), self.survey)
 
     def component(self, kind: PluginKind) -> PlannedComponent | None:
         """The planned component of a kind, or None when the run has none."""
@@ -195,17 +198,18 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
         config=config,
         components=tuple(components),
         model=config.model,
-        model_args=model_args(config),
+        model_args=_model_under_test_args(config, registry),
         model_roles=_model_roles(config, registry),
         inspect_args=inspect_eval_args(config.options, run_schema()),
         log_dir=str(config.options.get("log_dir", DEFAULT_LOG_DIR)),
         disabled=tuple(sorted(registry.disabled)),
         user_memory=dict(config.options.get("user_memory") or {}),
+        survey=survey_questions(config.options),
     )
     task, solver = draft.task, draft.solver  # built now: a broken plugin or bad parameter stops the run here
     if has_sessions(task.dataset):
         session_order(list(task.dataset))  # bad session metadata stops the run here
-    execution, inspect_args = execution_for(config.options, draft.inspect_args, task)
+    execution, inspect_args = execution_for(config.options, draft.inspect_args, task, one_process(config.options))
     result = replace(draft, execution=execution, inspect_args=inspect_args)
     result.__dict__.update(task=task, solver=solver)  # the same components: keep what was built
     return result
@@ -221,31 +225,20 @@ def model_args(config: RunConfig) -> dict[str, Any]:
     return values
 
 
-SEAT_PREFIX = "sim/"
-"""A model role given as `sim/NAME` seats the harness simulator NAME there (see `harness.models`)."""
+def _model_under_test_args(config: RunConfig, registry: Registry) -> dict[str, Any]:
+    """The model's provider arguments; for a simulator in the model's place (`model=sim/human`), its settings too."""
+    given = model_args(config)
+    if not config.model.startswith(SEAT_PREFIX):
+        return given
+    return {**seat_model(config, registry, config.model, "agent")["model_args"], **given}
 
 
 def _model_roles(config: RunConfig, registry: Registry) -> dict[str, Any]:
-    """The roles' models; a simulator in a seat gets the `simulator.KEY=` settings, typed by its plugin."""
-    roles: dict[str, Any] = {}
-    for role, model in config.model_roles.items():
-        if not str(model).startswith(SEAT_PREFIX):
-            roles[role] = model
-            continue
-        name = str(model)[len(SEAT_PREFIX) :]
-        if config.simulator and config.simulator != name:
-            raise ConfigError(
-                f"simulator={config.simulator} and model_roles.{role}={model} both take the simulator.* settings; "
-                "seat the same simulator in both, or drop one"
-            )
-        resolved = resolve_component(
-            registry, PluginKind.SIMULATOR, name, config.args.get("simulator"), config.raw_args.get("simulator")
-        )
-        from harness.models._sim_provider import check_seat_args
-
-        check_seat_args(name, resolved.args)
-        roles[role] = {"model": str(model), "model_args": resolved.args}
-    return roles
+    """The roles' models; a simulator seated in a role gets the `simulator.KEY=` settings, typed by its plugin."""
+    return {
+        role: seat_model(config, registry, str(model), "user") if str(model).startswith(SEAT_PREFIX) else model
+        for role, model in config.model_roles.items()
+    }
 
 
 def _role_model(spec: Any) -> str:
@@ -261,7 +254,11 @@ def _task_component(config: RunConfig, registry: Registry) -> PlannedComponent:
         return _inspect_component(config, config.task[len(INSPECT_PREFIX) :])
     try:
         resolved = resolve_component(
-            registry, PluginKind.TASK, config.task, config.args.get("task"), config.raw_args.get("task"),
+            registry,
+            PluginKind.TASK,
+            config.task,
+            config.args.get("task"),
+            config.raw_args.get("task"),
             supplied=("simulator",),
         )
     except PluginNotFoundError as missing:  # a harness plugin of the name wins; else inspect's task
@@ -291,12 +288,16 @@ def _inspect_component(config: RunConfig, spec: str) -> PlannedComponent:
 def _component(config: RunConfig, registry: Registry, kind: PluginKind, name: str | None) -> PlannedComponent | None:
     if name is None:
         return None
-    plugin_name, supplied = name, ()
+    plugin_name, supplied = name, tuple[str, ...]()
     if kind is PluginKind.SCORER and is_scorer_file(name):
         plugin_name, supplied = scorer_plugin_for(name), ("path",)
     resolved = resolve_component(
         registry, kind, plugin_name, config.args.get(kind.value), config.raw_args.get(kind.value), supplied=supplied
     )
+    if kind is PluginKind.SIMULATOR:
+        resolved.args.update(
+            seated(resolved.entry.name, resolved.args, SeatSettings.from_options(config.options), "user")
+        )
     if supplied:
         if "path" not in resolved.schema.get("properties", {}):
             plugin = resolved.entry.qualified_name
@@ -358,9 +359,22 @@ def _build_task(run: RunPlan) -> Any:
     scorer = run.component(PluginKind.SCORER)
     if scorer is not None:
         task = task_with(task, scorer=_build(scorer))
+    if run.survey:
+        task = task_with(task, solver=_with_survey(task.solver, run.survey))
     if run.label:
         task = task_with(task, name=run.label)
     return task
+
+
+def _with_survey(solver: Any, questions: tuple[Any, ...] | None) -> Any:
+    """`solver`, then the survey of the user seat's occupant (when the run asks for one)."""
+    if not questions:
+        return solver
+    from inspect_ai.solver import chain
+
+    from harness.simulation._survey import seat_survey
+
+    return chain(solver, seat_survey(questions))
 
 
 def _load_inspect_task(spec: str, args: dict[str, Any]) -> Any:

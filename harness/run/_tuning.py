@@ -77,9 +77,12 @@ def resolve_workers(value: Any) -> int:
 
 
 def execution_for(
-    options: Mapping[str, Any], inspect_args: Mapping[str, Any], task: Any
+    options: Mapping[str, Any], inspect_args: Mapping[str, Any], task: Any, one_process: bool = False
 ) -> tuple[Execution, dict[str, Any]]:
     """The execution of a run and its inspect arguments, with the fast settings for a light run.
+
+    Args:
+        one_process: The run must stay in one process (a person's web seat): no workers chosen.
 
     Raises:
         ConfigError: A bad `workers` or `executor` setting.
@@ -87,12 +90,12 @@ def execution_for(
     executor = options.get("executor", "local")
     if executor not in EXECUTORS:
         raise ConfigError(f"executor must be one of {', '.join(EXECUTORS)}, got '{executor}'")
-    workers = resolve_workers(options.get("workers"))
+    workers = 1 if one_process else resolve_workers(options.get("workers"))
     args = dict(inspect_args)
     tuned: list[str] = []
     if is_light(task, args):
         samples = _sample_count(task, args)
-        if options.get("workers") in (None, "auto") and executor == "local":
+        if options.get("workers") in (None, "auto") and executor == "local" and not one_process:
             workers = _light_workers(samples, explicit=options.get("workers") == "auto")
             if workers > 1 or options.get("workers") == "auto":
                 tuned.append(f"workers={workers}")

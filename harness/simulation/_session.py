@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from harness.simulation._active import seat_served
 from harness.simulation._protocol import CONTINUE_MESSAGE, Simulator, SimulatorContext, Turn
 from harness.simulation._record import ConversationTurn, conversation_record, save_conversation_record
 
@@ -63,6 +64,10 @@ async def ask(simulator: Simulator, question: str) -> str:
         answer, info, over_budget, ended = reply.text, dict(reply.info), False, reply.end
     record = record.with_turn(ConversationTurn(question, answer, over_budget, info), ended=ended)
     save_conversation_record(record)
+    turns = [
+        {"role": role, "text": text} for t in record.turns for role, text in (("agent", t.question), ("user", t.answer))
+    ]
+    seat_served(simulator, "user", turns, current_context().hidden_info)
     transcript().info(
         {
             "simulator": simulator.name,

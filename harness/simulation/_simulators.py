@@ -197,28 +197,93 @@ class LLMSimulator:
 
 @dataclass
 class HumanSimulator:
-    """A person types the answers in the terminal (Sim2Real checks need real users)."""
+    """A person answers: in the terminal, or in the browser with `seat="web"` (Sim2Real checks need real users).
+
+    In the web seat, each turn waits in the page's queue for up to `timeout` seconds; with
+    `plays="agent"` the person answers as the model under test (`model=sim/human seat=web`).
+    """
 
     max_turns: int = DEFAULT_MAX_TURNS
     name: str = "human"
     stream: TextIO | None = field(default=None, repr=False)
     interactive: bool = True
     """A person answers: conformance checks do not run it unattended."""
+    seat: str = "terminal"
+    plays: str = "user"
+    port: int = 0
+    timeout: float = 600.0
+
+    def __post_init__(self) -> None:
+        if self.seat not in ("terminal", "web"):
+            raise ConfigError(f"human simulator: seat must be terminal or web, got {self.seat!r}")
+        if self.plays not in ("user", "agent"):
+            raise ConfigError(f"human simulator: plays must be user or agent, got {self.plays!r}")
+        if self.seat == "web":
+            self.name = "human:web"
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
-        import anyio
-
-        question = conversation[-1].text
         if self.stream is not None:  # scripted input (tests, piped answers)
             line = self.stream.readline()
             return SimulatorReply(line.strip() or NO_INFORMATION)
+        if self.seat == "web":
+            answer = await self._on_page("turn", conversation, context)
+            return SimulatorReply(str(answer).strip() or CONTINUE_MESSAGE)
+        return await self._in_terminal(conversation, context)
+
+    async def rate(
+        self, conversation: Sequence[Turn], context: SimulatorContext, questions: Sequence[str]
+    ) -> dict[str, float]:
+        """The person's answers to the survey (on the page; in the terminal, one number per question)."""
+        from harness.simulation._survey import question_scale
+
+        scales = [question_scale(text).to_dict() for text in questions]
+        if self.seat == "web":
+            answers = await self._on_page("survey", conversation, context, questions=scales)
+        else:
+            answers = await self._rate_in_terminal(scales)
+        return {text: _rating(answers.get(text)) for text in questions}
+
+    async def _on_page(self, kind: Any, conversation: Sequence[Turn], context: SimulatorContext, **details: Any) -> Any:
+        from harness.seat._web import web_seat
+        from harness.simulation._active import current_sample
+
+        sample = current_sample()
+        seat = web_seat(self.port)
+        brief = context.hidden_info + (f"\n\nAbout you: {context.persona}" if context.persona else "")
+        messages = [{"who": "you" if turn.role == "user" else "other", "text": turn.text} for turn in conversation]
+        item = seat.queue.add(kind, sample.key if sample else "?", self.plays, brief, messages=messages, **details)
+        return await seat.ask(item, self.timeout)
+
+    async def _in_terminal(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
+        import anyio
         from inspect_ai.util import input_screen
 
+        question = conversation[-1].text if conversation else "(you open the conversation)"
         with input_screen(header="The agent asks you (simulated user)") as console:
             console.print(f"[bold]Context you hold:[/bold]\n{context.hidden_info}\n")
             console.print(f"[bold]Question:[/bold] {question}")
             answer = await anyio.to_thread.run_sync(lambda: console.input("Your answer (empty = end): "))
         return SimulatorReply(answer.strip() or CONTINUE_MESSAGE, end=not answer.strip())
+
+    async def _rate_in_terminal(self, scales: list[dict[str, Any]]) -> dict[str, Any]:
+        import anyio
+        from inspect_ai.util import input_screen
+
+        answers: dict[str, Any] = {}
+        with input_screen(header="Please rate the conversation") as console:
+            for scale in scales:
+                prompt = (
+                    f"{scale['text']} ({scale['low']}={scale['low_label']} .. {scale['high']}={scale['high_label']}): "
+                )
+                answers[scale["text"]] = await anyio.to_thread.run_sync(console.input, prompt)
+        return answers
+
+
+def _rating(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 @dataclass
@@ -272,10 +337,21 @@ def llm(model: str | None = None, temperature: float = 0.0, max_turns: int = DEF
     return LLMSimulator(model=model, temperature=temperature, max_turns=max_turns)
 
 
-def human(max_turns: int = DEFAULT_MAX_TURNS) -> HumanSimulator:
-    """A person answers in the terminal (run with max_samples=1).
+def human(
+    max_turns: int = DEFAULT_MAX_TURNS,
+    seat: str = "terminal",
+    plays: str = "user",
+    port: int = 0,
+    timeout: float = 600.0,
+) -> HumanSimulator:
+    """A person answers: in the terminal (run with max_samples=1), or on a web page (seat=web).
 
     Args:
         max_turns: Questions answered before the user only says to continue.
+        seat: `terminal`, or `web`: a page on 127.0.0.1 with a queue of conversations (the run
+            option `seat=web` sets it).
+        plays: `user` (the person plays the user) or `agent` (the person plays the model under test).
+        port: The web page's port (0: a free one).
+        timeout: Seconds a turn waits for the person in the web seat before the sample errs.
     """
-    return HumanSimulator(max_turns=max_turns)
+    return HumanSimulator(max_turns=max_turns, seat=seat, plays=plays, port=port, timeout=timeout)

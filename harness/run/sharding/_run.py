@@ -136,9 +136,10 @@ def run_sharded(
 
 def _shards(run: RunPlan, planned: Sequence[PlannedSample]) -> list[tuple[Shard, tuple[Any, ...] | None]]:
     """The shards of a run: ranges of samples, or whole users' sessions for a session task."""
+    chosen: list[tuple[Shard, tuple[Any, ...] | None]]
     if has_sessions(planned):
-        users = session_order(planned)
-        chosen, notes = plan_user_shards(run.inspect_args, users, run.execution.workers)
+        by_user, notes = plan_user_shards(run.inspect_args, session_order(planned), run.execution.workers)
+        chosen = [(shard, ids) for shard, ids in by_user]
     else:
         ranges, notes = plan_shards(run.inspect_args, len(run.task.dataset), run.execution.workers)
         chosen = [(shard, None) for shard in ranges]
