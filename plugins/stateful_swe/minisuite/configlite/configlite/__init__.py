@@ -1,0 +1,1 @@
+"""Typed values from flat configuration mappings."""

@@ -1,0 +1,1 @@
+"""Text helpers: slugs, word counts and truncation."""
