@@ -30,7 +30,9 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
             base = node.module or ""
             if node.level:
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
-            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            # `from P import m` where m is a module of P depends on m (P's __init__ runs for any submodule)
+            submodules = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in modules]
+            targets = submodules if len(submodules) == len(node.names) else [base, *submodules]
         else:
             continue
         for target in targets:

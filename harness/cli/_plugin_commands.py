@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from harness._errors import HarnessError
+from harness.plugins._known import KNOWN_PACKAGES
 
 COMMANDS_GROUP = "harness.commands"
 """Entry point group for commands plugins add to `harness` (value: a `main(argv) -> int` callable)."""
 
 FIRST_PARTY_COMMANDS: dict[str, tuple[str, str]] = {
-    "induce": ("plugeval-metric-induction", "metric_induction"),
-    "decepticon": ("plugeval-decepticon", "decepticon"),
-    "critic": ("plugeval-critic-rubrics", "critic_rubrics"),
-    "lend-an-ear": ("plugeval-lend-an-ear", "lend_an_ear"),
+    command: (package.dist, package.directory.removeprefix("plugins/"))
+    for package in KNOWN_PACKAGES
+    if package.directory
+    for command in package.commands
 }
 """Commands of the plugins in this repository's `plugins/`: name -> (distribution, directory under plugins/)."""
 

@@ -53,7 +53,7 @@ KNOWN_PACKAGES = (
         "plugeval-critic-rubrics", "plugins/critic_rubrics", tasks=("critic_synthetic",), commands=("critic",)
     ),
     KnownPackage("plugeval-lend-an-ear", "plugins/lend_an_ear", tasks=("lend_an_ear",), commands=("lend-an-ear",)),
-    KnownPackage("plugeval-stateful-swe", "plugins/stateful_swe", tasks=("stateful_swe",)),
+    KnownPackage("plugeval-stateful-swe", "plugins/stateful_swe", tasks=("stateful_swe",), commands=("stateful-swe",)),
     KnownPackage("inspect-evals", None, tasks=("inspect_evals/",)),
 )
 
