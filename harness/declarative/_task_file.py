@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import string
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from harness._errors import ConfigError, HarnessError
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
 from harness.config._schemas import load_schema
-from harness.config._text import read_text
+from harness.declarative._dataset_file import dataset_path, read_rows, stop_row
 from harness.config._validation import validate
 from harness.config._yaml_reader import YamlDocument, read_yaml_mapping
 
@@ -40,8 +39,16 @@ def read_task_file(path: str | Path) -> YamlDocument:
     return document
 
 
-def load_yaml_task(path: str | Path, registry: Registry | None = None) -> Any:
-    """Build an `inspect_ai.Task` from a YAML task file."""
+def load_yaml_task(path: str | Path, registry: Registry | None = None, limit: Any = None) -> Any:
+    """Build an `inspect_ai.Task` from a YAML task file.
+
+    Args:
+        path: The task file.
+        registry: Where its solver and scorer plugins are found (default: the environment's).
+        limit: The run's inspect `limit` (N, or [start, stop]), when it has one and selects no
+            samples by id: a local JSONL or CSV dataset is then read only as far as the run goes.
+            The task's dataset holds those leading rows; inspect applies the limit to them as usual.
+    """
     from inspect_ai import Task
     from inspect_ai.model import GenerateConfig
     from inspect_ai.solver import system_message
@@ -49,7 +56,7 @@ def load_yaml_task(path: str | Path, registry: Registry | None = None) -> Any:
     document = read_task_file(path)
     spec = document.data
     registry = registry or Registry.from_environment()
-    dataset = _dataset(document)
+    dataset = _dataset(document, limit)
     solver = _component(registry, PluginKind.SOLVER, spec.get("solver", "generate"), document)
     solvers = [system_message(spec["system_message"]), solver] if spec.get("system_message") else [solver]
     scorer = _component(registry, PluginKind.SCORER, spec.get("scorer", "match"), document)
@@ -85,13 +92,15 @@ def _check_template(document: YamlDocument) -> None:
         )
 
 
-def _dataset(document: YamlDocument) -> Any:
+def _dataset(document: YamlDocument, limit: Any = None) -> Any:
     from inspect_ai.dataset import MemoryDataset
 
     spec = document.data["dataset"]
     if "hf" in spec:
         return _hf_dataset(document)
-    numbered = enumerate(_rows(document), start=1)
+    path = dataset_path(document)
+    stop = None if spec.get("shuffle") else stop_row(limit)  # a shuffle needs every row before the limit applies
+    numbered = enumerate(read_rows(document, path, stop), start=1)
     samples = [_sample(document, number, row) for number, row in numbered]
     if not samples:
         raise ConfigError(f"{document.where(('dataset',))}: the dataset has no rows")
@@ -129,44 +138,6 @@ def _target(value: Any) -> str | list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     return str(value)
-
-
-def _rows(document: YamlDocument) -> list[dict[str, Any]]:
-    spec = document.data["dataset"]
-    path = (document.path.parent / spec["path"]).resolve()
-    where = document.where(("dataset", "path"))
-    if not path.is_file():
-        raise ConfigError(f"{where}: dataset file '{path}' does not exist; paths are relative to the task file")
-    text = read_text(path, "dataset", encoding=spec.get("encoding", "utf-8"))
-    if path.suffix == ".csv":
-        import csv
-        import io
-
-        try:
-            return list(csv.DictReader(io.StringIO(text, newline="")))
-        except csv.Error as ex:
-            raise ConfigError(f"{path}: malformed CSV dataset: {ex}") from ex
-    if path.suffix == ".json":
-        try:
-            rows = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as ex:
-            raise ConfigError(f"{path}: invalid JSON dataset: {ex}") from ex
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise ConfigError(f"{where}: '{path.name}' must hold a JSON list of objects")
-        return rows
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as ex:
-            message = ex.msg if isinstance(ex, json.JSONDecodeError) else "nested too deeply"
-            raise ConfigError(f"{path}:{number}: invalid JSON line in dataset: {message}") from ex
-        if not isinstance(row, dict):
-            raise ConfigError(f"{path}:{number}: dataset line must be a JSON object")
-        rows.append(row)
-    return rows
 
 
 def _hf_dataset(document: YamlDocument) -> Any:
