@@ -36,9 +36,18 @@ def test_disk_is_a_config_field_read_from_task_configs(tmp_path: Path):
         parse_config({"disk": "lots"})
 
 
-def test_one_file_stops_at_the_disk_limit_inside_the_sandbox():
+@pytest.fixture(params=["native", "watchdog"])
+def mechanism(request, monkeypatch) -> str:
+    """The disk mechanism this host picks by itself (quota or loop), and the watchdog every host can fall back to."""
+    from harness.sandbox._disk import MECHANISM_ENV, storage_mechanism
+
+    if request.param == "watchdog":
+        monkeypatch.setenv(MECHANISM_ENV, "watchdog")
+    return storage_mechanism()
+
+
+def test_one_file_stops_at_the_disk_limit_inside_the_sandbox(mechanism: str):
     from harness.sandbox import DockerSandboxConfig
-    from harness.sandbox._disk import storage_mechanism
     from harness.sandbox._engine import docker_client
 
     config = DockerSandboxConfig(disk="64m", pool_size=0)
@@ -47,7 +56,7 @@ def test_one_file_stops_at_the_disk_limit_inside_the_sandbox():
         environments = await open_sample(config)
         env = environments["default"]
         labels = docker_client().api.inspect_container(env.container_id)["Config"]["Labels"]
-        assert labels["plugeval.disk"] == storage_mechanism() in ("quota", "watchdog")
+        assert labels["plugeval.disk"] == mechanism
         filled = await env.exec(["sh", "-c", "dd if=/dev/zero of=fill bs=1M count=200; echo exit=$?; stat -c %s fill"])
         assert "exit=0" not in filled.stdout, filled.stdout + filled.stderr
         assert int(filled.stdout.split()[-1]) <= 64 * MiB
@@ -62,6 +71,24 @@ def test_one_file_stops_at_the_disk_limit_inside_the_sandbox():
     run(scenario())
 
 
+def test_the_loop_disk_is_a_file_system_of_the_limits_size():
+    from harness.sandbox import DockerSandboxConfig
+    from harness.sandbox._disk import storage_mechanism
+
+    if storage_mechanism() != "loop":
+        pytest.skip(f"this host holds the disk limit with {storage_mechanism()}, not a loop file system")
+    config = DockerSandboxConfig(disk="64m", pool_size=0)
+
+    async def scenario():
+        environments = await open_sample(config)
+        size = await environments["default"].exec(["sh", "-c", "df -B1 --output=size,avail / | tail -n 1"])
+        total, free = (int(v) for v in size.stdout.split())
+        assert 64 * MiB <= free <= total <= 80 * MiB, size.stdout  # what the sample may write: the limit
+        await close_sample(environments, config)
+
+    run(scenario())
+
+
 @pytest.mark.parametrize(
     "writer",
     [
@@ -70,7 +97,7 @@ def test_one_file_stops_at_the_disk_limit_inside_the_sandbox():
     ],
     ids=["many-1MiB-files", "many-empty-files"],
 )
-def test_many_files_past_the_disk_limit_end_the_command_with_a_sandbox_error(writer: str):
+def test_many_files_past_the_disk_limit_end_the_command_with_a_sandbox_error(writer: str, mechanism: str):
     from harness.sandbox import DockerSandboxConfig, SandboxError
 
     config = DockerSandboxConfig(disk="64m", pool_size=0)
@@ -79,12 +106,15 @@ def test_many_files_past_the_disk_limit_end_the_command_with_a_sandbox_error(wri
         environments = await open_sample(config)
         env = environments["default"]
         started = time.monotonic()
-        with pytest.raises(SandboxError, match=r"disk limit of 64m") as raised:
+        with pytest.raises(SandboxError, match=rf"disk limit of 64m exceeded.*mechanism {mechanism}") as raised:
             await env.exec(["python3", "-c", writer])
         assert time.monotonic() - started < 60
         used = float(re.search(r"reached ([\d.]+) MiB", str(raised.value)).group(1))
-        assert 64 <= used <= 64 + 128, raised.value  # a bounded overshoot
-        print(f"disk limit 64 MiB: stopped at {used} MiB")
+        if mechanism == "watchdog":
+            assert 64 <= used <= 64 + 128, raised.value  # a bounded overshoot
+        else:  # the kernel refused the writes: at most the file system, and blocks or inodes ran out
+            assert used <= 64 + 16, raised.value
+        print(f"disk limit 64 MiB ({mechanism}): stopped at {used} MiB")
         for _ in range(100):  # stopped at once, and removed right after: the space is freed
             if not container_exists(env.container_id):
                 break
@@ -167,6 +197,23 @@ def test_without_coreutils_timeout_the_host_deadline_kills_the_tree():
         )
         assert outcome.timed_out and time.monotonic() - started < 10
         assert not re.search(r"sleep 60[56]", await processes(env))
+        await close_sample(environments)
+
+    run(scenario())
+
+
+def test_a_silent_command_outlasting_the_clients_socket_timeout_is_waited_for():
+    import docker
+
+    from harness.sandbox._exec import run_exec
+
+    async def scenario():
+        environments = await open_sample()
+        env = environments["default"]
+        # the harness's client has a 120 s socket timeout; a command silent for longer once looked finished
+        api = docker.from_env(timeout=2).api
+        outcome = run_exec(api, env.container_id, ["sh", "-c", "sleep 5; echo done"], user="agent")
+        assert (outcome.returncode, outcome.stdout, outcome.timed_out) == (0, b"done\n", False)
         await close_sample(environments)
 
     run(scenario())

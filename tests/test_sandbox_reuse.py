@@ -86,3 +86,82 @@ def test_a_sample_that_changed_nothing_still_gets_the_same_container():
         await close_sample(second, config)
 
     run(scenario())
+
+
+def test_cgroup_counters_and_the_pid_counter_do_not_cross_to_the_next_sample():
+    from harness.sandbox import DockerSandboxConfig
+
+    config = DockerSandboxConfig(pool_size=1)
+    busy = (
+        "import os, time\n"
+        "pids = [os.fork() or os._exit(0) for _ in range(200)]\n"  # 200 processes: the pid counter moves
+        "[os.waitpid(p, 0) for p in pids]\n"
+        "ballast = bytearray(200 * 2**20)\n"  # peak memory
+        "t = time.time()\n"
+        "while time.time() - t < 1: pass\n"  # CPU time
+    )
+    look = ["sh", "-c", "echo $$; ls -A /sys/fs/cgroup"]
+
+    async def scenario():
+        first = await open_sample(config)
+        container = first["default"].container_id
+        before = (await first["default"].exec(look)).stdout
+        assert (await first["default"].exec(["python3", "-c", busy])).success
+        await close_sample(first, config)
+
+        second = await open_sample(config)
+        assert second["default"].container_id == container  # reused ...
+        assert (await second["default"].exec(look)).stdout == before  # ... and it cannot tell
+        assert before.split() == ["1001"]  # the pid counter starts every sample at the same place; no counters
+        await close_sample(second, config)
+
+    run(scenario())
+
+
+def test_a_container_whose_pid_counter_cannot_be_reset_is_not_reused(tmp_path, monkeypatch):
+    from harness.sandbox import DockerSandboxConfig
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a host without util-linux's nsenter/unshare
+    config = DockerSandboxConfig(pool_size=1)
+
+    async def scenario():
+        first = await open_sample(config)
+        container = first["default"].container_id
+        await first["default"].exec(["true"])
+        await close_sample(first, config)
+        second = await open_sample(config)
+        assert second["default"].container_id != container
+        await close_sample(second, config)
+
+    run(scenario())
+
+
+def test_warm_containers_count_against_max_sandboxes():
+    """inspect bounds samples by `max_sandboxes`; the pool keeps warm containers inside the same bound."""
+    import time
+
+    from harness.sandbox import DockerSandboxConfig
+    from harness.sandbox._environment import _image_for
+    from harness.sandbox._pool import pool_for
+
+    config = DockerSandboxConfig(pool_size=2)
+    pool = pool_for(_image_for(config), config, max_sandboxes=2)
+    seen = []
+
+    def settle() -> None:
+        for _ in range(40):  # refills run in the background
+            seen.append(len(pool.live_containers))
+            time.sleep(0.1)
+
+    settle()
+    leases = [pool.acquire(), pool.acquire()]  # two samples at once: the limit
+    settle()
+    for lease in leases:
+        lease.dirty = True  # used: removed, and a warm one started in its place
+        pool.release(lease)
+    settle()
+    third = pool.acquire()
+    settle()
+    pool.release(third)
+    assert max(seen) <= 2, seen
+    assert seen[-1] == 2  # and it stays warm up to the bound

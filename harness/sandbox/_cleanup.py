@@ -61,7 +61,19 @@ def remove_containers(run_id: str | None = None, everything: bool = False) -> li
             continue
         removed.append(container)
     _remove_networks(run_id, everything)
+    _remove_orphan_disks(api)
     return removed
+
+
+def _remove_orphan_disks(api) -> None:
+    """Sparse files of `loop` disks whose container is gone (a killed run's; docker unmounted them on removal)."""
+    from harness.sandbox._loopdisk import remove_orphan_images
+
+    try:
+        live = {item["Id"] for item in api.containers(all=True)}
+        remove_orphan_images(live)
+    except OSError:
+        pass  # not ours to clean (no permission): left for root
 
 
 def _remove_networks(run_id: str | None, everything: bool) -> list[str]:

@@ -1,33 +1,39 @@
-"""The disk limit: Docker's storage quota where the storage driver has one, else a watchdog.
+"""The disk limit: which mechanism holds it, and how a sample's disk use is measured.
 
-`quota`: containers get `storage_opt size=`, and a write past the limit fails inside the sandbox
-with ENOSPC. Docker supports it on overlay2 over xfs mounted with `pquota`, btrfs and zfs.
+`quota`: Docker's storage quota (`storage_opt size=`) where the driver has one (overlay2 on xfs
+mounted with `pquota`, btrfs, zfs): a write past the limit fails with ENOSPC.
 
-`watchdog` (overlay2 on ext4, and any driver without quotas): every process in the container has
-the limit as its file-size rlimit (`RLIMIT_FSIZE`, a docker ulimit inherited by every exec), so one
-file cannot pass it (EFBIG); and a watchdog thread sums what the sample added to the writable layer
-— each file charged at least one 4 KiB block, so a flood of empty files counts too — polling more
-often as the total nears the limit. Past the limit plus 1 MiB of slack for file-system metadata,
-the container is killed and removed and the sample's sandbox calls raise `SandboxError`.
+`loop` (overlay2 elsewhere, e.g. on ext4, with a local engine and a root harness): each container's
+writable layer is a file system of the limit's size (`_loopdisk`): the kernel refuses a write past
+it with ENOSPC, whatever the write rate.
+
+`watchdog` (anything else: a remote engine, a harness without root): every process in the
+container has the limit as its file-size rlimit (`RLIMIT_FSIZE`, a docker ulimit inherited by every
+exec), so one file cannot pass it (EFBIG); and the watchdog (`_watchdog`) sums what the sample
+added to the writable layer — each file charged at least one 4 KiB block, so a flood of empty files
+counts too — often enough that a writer at `ASSUMED_WRITE_RATE` cannot pass the limit by more than
+10% between two looks, freezing the container while it counts when counting is too slow for that.
+
+With `loop` and `watchdog`, a sample whose disk is full (or past the limit plus 1 MiB of slack)
+has its container killed and removed, and its sandbox calls raise `SandboxError`.
+`PLUGEVAL_SANDBOX_DISK_MECHANISM=quota|loop|watchdog` forces one.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from harness.sandbox._engine import docker_client
+from harness.sandbox._engine import SandboxError, docker_client
+from harness.sandbox._loopdisk import LoopDisk, loop_possible
 
 DISK_LABEL = "plugeval.disk"
-"""Container label naming the disk-limit mechanism in force: quota, watchdog or none."""
+"""Container label naming the disk-limit mechanism in force: quota, loop, watchdog or none."""
+MECHANISM_ENV = "PLUGEVAL_SANDBOX_DISK_MECHANISM"
+MECHANISMS = ("quota", "loop", "watchdog")
 SLACK_BYTES = 1024**2
 _BLOCK = 4096
-_ASSUMED_WRITE_RATE = 4 * 1024**3  # bytes/s a sandbox might write; sets how often to look
-_MIN_INTERVAL, _MAX_INTERVAL, _MAX_SCAN_INTERVAL = 0.02, 1.0, 10.0
 _QUOTA_DRIVERS = {"btrfs", "zfs"}
 
 _mechanism: str | None = None
@@ -35,31 +41,56 @@ _mechanism_lock = threading.Lock()
 
 
 def storage_mechanism() -> str:
-    """`quota` when the engine's storage driver can limit a container's writable layer, else `watchdog`."""
+    """The disk-limit mechanism for new containers: `quota`, `loop` or `watchdog` (see the module doc)."""
     global _mechanism
+    forced = os.environ.get(MECHANISM_ENV, "").strip().lower()
+    if forced:
+        if forced not in MECHANISMS:
+            raise SandboxError(f"{MECHANISM_ENV}={forced!r}: choose one of {', '.join(MECHANISMS)}")
+        return forced
     with _mechanism_lock:
         if _mechanism is None:
-            info = docker_client().info()
-            driver = info.get("Driver", "")
-            backing = dict(info.get("DriverStatus") or []).get("Backing Filesystem", "")
-            quota = driver in _QUOTA_DRIVERS or (driver == "overlay2" and backing == "xfs")
-            _mechanism = "quota" if quota else "watchdog"
+            _mechanism = _detect()
         return _mechanism
+
+
+def _detect() -> str:
+    info = docker_client().info()
+    driver = info.get("Driver", "")
+    backing = dict(info.get("DriverStatus") or []).get("Backing Filesystem", "")
+    if driver in _QUOTA_DRIVERS or (driver == "overlay2" and backing == "xfs"):
+        return "quota"
+    root = Path(info.get("DockerRootDir") or "/var/lib/docker")
+    if driver == "overlay2" and (root / "overlay2").is_dir() and loop_possible():
+        return "loop"
+    return "watchdog"
+
+
+def fall_back(from_mechanism: str) -> str:
+    """The next mechanism after one that failed for a container (quota refused, a mount that failed)."""
+    global _mechanism
+    if from_mechanism == "quota" and not os.environ.get(MECHANISM_ENV):
+        with _mechanism_lock:
+            _mechanism = _detect_without_quota()
+        return _mechanism
+    return "watchdog"
+
+
+def _detect_without_quota() -> str:
+    root = Path(docker_client().info().get("DockerRootDir") or "/var/lib/docker")
+    return "loop" if (root / "overlay2").is_dir() and loop_possible() else "watchdog"
 
 
 def quota_refused(error: BaseException) -> bool:
     """Whether a container create failed because the driver refused `storage_opt` (then fall back)."""
-    global _mechanism
     text = str(getattr(error, "explanation", "") or error).lower()
-    if "storage-opt" in text or "storage opt" in text or "quota" in text:
-        with _mechanism_lock:
-            _mechanism = "watchdog"
-        return True
-    return False
+    return "storage-opt" in text or "storage opt" in text or "quota" in text
 
 
 class LayerMeter:
-    """What a sample added to a container's writable layer, in bytes."""
+    """What a sample added to a container's writable layer, in bytes, by summing it (the watchdog's meter)."""
+
+    cheap = False
 
     def __init__(self, container_id: str, upper_dir: Path | None) -> None:
         self.container_id = container_id
@@ -74,6 +105,35 @@ class LayerMeter:
             return used - self.baseline
         limit = None if stop_above is None else stop_above + self.baseline
         return _usage(self.upper_dir, limit) - self.baseline
+
+    def exhausted(self) -> bool:
+        """A summed layer has no capacity of its own: only the limit ends it."""
+        return False
+
+
+class LoopMeter:
+    """What a sample added to a container's own file system (`loop`), read from statvfs in microseconds."""
+
+    cheap = True
+
+    def __init__(self, disk: LoopDisk) -> None:
+        self.disk = disk
+        self.container_id = disk.container_id
+        used, _, files, _ = disk.usage()
+        self.baseline, self.baseline_files = used, files
+
+    def added(self, stop_above: int | None = None) -> int:
+        """Bytes the file system holds beyond what it held when the container started."""
+        return self.disk.usage()[0] - self.baseline
+
+    def files(self) -> int:
+        """Files and directories beyond those at the start."""
+        return self.disk.usage()[2] - self.baseline_files
+
+    def exhausted(self) -> bool:
+        """Whether the kernel has started refusing writes: less than the slack free, or no inode left."""
+        _, free, _, inodes_free = self.disk.usage()
+        return free < SLACK_BYTES or inodes_free == 0
 
 
 def _usage(top: Path, stop_above: int | None) -> int:
@@ -96,74 +156,3 @@ def _usage(top: Path, stop_above: int | None) -> int:
         if stop_above is not None and total > stop_above:
             break
     return total
-
-
-@dataclass
-class _Watched:
-    meter: LayerMeter
-    limit: int
-    on_exceeded: Callable[[int], None]
-    next_look: float = 0.0
-
-
-class DiskWatchdog:
-    """One thread that polls the writable layers of the containers samples are using."""
-
-    def __init__(self) -> None:
-        self._watched: dict[str, _Watched] = {}
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, meter: LayerMeter, limit: int, on_exceeded: Callable[[int], None]) -> None:
-        """Call `on_exceeded(bytes_used)` (once, from the watchdog thread) when `meter` passes `limit` + slack."""
-        with self._lock:
-            self._watched[meter.container_id] = _Watched(meter, limit, on_exceeded)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="plugeval-disk-watchdog", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def unwatch(self, container_id: str) -> None:
-        """Stop watching a container (the sample released it)."""
-        with self._lock:
-            self._watched.pop(container_id, None)
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                due = [(cid, w) for cid, w in self._watched.items() if w.next_look <= time.monotonic()]
-                idle = not self._watched
-            for container_id, watched in due:
-                self._look(container_id, watched)
-            with self._lock:
-                upcoming = min((w.next_look for w in self._watched.values()), default=time.monotonic() + 5)
-            # a new container wakes the thread at once: it is looked at before it can fill much
-            self._wake.wait(5 if idle else max(0.0, min(upcoming - time.monotonic(), _MAX_INTERVAL)))
-            self._wake.clear()
-
-    def _look(self, container_id: str, watched: _Watched) -> None:
-        began = time.monotonic()
-        try:
-            used = watched.meter.added(stop_above=watched.limit + SLACK_BYTES)
-        except Exception:
-            used = 0  # the container is going away; the next look (or the unwatch) settles it
-        scan = time.monotonic() - began
-        if used > watched.limit + SLACK_BYTES:
-            with self._lock:
-                if self._watched.pop(container_id, None) is None:
-                    return
-            watched.on_exceeded(used)
-            return
-        # at the assumed write rate, the earliest the remaining headroom could be used up
-        headroom = watched.limit + SLACK_BYTES - used
-        interval = min(max(headroom / _ASSUMED_WRITE_RATE, _MIN_INTERVAL), _MAX_INTERVAL)
-        # a layer with very many files takes a while to sum: keep the watchdog's share of a core small
-        interval = max(interval, min(4 * scan, _MAX_SCAN_INTERVAL))
-        if watched.meter.upper_dir is None:
-            interval = max(interval, 2.0)  # asking docker for the size is expensive
-        watched.next_look = time.monotonic() + interval
-
-
-watchdog = DiskWatchdog()
-"""The process's watchdog."""

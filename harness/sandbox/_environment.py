@@ -42,6 +42,16 @@ def _image_for(config: DockerSandboxConfig) -> str:
         return _images[config.key()]
 
 
+def _max_sandboxes() -> int | None:
+    """The run's `max_sandboxes` for this sandbox type (inspect's limiter for it), None when unlimited."""
+    try:
+        from inspect_ai.util._concurrency import sandbox_limiters
+    except ImportError:  # an inspect without it: the pool is bounded by max_containers only
+        return None
+    limiter = sandbox_limiters().get("harness-docker")
+    return int(limiter.concurrency) if limiter is not None else None
+
+
 @sandboxenv(name="harness-docker")
 class HarnessDockerSandbox(SandboxEnvironment):
     """A Docker container for one sample: no network, limited memory/CPU/processes, a non-root user.
@@ -72,7 +82,7 @@ class HarnessDockerSandbox(SandboxEnvironment):
         # a run killed outright could not remove its containers: the next one does (once per process)
         await anyio.to_thread.run_sync(reap_dead_owners_once)
         image = await anyio.to_thread.run_sync(_image_for, parsed)
-        pool_for(image, parsed)
+        pool_for(image, parsed, _max_sandboxes())
 
     @classmethod
     async def sample_init(
@@ -80,7 +90,7 @@ class HarnessDockerSandbox(SandboxEnvironment):
     ) -> dict[str, SandboxEnvironment]:
         parsed = parse_config(config)
         image = await anyio.to_thread.run_sync(_image_for, parsed)
-        pool = pool_for(image, parsed)
+        pool = pool_for(image, parsed, _max_sandboxes())
         leases = await anyio.to_thread.run_sync(pool.acquire_many, len(parsed.environments))
         return {name: cls(pool, lease) for name, lease in zip(parsed.environments, leases, strict=True)}
 

@@ -17,8 +17,8 @@ def container_calls(lease: Lease) -> Iterator[None]:
     """Wrap calls on a sample's container, mapping Docker's errors to the ones inspect promises.
 
     A vanished or stopped container (or an engine that stopped answering) raises inspect's
-    `SandboxUnavailableError`; a container the disk watchdog took away raises `SandboxError`
-    saying why, on this and every later call.
+    `SandboxUnavailableError`; a container the disk watchdog took away (or whose own file system the
+    call filled) raises `SandboxError` saying why, on this and every later call.
     """
     import docker.errors
     import requests.exceptions
@@ -28,6 +28,8 @@ def container_calls(lease: Lease) -> Iterator[None]:
         raise SandboxError(lease.failure)
     try:
         yield
+        if lease.after_call is not None:
+            lease.after_call()
     except (docker.errors.DockerException, requests.exceptions.RequestException) as ex:
         if lease.failure:
             raise SandboxError(lease.failure) from ex

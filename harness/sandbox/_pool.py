@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import atexit
 import threading
+from functools import partial
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.sandbox._config import DockerSandboxConfig
-from harness.sandbox._container import start_container
-from harness.sandbox._disk import LayerMeter, watchdog
+from harness.sandbox._container import Started, remove_container, start_container
+from harness.sandbox._counters import counters_hidden, reset_pid_counter
+from harness.sandbox._disk import LayerMeter, LoopMeter
 from harness.sandbox._engine import SandboxError, docker_client
 from harness.sandbox._exec import TIMEOUT_BINARY, run_exec
 from harness.sandbox._network import acquire_run_network, release_run_network
 from harness.sandbox._owner import current_run_id, owner_tag, process_start
 from harness.sandbox._state import Fingerprint, StateProbe
+from harness.sandbox._watchdog import Meter, watchdog
 
 __all__ = ["ContainerPool", "Lease", "close_pools", "current_run_id", "owner_tag", "pool_for"]
 
@@ -31,6 +35,8 @@ class Lease:
     """Set when something may have escaped the reset check (e.g. a command that overran its deadline)."""
     failure: str | None = None
     """Why the container was taken away mid-sample (the disk limit); every later call raises it."""
+    after_call: Callable[[], object] | None = None
+    """Run after each sandbox call (the disk check of a `loop` container)."""
 
 
 @dataclass
@@ -39,8 +45,11 @@ class _Warm:
     probe: StateProbe | None
     """None when the host cannot see the container's state: then it is never reused."""
     baseline: Fingerprint | None
-    meter: LayerMeter | None
-    """Measures the writable layer for the disk watchdog (None: no watchdog needed)."""
+    meter: Meter | None
+    """Measures the sample's disk use for the watchdog (None: no watchdog needed)."""
+    mechanism: str = "none"
+    init_pid: int = 0
+    """The container's init on the host (0: unknown, then it is never reused)."""
 
 
 @dataclass
@@ -55,8 +64,10 @@ class ContainerPool:
 
     A released container goes back to the pool only if its state fingerprint (`_state`: writable
     layer, processes, /dev with /dev/shm and /dev/mqueue, SysV IPC, docker's /etc files) is exactly
-    what it was when it started; otherwise it is removed and a fresh one started in the background,
-    so no state passes from one sample to the next.
+    what it was when it started, its cgroup counters are hidden from it and its pid counter could be
+    set back (`_counters`); otherwise it is removed and a fresh one started in the background, so no
+    state passes from one sample to the next. Warm containers count against the run's limit on
+    live containers (`max_sandboxes` × environments per sample, and `max_containers`).
     """
 
     image: str
@@ -78,6 +89,9 @@ class ContainerPool:
         self._network: str | None = None
         self._network_lock = threading.Lock()
         self._leased = 0
+        self._starting = 0
+        """Containers a sample is starting itself (not yet in `_live`)."""
+        self._sandbox_limit: int | None = None
         self.reused = 0
         self.discarded = 0
 
@@ -85,8 +99,21 @@ class ContainerPool:
 
     def warm(self) -> None:
         """Start `pool_size` containers in the background."""
-        for _ in range(self.config.pool_size):
-            self._refill_later()
+        self._refill_later()
+
+    def limit_samples(self, max_sandboxes: int | None) -> None:
+        """The run's `max_sandboxes` (samples with sandboxes at once): it bounds the live containers, warm ones too."""
+        with self._lock:
+            self._sandbox_limit = max_sandboxes
+
+    @property
+    def capacity(self) -> int | None:
+        """At most this many containers alive at once (warm, leased, starting or being removed); None: no bound."""
+        bounds = [self.config.max_containers]
+        if self._sandbox_limit is not None:
+            bounds.append(self._sandbox_limit * len(self.config.environments))
+        known = [b for b in bounds if b is not None]
+        return min(known) if known else None
 
     def acquire(self) -> Lease:
         """A clean, started container for one sample (blocks while `max_containers` are out)."""
@@ -123,19 +150,42 @@ class ContainerPool:
     def _lease_one(self) -> Lease:
         try:
             with self._lock:
-                warm = self._idle.pop() if self._idle else None
                 self._leased += 1
+            warm = self._take_idle()
             if warm is None:
-                warm = self._start()
+                warm = self._start_for_sample()
             facts = self._image_facts(warm.container_id)
             lease = Lease(warm.container_id, facts.user, self.config.workdir, facts.timeout_in_container)
             if warm.meter is not None and self.config.disk_bytes is not None:
                 watchdog.watch(warm.meter, self.config.disk_bytes, lambda used: self._disk_exceeded(lease, warm, used))
+                if warm.meter.cheap:
+                    lease.after_call = partial(watchdog.check_now, warm.container_id)
             return lease
         except BaseException:
             with self._lock:
                 self._leased -= 1
             raise
+
+    def _start_for_sample(self) -> _Warm:
+        with self._lock:
+            self._starting += 1
+        try:
+            return self._start()
+        finally:
+            with self._lock:
+                self._starting -= 1
+
+    def _take_idle(self) -> _Warm | None:
+        """A warm container; when none is idle and the capacity is taken, wait for one being started."""
+        while True:
+            with self._lock:
+                if self._idle:
+                    return self._idle.pop()
+                self._pending = [f for f in self._pending if not f.done()]
+                capacity, pending = self.capacity, list(self._pending)
+                if capacity is None or not pending or len(self._live) + len(pending) + self._starting < capacity:
+                    return None
+            pending[0].exception()  # wait for it (its own failure is the refill's concern)
 
     def release(self, lease: Lease) -> None:
         """Return the container: back to the pool when clean, else remove it."""
@@ -188,6 +238,9 @@ class ContainerPool:
             self._pending = [f for f in self._pending if not f.done()]
             # containers out with samples count: a clean one comes back, a used one triggers a refill then
             wanted = self.config.pool_size - len(self._idle) - len(self._pending) - self._leased
+            capacity = self.capacity
+            if capacity is not None:  # warm containers count against the live limit
+                wanted = min(wanted, capacity - len(self._live) - len(self._pending) - self._starting)
             for _ in range(max(wanted, 0)):
                 try:
                     self._pending.append(self._workers.submit(self._start_idle))
@@ -206,36 +259,46 @@ class ContainerPool:
             self._remove(warm.container_id)
 
     def _start(self) -> _Warm:
-        client = docker_client()
-        config = self.config
-        container_id, mechanism = start_container(self.image, config, self.run_id, self._network_name())
+        started = start_container(self.image, self.config, self.run_id, self._network_name())
         with self._lock:
-            self._live.add(container_id)
+            self._live.add(started.container_id)
         try:
-            facts = self._image_facts(container_id)
-            owner = facts.user or "root"
-            prepared = run_exec(
-                client.api,
-                container_id,
-                ["/bin/sh", "-c", 'mkdir -p "$1" && chown "$2" "$1"', "sh", config.workdir, owner],
-                user="root",
-            )
-            if prepared.returncode != 0:
-                raise SandboxError(
-                    f"could not create the sandbox workdir {config.workdir} in {self.image}: "
-                    f"{prepared.stderr.decode(errors='replace').strip()}"
-                )
-            probe = StateProbe.for_container(client.api, container_id)
-            meter = None
-            if mechanism == "watchdog":
-                meter = LayerMeter(container_id, probe.upper_dir if probe else _upper_dir(client.api, container_id))
-            warm = _Warm(container_id, probe, probe.fingerprint() if probe else None, meter)
+            self._prepare_workdir(started.container_id)
+            warm = self._baseline(started)
             with self._lock:
-                self._baselines[container_id] = warm
+                self._baselines[started.container_id] = warm
             return warm
         except BaseException:
-            self._remove(container_id)
+            self._remove(started.container_id)
             raise
+
+    def _prepare_workdir(self, container_id: str) -> None:
+        owner = self._image_facts(container_id).user or "root"
+        script = 'mkdir -p "$1" && chown "$2" "$1"'
+        prepared = run_exec(
+            docker_client().api, container_id, ["/bin/sh", "-c", script, "sh", self.config.workdir, owner], user="root"
+        )
+        if prepared.returncode != 0:
+            raise SandboxError(
+                f"could not create the sandbox workdir {self.config.workdir} in {self.image}: "
+                f"{prepared.stderr.decode(errors='replace').strip()}"
+            )
+
+    def _baseline(self, started: Started) -> _Warm:
+        """What a clean container looks like: its fingerprint, with the pid counter set; and its disk meter."""
+        api = docker_client().api
+        container_id = started.container_id
+        init_pid = int((api.inspect_container(container_id).get("State") or {}).get("Pid") or 0)
+        probe = StateProbe.for_container(api, container_id)
+        if probe is not None and not (counters_hidden(init_pid) and reset_pid_counter(init_pid)):
+            probe = None  # counters a sample could read cannot be reset: never reused
+        meter: Meter | None = None
+        if started.disk is not None:
+            meter = LoopMeter(started.disk)
+        elif started.mechanism == "watchdog":
+            meter = LayerMeter(container_id, probe.upper_dir if probe else _upper_dir(api, container_id))
+        baseline = probe.fingerprint() if probe else None
+        return _Warm(container_id, probe, baseline, meter, started.mechanism, init_pid)
 
     def _network_name(self) -> str | None:
         if not self.config.network:
@@ -249,24 +312,22 @@ class ContainerPool:
         """The watchdog's verdict: stop the container now, free its space, and fail the sample's calls."""
         import docker.errors
 
-        limit = self.config.disk
         lease.dirty = True
-        lease.failure = self._disk_message(limit, used)
-        api = docker_client().api
+        lease.failure = self._disk_message(warm, used)
         try:
-            api.kill(lease.container_id)
+            docker_client().api.kill(lease.container_id, signal="SIGKILL")
             if warm.meter is not None:
                 used = max(used, warm.meter.added())
         except (docker.errors.APIError, OSError):
             pass
-        lease.failure = self._disk_message(limit, used)
+        lease.failure = self._disk_message(warm, used)
         self._remove(lease.container_id)
 
-    @staticmethod
-    def _disk_message(limit: str | None, used: int) -> str:
+    def _disk_message(self, warm: _Warm, used: int) -> str:
+        how = "its own file system of that size is full" if warm.mechanism == "loop" else "the disk watchdog"
         return (
-            f"sandbox disk limit of {limit} exceeded: the sample's files reached {used / 1024**2:.1f} MiB, "
-            "so its container was stopped and removed"
+            f"sandbox disk limit of {self.config.disk} exceeded: the sample's files reached {used / 1024**2:.1f} MiB "
+            f"({how}; mechanism {warm.mechanism}), so its container was stopped and removed"
         )
 
     def _image_facts(self, container_id: str) -> _ImageFacts:
@@ -288,24 +349,22 @@ class ContainerPool:
         try:
             with self._lock:
                 known = self._baselines.get(container_id)
-            if known is None or known.probe is None:
+            if known is None or known.probe is None or known.probe.fingerprint() != known.baseline:
                 return None
-            return known if known.probe.fingerprint() == known.baseline else None
+            # the fingerprint holds; the counters must be set back too (a failure: not reused)
+            if not (counters_hidden(known.init_pid) and reset_pid_counter(known.init_pid)):
+                return None
+            return known
         except Exception:
             return None
 
     def _remove(self, container_id: str) -> None:
-        import docker.errors
-
-        try:
-            docker_client().api.remove_container(container_id, force=True)
-        except docker.errors.NotFound:
-            pass
-        except docker.errors.APIError:
+        if not remove_container(container_id):
             return  # left for `harness sandbox cleanup`; it carries the run label
         with self._lock:
             self._live.discard(container_id)
             self._baselines.pop(container_id, None)
+        self._refill_later()  # capacity freed: a bounded pool may start a warm one now
 
 
 def _upper_dir(api, container_id: str):
@@ -319,15 +378,22 @@ _pools: dict[tuple[str, str], ContainerPool] = {}
 _pools_lock = threading.Lock()
 
 
-def pool_for(image: str, config: DockerSandboxConfig) -> ContainerPool:
-    """The process's pool for `image` and `config`, created (and warmed) on first use."""
+def pool_for(image: str, config: DockerSandboxConfig, max_sandboxes: int | None = None) -> ContainerPool:
+    """The process's pool for `image` and `config`, created (and warmed) on first use.
+
+    `max_sandboxes` is the run's limit on samples with sandboxes at once; warm containers count against it.
+    """
     key = (image, config.key())
     with _pools_lock:
         pool = _pools.get(key)
+        created = pool is None
         if pool is None:
             pool = _pools[key] = ContainerPool(image, config)
-            pool.warm()
-        return pool
+    if max_sandboxes is not None:
+        pool.limit_samples(max_sandboxes)
+    if created:
+        pool.warm()
+    return pool
 
 
 def close_pools(image: str | None = None, config: DockerSandboxConfig | None = None) -> None:

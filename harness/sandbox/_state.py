@@ -26,12 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_CGROUP_PROC_FILES = (
-    "/sys/fs/cgroup/pids/docker/{id}/cgroup.procs",
-    "/sys/fs/cgroup/system.slice/docker-{id}.scope/cgroup.procs",
-    "/sys/fs/cgroup/docker/{id}/cgroup.procs",
-    "/sys/fs/cgroup/unified/docker/{id}/cgroup.procs",
-)
+from harness.sandbox._freezer import procs_file as find_procs_file
+
 _CLONE_NEWIPC = 0x08000000
 _SYSV_TABLES = ("shm", "msg", "sem")
 
@@ -55,8 +51,7 @@ class StateProbe:
         info = api.inspect_container(container_id)
         upper = (info.get("GraphDriver") or {}).get("Data", {}).get("UpperDir")
         pid = (info.get("State") or {}).get("Pid")
-        candidates = (Path(pattern.format(id=container_id)) for pattern in _CGROUP_PROC_FILES)
-        procs_file = next((path for path in candidates if os.access(path, os.R_OK)), None)
+        procs_file = find_procs_file(container_id)
         if not upper or not pid or procs_file is None or not os.access(upper, os.R_OK | os.X_OK):
             return None
         host_files = tuple(Path(info[key]) for key in ("HostsPath", "HostnamePath", "ResolvConfPath") if info.get(key))

@@ -97,14 +97,17 @@ def is_running(api, exec_id: str) -> bool:
     return bool(api.exec_inspect(exec_id).get("Running"))
 
 
-def exit_code(api, exec_id: str) -> int:
-    """The exec's exit code, waiting briefly: the stream can close a moment before the daemon records it."""
-    for _ in range(50):
+def exit_code(api, exec_id: str, patience: float = 30.0) -> int:
+    """The exec's exit code: the stream can close a while before the daemon records it (seconds, under load)."""
+    deadline, pause = time.monotonic() + patience, 0.005
+    while True:
         info = api.exec_inspect(exec_id)
         if not info.get("Running") and info.get("ExitCode") is not None:
             return int(info["ExitCode"])
-        time.sleep(0.01)
-    return int(api.exec_inspect(exec_id).get("ExitCode") or 1)
+        if time.monotonic() > deadline:
+            return int(info.get("ExitCode") or 1)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _start_sender(raw: socket.socket, data: bytes | None) -> threading.Thread | None:
@@ -145,13 +148,19 @@ class FrameReader:
         """Read until the stream ends (True) or `until` (a monotonic time) passes (False)."""
         while True:
             # select, not a socket timeout: the stdin sender shares the socket and must block freely
+            # and always select first: a blocking recv would end at the client's socket timeout (120 s)
+            # and a long silent command would look finished
             buffered = getattr(self.raw, "pending", lambda: 0)()  # TLS: bytes already decrypted
-            if until is not None and not buffered:
-                remaining = until - time.monotonic()
-                if remaining <= 0 or not select.select([self.raw], [], [], remaining)[0]:
+            if not buffered:
+                remaining = None if until is None else until - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                if not select.select([self.raw], [], [], remaining)[0]:
                     return False
             try:
                 chunk = self.raw.recv(65536)
+            except TimeoutError:
+                continue  # readable yet nothing came (a TLS record in parts): look again
             except OSError:
                 return True  # reset by the daemon: the command is gone
             if not chunk:
