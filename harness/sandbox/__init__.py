@@ -2,9 +2,10 @@
 
 Tasks ask for it with `sandbox=("harness-docker", DockerSandboxConfig(...))` (or an image name,
 a Dockerfile or a YAML file). Public here: the config, the error type, the environment class
-(for code that drives sandboxes without a task, e.g. benchmarks), `close_sandbox_pools`, and the
-base images by Debian suite (`SUITE_PYTHON`, `base_image_tag`, `base_image_for_python`; build one
-with `harness sandbox base-image suite=bullseye`).
+(for code that drives sandboxes without a task, e.g. benchmarks), `close_sandbox_pools`,
+`Container` (a throwaway container for work outside a sample, e.g. an evaluator's test run, on
+the same hardened path as every sandbox), and the base images by Debian suite (`SUITE_PYTHON`,
+`base_image_tag`, `base_image_for_python`; build one with `harness sandbox base-image suite=bullseye`).
 Names are loaded on first use, so `harness --help` imports neither docker nor inspect-ai.
 """
 
@@ -18,10 +19,13 @@ if TYPE_CHECKING:
     from harness.sandbox._engine import SandboxError
     from harness.sandbox._environment import HarnessDockerSandbox
     from harness.sandbox._pool import close_pools as close_sandbox_pools
+    from harness.sandbox._throwaway import CommandResult, Container
 
 __all__ = [
     "BASE_IMAGE",
     "SUITE_PYTHON",
+    "CommandResult",
+    "Container",
     "DockerSandboxConfig",
     "HarnessDockerSandbox",
     "SandboxError",
@@ -39,6 +43,8 @@ _LAZY = {
     "SandboxError": ("harness.sandbox._engine", "SandboxError"),
     "HarnessDockerSandbox": ("harness.sandbox._environment", "HarnessDockerSandbox"),
     "close_sandbox_pools": ("harness.sandbox._pool", "close_pools"),
+    "CommandResult": ("harness.sandbox._throwaway", "CommandResult"),
+    "Container": ("harness.sandbox._throwaway", "Container"),
 }
 
 
