@@ -280,14 +280,16 @@ def test_a_seated_run_exports_what_its_user_seat_said_and_counts_what_it_left_ou
             {"id": "a", "epoch": 2, "score": "I", "store": _seat("new seat please"), "metadata": {"difficulty": 3}},
             {"id": "b", "score": "C", "error": True, "store": _seat("hello")},
             {"id": "c", "score": "C", "store": _seat("I am the agent here", seat="agent")},
+            {"id": "e", "score": "I", "store": {**_seat("hi"), "harness.survey": {"occupant": "llm", "ratings": None}}},
             {"id": "d", "store": _seat("never scored")},
         ],
     )
     out = tmp_path / "seated.jsonl"
     assert main(["usi", "export", str(log), f"out={out}"]) == 0
     said = capsys.readouterr().out
-    assert "(2 conversations; left out: 1 errored, 1 no user turn, 1 not scored)" in said, said
-    first, second = read_conversations(out)
+    assert "(3 conversations; left out: 1 errored, 1 no user turn, 1 not scored)" in said, said
+    first, second, unrated = read_conversations(out)
+    assert unrated.id == "e" and unrated.ratings == {}  # the simulator did not rate
     assert (first.id, second.id) == ("a", "a#2") and first.task == "tau" and first.seat == "llm"
     assert first.user_texts == ["I need a new seat", "ZK31QF"] and first.success == 1
     assert first.ratings == {"How satisfied are you?": 4.0} and second.difficulty == 3 and second.success == 0

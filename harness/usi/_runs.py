@@ -182,7 +182,7 @@ def _difficulty(sample: Any) -> int | None:
 
 def _ratings(sample: Any) -> dict[str, float]:
     raw = (sample.store or {}).get(SURVEY_STORE_KEY) or (sample.metadata or {}).get("ratings") or {}
-    if isinstance(raw, Mapping) and isinstance(raw.get("ratings"), Mapping):
+    if isinstance(raw, Mapping) and "ratings" in raw:  # the survey's record: {"occupant", "ratings": {...} or None}
         raw = raw["ratings"]
     if not isinstance(raw, Mapping):
         return {}
