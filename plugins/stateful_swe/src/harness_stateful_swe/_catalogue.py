@@ -60,7 +60,8 @@ class Catalogue:
         try:
             return self.preferences[key]
         except KeyError:
-            raise ConfigError(f"unknown preference {key!r}; the catalogue has {len(self.preferences)} (see its file)")
+            known = len(self.preferences)
+            raise ConfigError(f"unknown preference {key!r}; the catalogue has {known} (see its file)") from None
 
     def in_category(self, category: str) -> list[Preference]:
         """The preferences of one category, in catalogue order."""
@@ -111,7 +112,8 @@ def _check_patterns(preferences: dict[str, Preference], where: str) -> None:
                 try:
                     re.compile(preference.check[key])
                 except re.error as ex:
-                    raise ConfigError(f"{where}: preference {preference.id!r}: {key} is not a regular expression: {ex}")
+                    problem = f"{key} is not a regular expression: {ex}"
+                    raise ConfigError(f"{where}: preference {preference.id!r}: {problem}") from ex
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:

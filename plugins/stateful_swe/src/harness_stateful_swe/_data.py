@@ -33,8 +33,6 @@ def read_document(path: str | Path, schema_name: str) -> Any:
         ConfigError: The file cannot be read or does not match the schema; the message names the
             file and the first problem's place in it.
     """
-    import jsonschema
-
     file = Path(path)
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
