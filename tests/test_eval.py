@@ -29,7 +29,7 @@ def test_eval_writes_a_schema_valid_record_with_uncertainty(tmp_path: Path):
     outcome = run_eval(config)
     record = read_record(outcome.results_path)  # validates against the published schema
     assert record["status"] == "success"
-    assert record["samples"] == {"total": 4, "completed": 4, "errors": 0, "epochs": 1}
+    assert record["samples"] == {"total": 4, "completed": 4, "errors": 0, "epochs": 1, "infra_errors": 0, "flaky": 0, "not_run": 0, "cancelled": 0}
     (accuracy,) = [m for m in record["metrics"] if m["name"] == "accuracy"]
     assert accuracy["value"] == pytest.approx(0.75)
     assert accuracy["n"] == 4

@@ -64,7 +64,7 @@ def test_task_files_run_with_args_epochs_and_overrides(task_dir: Path):
     assert result.returncode == 0, result.stderr
     record = _record(logs)
     assert record["task"]["name"] == "mytask" and record["params"]["task_args"] == {"count": 4}
-    assert record["samples"] == {"total": 8, "completed": 8, "errors": 0, "epochs": 2}
+    assert record["samples"] == {"total": 8, "completed": 8, "errors": 0, "epochs": 2, "infra_errors": 0, "flaky": 0, "not_run": 0, "cancelled": 0}
     assert [m["scorer"] for m in record["metrics"]] == ["match"] and record["metrics"][0]["n"] == 4
     single = run_harness("eval", "task=single", f"log_dir={task_dir / 'logs2'}", "display=none", cwd=task_dir)
     assert single.returncode == 0, single.stderr  # a directory holding one task

@@ -31,7 +31,7 @@ def test_ray_shards_merge_into_the_log_of_one_process(plugin_site, tmp_path: Pat
     assert _metrics(merged) == pytest.approx(_metrics(single))
     assert len(list(ray_dir.glob("*.shards/*/*.eval"))) == 2
     record = json.loads((ray_dir / "results.json").read_text())
-    assert record["samples"] == {"total": 18, "completed": 14, "errors": 4, "epochs": 2}
+    assert record["samples"] == {"total": 18, "completed": 14, "errors": 4, "epochs": 2, "infra_errors": 0, "flaky": 0, "not_run": 0, "cancelled": 0}
     assert record["params"]["executor"] == "ray"
 
 

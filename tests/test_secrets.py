@@ -78,10 +78,6 @@ def test_no_secret_in_records_run_files_leaderboard_pages_or_output(secret_run):
     assert record["params"]["model_args"]["organization"] == "[redacted]"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs harness/run to hand inspect the model from harness.results._log_redaction.log_safe_model (lead)",
-)
 def test_no_secret_in_the_inspect_logs_header_or_journal(secret_run):
     import zipfile
 

@@ -129,7 +129,7 @@ def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, t
     }
     record_one = json.loads((one_dir / "results.json").read_text())
     record_two = json.loads((two_dir / "results.json").read_text())
-    assert record_two["samples"] == record_one["samples"] == {"total": 22, "completed": 18, "errors": 4, "epochs": 2}
+    assert record_two["samples"] == record_one["samples"] == {"total": 22, "completed": 18, "errors": 4, "epochs": 2, "infra_errors": 0, "flaky": 0, "not_run": 0, "cancelled": 0}
     for a, b in zip(record_one["metrics"], record_two["metrics"], strict=True):
         assert (a["name"], a["n"], a["ci_method"]) == (b["name"], b["n"], b["ci_method"])
         assert a["value"] == pytest.approx(b["value"]) and a["stderr"] == pytest.approx(b["stderr"])

@@ -68,7 +68,7 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         chosen = " ".join(run.execution.tuned)
         print(f"harness: chosen for this run: {chosen} (set them to override)", file=sys.stderr, flush=True)
     clock = time.perf_counter()
-    log, digests = _samples(run, run_dir, run_id, started, hooks, resumed=resume is not None)
+    log, digests, not_run = _samples(run, run_dir, run_id, started, hooks, resumed=resume is not None)
     if run.user_memory.get("save") and log.location:
         save_memories(log.location, run.user_memory["save"])
     record = build_record(
@@ -82,6 +82,7 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         wall_time=time.perf_counter() - clock,
         hook_errors=[e.to_dict() for e in hooks.errors],
         samples=digests,
+        not_run=not_run,
     )
     if record["error"] and "No space left on device" in record["error"]:
         record["error"] += f" (writing the run's files under {run_dir}: free space there or choose another log_dir=DIR)"
@@ -90,13 +91,13 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
 
 def _samples(
     run: RunPlan, run_dir: Path, run_id: str, started: datetime, hooks: HookRelay, *, resumed: bool
-) -> tuple[Any, list[Any] | None]:
-    """The run's inspect log and, when every sample was seen as it ended, their digests."""
+) -> tuple[Any, list[Any] | None, int]:
+    """The run's inspect log, its samples' digests when every one was seen as it ended, and how many never started."""
     if not run.execution.sharded:
-        return run_in_process(run, run_dir, run_id, hooks, resume=resumed)
+        return (*run_in_process(run, run_dir, run_id, hooks, resume=resumed), 0)
     with sandbox_run_id(run_id):
         merged = run_sharded(run, str(run_dir), run_id, started, hooks, resume=resumed)
-    return merged.log, merged.digests
+    return merged.log, merged.digests, merged.not_run
 
 
 def resume_run(run_dir: str | Path, overrides: dict[str, str], registry: Registry | None = None) -> RunOutcome:

@@ -85,19 +85,28 @@ def call_eval(
     """
     from inspect_ai import eval as inspect_eval
 
+    from harness.results._log_redaction import log_safe_roles, redact_logged_task_args
+
     prepare_inspect()
+    redact_logged_task_args(getattr(target, "task", target))  # a previous attempt holds its task
     with _results_panel_hidden(_hide_results_panel):
         return _guarded(
             inspect_eval,
             target,
             solver=solver,
-            model=model,
-            model_args=dict(model_args),
-            model_roles=inspect_roles(model_roles),
+            model=_guarded(safe_model, model, model_args),
+            model_roles=_guarded(log_safe_roles, inspect_roles(model_roles)),
             log_dir=log_dir,
             metadata=dict(metadata),
             **dict(args),
         )
+
+
+def safe_model(model: str, model_args: Mapping[str, Any]) -> Any:
+    """The model under test built with its arguments, with what inspect logs of them redacted."""
+    from harness.results._log_redaction import log_safe_model
+
+    return log_safe_model(model, model_args)
 
 
 def inspect_roles(model_roles: Mapping[str, Any]) -> dict[str, Any] | None:

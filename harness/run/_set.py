@@ -21,7 +21,8 @@ from harness.plugins._registry import Registry
 from harness.results._record import atomic_write_text, build_record
 from harness.run._finish import finish, writable_log_dir
 from harness.run._hooks import HookRelay, hook_relay
-from harness.run._inspect_call import call_eval_set, inspect_roles
+from harness.results._log_redaction import log_safe_roles, redact_logged_task_args
+from harness.run._inspect_call import call_eval_set, inspect_roles, safe_model
 from harness.run._lock import directory_lock
 from harness.run._logs import newest_logs, read_log
 from harness.run._names import RUN_ID_METADATA, new_run_id, sandbox_run_id
@@ -96,9 +97,9 @@ def _run_set(
         metadata = {**(item.task.metadata or {}), RUN_ID_METADATA: run_id}
         tasks.append(
             task_with(
-                item.task,
-                model=_model(item),
-                model_roles=cast(Any, inspect_roles(item.model_roles)),
+                redact_logged_task_args(item.task),
+                model=safe_model(item.model, item.model_args),
+                model_roles=cast(Any, log_safe_roles(inspect_roles(item.model_roles))),
                 metadata=metadata,
                 **({"solver": item.solver} if item.solver is not None else {}),
             )
@@ -187,14 +188,6 @@ def write_index(
 def slug(text: str) -> str:
     """`text` as a file-name part: runs of other characters become `_`, at most 60 characters."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:60]
-
-
-def _model(item: RunPlan) -> Any:
-    if not item.model_args:
-        return item.model
-    from inspect_ai.model import get_model
-
-    return get_model(item.model, **dict(item.model_args))
 
 
 def _wall_time(log: Any, fallback: float) -> float:
