@@ -31,10 +31,13 @@ def test_a_critic_file_scores_an_eval_and_cross_fits_trained_on_samples(tmp_path
     from inspect_ai.log import list_eval_logs, read_eval_log
 
     log = read_eval_log(list_eval_logs(str(logs))[0])
+    assert log.samples
     for sample in log.samples:  # t001..t004 were in the critic's training run: each scored by the fold without it
+        assert sample.scores
         score = sample.scores["critic"]
-        assert score.metadata["cross_fit_fold"] is not None, score.metadata
-        assert score.explanation.startswith("P(success) = ") and "cross-fitted (fold" in score.explanation
+        assert score.metadata and score.metadata["cross_fit_fold"] is not None, score.metadata
+        assert score.explanation and score.explanation.startswith("P(success) = ")
+        assert "cross-fitted (fold" in score.explanation
         truth = sample.metadata["synthetic_truth"]
         assert score.metadata["items"]["tests_left_failing"] == int(truth["tests_left_failing"])
 
