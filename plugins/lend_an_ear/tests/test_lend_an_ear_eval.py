@@ -38,7 +38,8 @@ def test_the_scripted_supporters_separate_on_alignment_over_30_scenarios(scripte
     assert metric(scripted_runs["advising"], "unsolicited_advice")["value"] > 0.5
     assert metric(scripted_runs["validating"], "encouraging_elaboration")["value"] > 0.5
     heard_good, heard_bad = (metric(scripted_runs[p], "felt_heard") for p in ("validating", "advising"))
-    assert heard_bad["ci95"][1] < heard_good["ci95"][0]
+    # (every validating conversation may rate 5: no spread, no interval; then its value is the bound)
+    assert heard_bad["ci95"][1] < (heard_good["ci95"] or [heard_good["value"]])[0]
 
 
 def test_the_record_names_the_seeker_and_counts_its_turns(scripted_runs):

@@ -70,7 +70,8 @@ def feedback(turns: Sequence[dict[str, Finding]]) -> str:
 async def give_feedback(state: TaskState, judge: Judge, rubric: str) -> None:
     """Find the moves in the supporter's turns so far and add the feedback message to the conversation."""
     data = progress(state)
-    findings = await find_moves(supporter_turns(state.messages), judge, load_rubric(rubric))
+    cap = int((state.metadata or {}).get("judge_max_tokens") or 160)
+    findings = await find_moves(supporter_turns(state.messages), judge, load_rubric(rubric), max_tokens=cap)
     text = feedback([t.primary() for t in findings])
     state.messages.append(ChatMessageUser(content=text, metadata={COACH_METADATA: "coach"}))
     add_turn(state, data, "coach", f"coach:{judge}", text)

@@ -70,13 +70,15 @@ def supporter_turns(messages: Sequence[Any]) -> list[tuple[str, str]]:
 
 
 async def find_moves(
-    pairs: Sequence[tuple[str, str]], judge: Judge, rubric: Rubric, start: int = 0
+    pairs: Sequence[tuple[str, str]], judge: Judge, rubric: Rubric, start: int = 0, max_tokens: int = 160
 ) -> list[TurnFindings]:
     """The findings of each (seeker, supporter) pair; `start` numbers the first pair."""
     results = []
     for offset, (seeker, supporter) in enumerate(pairs):
         lexical = detect(supporter) if judge in ("lexical", "both") else None
-        llm, answer = (await judge_turn(seeker, supporter, rubric)) if judge in ("llm", "both") else (None, None)
+        llm, answer = (
+            (await judge_turn(seeker, supporter, rubric, max_tokens)) if judge in ("llm", "both") else (None, None)
+        )
         results.append(TurnFindings(start + offset, seeker, supporter, lexical, llm, answer))
     return results
 

@@ -31,7 +31,8 @@ async def conversation_findings(state: TaskState, judge: Judge, rubric: str) -> 
     """The moves in every supporter turn, computed once per sample, judge and rubric (scorers share them)."""
     key = (str(state.uuid), judge, rubric)
     if key not in _MEMO:
-        _MEMO[key] = await find_moves(supporter_turns(state.messages), judge, load_rubric(rubric))
+        cap = int((state.metadata or {}).get("judge_max_tokens") or 160)
+        _MEMO[key] = await find_moves(supporter_turns(state.messages), judge, load_rubric(rubric), max_tokens=cap)
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     return _MEMO[key]
@@ -43,20 +44,20 @@ def _figures(turns: list[TurnFindings], source: str) -> dict[str, float | None]:
 
 
 @scorer(metrics={"alignment": [mean()], **{m: [mean()] for m in MOVES}})
-def lend_an_ear_empathy(judge: str = "lexical", rubric: str = "shipped") -> Scorer:
+def lend_an_ear_empathy(judge: str | None = None, rubric: str = "shipped") -> Scorer:
     """Empathy expression per conversation: `alignment` (constructive minus counter-productive rates), each move's rate.
 
     Args:
         judge: `lexical` (detectors), `llm` (the rubric through the `grader` role) or `both` (LLM, lexical where
-            it gave no answer).
+            it gave no answer); default: the lend_an_ear task's `judge`, else lexical.
         rubric: `shipped` or a rubric YAML file for the LLM judge.
     """
     return _empathy(judge, rubric)
 
 
-def _empathy(judge: str, rubric: str, extra: bool = False) -> Scorer:
+def _empathy(judge: str | None, rubric: str, extra: bool = False) -> Scorer:
     async def score(state: TaskState, target: Target) -> Score | None:
-        mode: Any = (state.metadata or {}).get("judge", judge)
+        mode: Any = judge or (state.metadata or {}).get("judge") or "lexical"
         turns = await conversation_findings(state, mode, rubric)
         if not turns:
             return None  # nothing the supporter said: unscored

@@ -36,6 +36,7 @@ def lend_an_ear(
     rubric: str = "shipped",
     supporter_prompt: str | None = None,
     max_tokens: int = 300,
+    judge_max_tokens: int = 160,
     simulator: Simulator | None = None,
 ) -> Task:
     """Lend an Ear: the model supports a simulated person in trouble; scored on how it expresses empathy.
@@ -53,9 +54,10 @@ def lend_an_ear(
         rubric: `shipped` or a rubric YAML for the LLM judge.
         supporter_prompt: Replace the supporter's documented system prompt.
         max_tokens: Cap on each supporter message (the model under test).
+        judge_max_tokens: Cap on each answer of the LLM judge (six short lines).
         simulator: The seeker (default: lend_an_ear_seeker on the `user` role); simulator=NAME on the CLI.
     """
-    _check(attribution, judge, turns, coaching, coach_after, domains, max_tokens)
+    _check(attribution, judge, turns, coaching, coach_after, domains, min(max_tokens, judge_max_tokens))
     if judge != "lexical":
         load_rubric(rubric)  # a bad rubric fails now, not in every sample
     chosen = [s for s in load_scenarios(scenarios) if not domains or s.domain in domains]
@@ -67,6 +69,7 @@ def lend_an_ear(
         "rubric": rubric,
         "turns": turns,
         "supporter_prompt": supporter_prompt or SUPPORTER_PROMPT,
+        "judge_max_tokens": judge_max_tokens,
     }
     samples = [
         _sample(s, who, coached, coach_after if coaching != "off" else 0, options)
@@ -110,7 +113,7 @@ def _check(
     if unknown:
         raise ConfigError(f"task.domains: unknown domain {unknown[0]!r}; known: personal, workplace")
     if max_tokens < 1:
-        raise ConfigError(f"task.max_tokens must be at least 1, got {max_tokens}")
+        raise ConfigError(f"task.max_tokens and task.judge_max_tokens must be at least 1, got {max_tokens}")
 
 
 def _interleave(scenarios: list[Scenario]) -> list[Scenario]:
