@@ -29,7 +29,7 @@ from harness.plugins._registry import PluginEntry, Registry
 if TYPE_CHECKING:
     from harness._cache import cache_dir
     from harness.config._key_values import KeyValues, parse_key_values
-    from harness.config._run_config import RunConfig, load_run_config, parse_overrides
+    from harness.config._run_config import RunConfig, default_model, load_run_config, parse_overrides
     from harness.declarative._task_file import load_yaml_task
     from harness.models._gguf_files import LocalModelError
     from harness.models._local_provider import load_local_model, local_model_lock
@@ -85,6 +85,7 @@ __all__ = [
     "ask_user",
     "cache_dir",
     "conversation_record",
+    "default_model",
     "execute",
     "execute_set",
     "hookimpl",
@@ -110,6 +111,7 @@ _LAZY = {
     "parse_key_values": "harness.config._key_values",
     "RunConfig": "harness.config._run_config",
     "load_run_config": "harness.config._run_config",
+    "default_model": "harness.config._run_config",
     "parse_overrides": "harness.config._run_config",
     "load_yaml_task": "harness.declarative._task_file",
     "LocalModelError": "harness.models._gguf_files",
