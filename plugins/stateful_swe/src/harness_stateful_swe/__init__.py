@@ -5,7 +5,7 @@ Public: the catalogue and profiles, histories, the task, the user simulator, the
 """
 
 from ._agents import bm25_agent, no_memory_agent, tom_agent
-from ._artefact import Artefact, TestRun
+from ._artefact import Artefact, SuiteRun
 from ._catalogue import Catalogue, Category, Preference, load_catalogue
 from ._checks import CHECKS, check
 from ._histories import History, check_history, load_history, scripted_history
@@ -29,7 +29,7 @@ __all__ = [
     "PreferenceMatcher",
     "Profile",
     "ProfileSimulator",
-    "TestRun",
+    "SuiteRun",
     "Verdict",
     "bm25_agent",
     "check",

@@ -8,7 +8,7 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class TestRun:
+class SuiteRun:
     """The repository's test suite, run with the deciding tests added.
 
     Attributes:
@@ -68,7 +68,7 @@ class Artefact:
     summary: str = ""
     questions: tuple[str, ...] = ()
     commands: tuple[str, ...] = ()
-    tests: TestRun = field(default_factory=TestRun)
+    tests: SuiteRun = field(default_factory=SuiteRun)
 
     @property
     def changed_files(self) -> list[str]:
@@ -124,7 +124,7 @@ _OUTCOME = re.compile(r" \.\.\. (ok|FAIL|ERROR|skipped.*|expected failure|unexpe
 _RAN = re.compile(r"^Ran (\d+) tests?", re.MULTILINE)
 
 
-def parse_unittest(output: str, hidden_module: str) -> TestRun:
+def parse_unittest(output: str, hidden_module: str) -> SuiteRun:
     """A verbose unittest run's per-test outcomes (`test_x (module.Class.test_x) ... ok`).
 
     A test with a docstring prints it on the next line, with the outcome at its end.
@@ -141,4 +141,4 @@ def parse_unittest(output: str, hidden_module: str) -> TestRun:
             results[pending] = "skipped" if outcome.group(1).startswith("skipped") else outcome.group(1)
             pending = ""
     ran = _RAN.search(output)
-    return TestRun(results, int(ran.group(1)) if ran else 0, hidden_module, output[-3000:])
+    return SuiteRun(results, int(ran.group(1)) if ran else 0, hidden_module, output[-3000:])

@@ -25,22 +25,28 @@ TEST_COMMAND = "python3 -m unittest discover -s tests -t . -v"
 SETUP = f"""set -e
 cd {REPO_DIR}
 git init -q -b main
-git config user.email developer@example.com
-git config user.name Developer
-git config commit.gpgsign false
+printf '[user]\n\temail = developer@example.com\n\tname = Developer\n[commit]\n\tgpgsign = false\n' >> .git/config
 git add -A
 git commit -q -m "Starting point"
 git rev-parse HEAD > ../{BASE_FILE}
 """
 """Sample setup: the shipped files become a Git repository on `main` with one commit."""
 
-_DIFF = f"""set -e
+_READ = f"""set -e
 base=$(cat ../{BASE_FILE})
 index=$(mktemp -u)
 GIT_INDEX_FILE=$index git add -A >/dev/null 2>&1
 GIT_INDEX_FILE=$index git diff --cached --no-color --no-renames --no-ext-diff "$base"
 rm -f "$index"
+printf '\\036'
+git log --reverse --format=%B%x00 "$base"..HEAD
+printf '\\036'
+git rev-parse --abbrev-ref HEAD
+printf '\\036'
+git ls-tree -r --name-only "$base"
 """
+"""One exec: the diff against the starting commit (new files too, the agent's index untouched), the commits
+since it, the branch, and the starting commit's files; separated by ASCII record separators."""
 
 
 async def _run(script: str, timeout: int = 60) -> str:
@@ -52,12 +58,9 @@ async def _run(script: str, timeout: int = 60) -> str:
 
 async def collect(state: TaskState, issue: Issue, test_timeout: int = 120) -> Artefact:
     """The session's artefact: what changed since the starting commit, then the suite run with the deciding tests."""
-    diff = await _run(_DIFF)
+    diff, log, branch, listed = (await _run(_READ)).split("\x1e")
     added, removed, new_files, deleted = parse_diff(diff)
-    base = f"$(cat ../{BASE_FILE})"
-    log = await _run(f'git log --reverse --format=%B%x00 "{base}"..HEAD 2>/dev/null || true')
-    branch = (await _run("git rev-parse --abbrev-ref HEAD")).strip()
-    base_files = (await _run(f'git ls-tree -r --name-only "{base}"')).split()
+    base_files = listed.split()
     contents = {}
     for path in added:
         if path.endswith(".py"):
@@ -77,7 +80,7 @@ async def collect(state: TaskState, issue: Issue, test_timeout: int = 120) -> Ar
         base_files=tuple(base_files),
         contents=contents,
         commits=tuple(m.strip() for m in log.split("\x00") if m.strip()),
-        branch_changed=branch != "main",
+        branch_changed=branch.strip() != "main",
         summary=state.output.completion if state.output else "",
         questions=tuple(turn.question for turn in conversation_record().turns),
         commands=tuple(_commands(state)),

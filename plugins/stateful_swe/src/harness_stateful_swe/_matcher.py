@@ -52,7 +52,7 @@ class PreferenceMatcher:
     """Finds the catalogue preferences a sentence states (best match above `threshold`, clear of the runner-up)."""
 
     catalogue: Catalogue = field(default_factory=load_catalogue)
-    threshold: float = 2.0
+    threshold: float = 3.0
     margin: float = 1.15
     _ids: list[str] = field(default_factory=list, init=False, repr=False)
     _index: Any = field(default=None, init=False, repr=False)

@@ -103,18 +103,20 @@ def _with_comment(edit_new: str, note: str) -> str:
     return f"{indent}# {note}"[:79].rstrip() + "\n" + edit_new
 
 
-async def change_code(issue: Issue, recorder: Recorder, known: set[str]) -> str:
-    """Apply the fix (and a comment, a regression test, a changelog line, as known); the new code for a snippet."""
+async def change_code(issue: Issue, recorder: Recorder, known: set[str]) -> tuple[str, list[str]]:
+    """Apply the fix (and a comment, a regression test, a changelog line, as known): the new code, the files changed."""
+    files = [edit.path for edit in issue.gold]
     for edit in issue.gold:
         new = _with_comment(edit.new, issue.change) if "comment_the_why" in known else edit.new
         await recorder.replace(edit.path, edit.old, new)
     if "regression_test" in known and "no_new_tests" not in known:
         await recorder.append(issue.regression.module, regression_source(issue, "test_docstrings" in known))
+        files.append(issue.regression.module)
     if "update_changelog" in known and "CHANGELOG.md" in load_minisuite().repos[issue.repo]:
-        await recorder.replace(
-            "CHANGELOG.md", "# Changelog\n\n", f"# Changelog\n\n## Unreleased\n- {issue.changelog}\n\n"
-        )
-    return "".join(edit.new for edit in issue.gold)
+        entry = f"# Changelog\n\n## Unreleased\n- {issue.changelog}\n\n"
+        await recorder.replace("CHANGELOG.md", "# Changelog\n\n", entry)
+        files.append("CHANGELOG.md")
+    return "".join(edit.new for edit in issue.gold), sorted(set(files))
 
 
 def commit_message(issue: Issue, known: set[str]) -> str:
@@ -132,10 +134,9 @@ async def scripted_session(state: TaskState, apply: bool) -> TaskState:
         await recorder.ask("Before I start: is there anything about this issue I should know?")
     if "work_on_branch" in known:
         await recorder.run(f"git checkout -q -b fix/{issue.id}")
-    snippet = await change_code(issue, recorder, known)
+    snippet, files = await change_code(issue, recorder, known)
     output = await recorder.run("python3 -m unittest discover -s tests -t .")
     ran = int(m.group(1)) if (m := re.search(r"Ran (\d+) tests?", output)) else 0
-    files = (await recorder.run("git status --porcelain | cut -c4-")).split()
     if "commit_when_done" in known:
         message = commit_message(issue, known).replace("'", "'\\''")
         await recorder.run(f"git add -A && git commit -q -m '{message}'")

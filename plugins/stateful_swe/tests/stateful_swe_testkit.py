@@ -1,0 +1,44 @@
+"""Helpers for the Stateful SWE tests (a plain module: the core's tests own the name `conftest`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+PLUGIN = Path(__file__).resolve().parents[1]
+SCRIPTED_USER = ["simulator=stateful_swe_user", "simulator.mode=scripted"]
+
+
+def run_harness(log_dir: Path, *args: str) -> Any:
+    """`harness eval ...` in this process (the public run API); returns the RunOutcome."""
+    from harness import install_offline_token_counting, load_run_config, parse_overrides, run_eval
+
+    install_offline_token_counting()
+    tokens = ["model=mockllm/model", "display=none", f"log_dir={log_dir}", *args]
+    return run_eval(load_run_config(parse_overrides(tokens)))
+
+
+def harness_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """The real `harness` command in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def metric(record: dict[str, Any], key: str) -> dict[str, Any]:
+    """The record's metric row for one part of the session outcome (resolved, satisfaction, ...)."""
+    found = [m for m in record["metrics"] if m["scorer"] == key]
+    assert found, f"no metric {key} in {[m['scorer'] for m in record['metrics']]}"
+    return found[0]
+
+
+def scripted_model(*texts: str) -> Any:
+    """mockllm that says these texts in order (usage set, so nothing counts tokens)."""
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    outputs = []
+    for text in texts:
+        output = ModelOutput.from_content("mockllm/model", text)
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        outputs.append(output)
+    return get_model("mockllm/model", custom_outputs=outputs)
