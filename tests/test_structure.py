@@ -123,3 +123,14 @@ def test_packages_point_one_way():
             theirs = package(other)
             if theirs in order:
                 assert order.index(theirs) <= order.index(mine), f"{module} imports {other}"
+
+
+def test_no_function_in_the_core_is_longer_than_a_reader_can_hold():
+    long = []
+    for path in HARNESS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 60:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, "functions over 60 lines:\n" + "\n".join(long)
