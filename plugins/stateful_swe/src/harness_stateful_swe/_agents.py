@@ -81,7 +81,7 @@ async def remember_answers(state: TaskState, generate: Generate) -> TaskState:
 
 
 @solver
-def bm25_agent(k: int = 6) -> Solver:
+def bm25_agent(k: int = 8) -> Solver:
     """The react agent, told the user's earlier words that BM25 ranks most relevant per topic (history and memory).
 
     Args:
