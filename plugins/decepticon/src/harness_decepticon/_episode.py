@@ -262,9 +262,35 @@ class Episode:
             raise _fault(ex, "read the page") from ex
 
     async def _new_document(self, before: str, what: str) -> None:
+        """Wait until a document other than `before` has been parsed (each DOMContentLoaded is a cue to look)."""
         page = self._require_page()
-        waiting = page.wait_for_function(NEW_DOCUMENT, arg=before, timeout=NAVIGATION_TIMEOUT_MS)
-        await self._timed(waiting, what)
+        loaded = asyncio.Event()
+
+        def cue(_: Any) -> None:
+            loaded.set()
+
+        page.on("domcontentloaded", cue)  # listening before looking: no load is missed
+        started = time.perf_counter()
+        deadline = started + NAVIGATION_TIMEOUT_MS / 1000
+        try:
+            while not await self._is_new_document(before):
+                loaded.clear()
+                await asyncio.wait_for(loaded.wait(), max(0.0, deadline - time.perf_counter()))
+        except asyncio.TimeoutError as ex:
+            raise InfraError(
+                f"browser fault, could not {what}: no new page within {NAVIGATION_TIMEOUT_MS} ms ({page.url})"
+            ) from ex
+        finally:
+            page.remove_listener("domcontentloaded", cue)
+            self.browser_seconds += time.perf_counter() - started
+
+    async def _is_new_document(self, before: str) -> bool:
+        try:
+            return bool(await self._require_page().evaluate(NEW_DOCUMENT, before))
+        except Exception as ex:
+            if _navigated(ex):
+                return False
+            raise _fault(ex, "read the page") from ex
 
     async def _gone(self, locator: Any) -> bool:
         try:
