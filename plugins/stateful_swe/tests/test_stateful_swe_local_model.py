@@ -1,4 +1,4 @@
-"""The issue's command, offline on the real local model: `harness eval task=stateful_swe model=local/smollm2-135m limit=4`.
+"""The issue's command on the real local model, offline: `harness eval task=stateful_swe model=local/smollm2-135m`.
 
 SmolLM2-135M (llama.cpp on the CPU, ~50 tokens/s) plays the agent, the user (`user` role) and the
 grader (`grader` role); the sessions run in the default harness-docker sandbox. Its answers are capped
