@@ -51,8 +51,8 @@ def test_docker_refusing_a_container_is_an_infra_error_with_dockers_reason():
     from harness import InfraError
     from harness.sandbox import BASE_IMAGE, Container, DockerSandboxConfig, SandboxError
 
-    with pytest.raises(InfraError, match="could not start a container from .*[Mm]inimum memory"):
-        Container(BASE_IMAGE, DockerSandboxConfig(memory="1m"))  # docker's minimum is 6 MiB
+    with pytest.raises(InfraError, match="could not start a container from .*CPUs"):
+        Container(BASE_IMAGE, DockerSandboxConfig(cpus=4096))  # more than the machine has: docker refuses
     with pytest.raises(SandboxError, match="not found"):  # a missing image is the user's to build, not infra
         Container("plugeval/no-such-image:1")
 
@@ -92,3 +92,48 @@ def test_a_killed_process_leaves_its_containers_to_the_next_runs_reaping(tmp_pat
             break
         time.sleep(0.1)
     assert not container_exists(container)
+
+
+def test_a_container_lost_mid_sample_ends_it_as_an_infra_error_with_dockers_reason(tmp_path):
+    from inspect_ai import Task, eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.scorer import Score, scorer
+    from inspect_ai.solver import solver
+    from inspect_ai.util import sandbox
+
+    from harness.results._causes import error_cause
+    from harness.sandbox import DockerSandboxConfig, HarnessDockerSandbox, close_sandbox_pools
+    from harness.sandbox._engine import docker_client
+
+    @solver
+    def lose_the_container():
+        async def solve(state, generate):
+            # the engine loses the container (as a daemon restart or an OOM-killed shim would)
+            box = sandbox().as_type(HarnessDockerSandbox)
+            docker_client().api.remove_container(box.container_id, force=True)
+            return state
+
+        return solve
+
+    @scorer(metrics=[])
+    def run_the_tests():
+        async def score(state, target):
+            await sandbox().exec(["true"])
+            return Score(value=1)
+
+        return score
+
+    task = Task(
+        dataset=[Sample(input="x")],
+        solver=lose_the_container(),
+        scorer=run_the_tests(),
+        sandbox=("harness-docker", DockerSandboxConfig(pool_size=0)),
+    )
+    try:
+        log = eval(task, model="mockllm/model", log_dir=str(tmp_path), display="none")[0]
+    finally:
+        close_sandbox_pools()
+    error = log.samples[0].error
+    cause = error_cause(error)
+    assert cause.infra, cause
+    assert "is gone or not running" in cause.text and "No such container" in cause.text

@@ -49,6 +49,15 @@ class DockerSandboxConfig(BaseModel, frozen=True):
     """Names of the sandbox environments each sample gets, one container each (e.g. `("agent1", "agent2")`
     for two agents); the first is the sample's default, `sandbox(name)` reaches the others."""
 
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _memory_size(cls, memory: Any) -> Any:
+        if isinstance(memory, int) and not isinstance(memory, bool):
+            memory = str(memory)
+        if isinstance(memory, str) and size_in_bytes(memory) < 6 * 1024**2:
+            raise ValueError(f"{memory!r} is below Docker's minimum memory limit of 6m")
+        return memory
+
     @field_validator("disk", mode="before")
     @classmethod
     def _disk_size(cls, disk: Any) -> Any:

@@ -6,7 +6,7 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
-from harness._errors import HarnessError
+from harness._errors import HarnessError, InfraError
 
 if TYPE_CHECKING:
     import docker
@@ -21,6 +21,24 @@ OWNER_START_LABEL = "plugeval.owner_start"
 
 class SandboxError(HarnessError):
     """A sandbox could not be created, built or used."""
+
+
+class ImageBuildError(SandboxError, InfraError):
+    """`docker build` failed: the message carries Docker's reason and the end of the build's output.
+
+    An infrastructure fault for a run (`harness.InfraError`: retried, counted apart from the score),
+    and a `SandboxError` for code that catches those. `log` holds the build's output lines.
+    """
+
+    def __init__(self, message: str, log: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.log = log or []
+
+
+def infra_error(what: str, error: BaseException) -> InfraError:
+    """An `InfraError` for a Docker fault while doing `what`, with Docker's own reason (raise it `from error`)."""
+    reason = getattr(error, "explanation", None) or (str(error).splitlines() or [type(error).__name__])[0]
+    return InfraError(f"{what}: {reason}")
 
 
 _client: docker.DockerClient | None = None

@@ -25,7 +25,8 @@ from pydantic import BaseModel
 from harness.sandbox import _files
 from harness.sandbox._cleanup import reap_dead_owners_once
 from harness.sandbox._config import DockerSandboxConfig, parse_config
-from harness.sandbox._engine import docker_client
+from harness._errors import InfraError
+from harness.sandbox._engine import SandboxError, docker_client
 from harness.sandbox._exec import refused_to_execute, run_exec
 from harness.sandbox._failures import container_calls
 from harness.sandbox._images import ensure_image
@@ -40,6 +41,16 @@ def _image_for(config: DockerSandboxConfig) -> str:
         if config.key() not in _images:
             _images[config.key()] = ensure_image(config)
         return _images[config.key()]
+
+
+def _start_fault(error: SandboxError, image: str) -> Exception:
+    """Docker refusing or failing a container start is the infrastructure's fault (InfraError); the rest stays."""
+    import docker.errors
+
+    cause = error.__cause__
+    if isinstance(cause, docker.errors.APIError) and not isinstance(cause, docker.errors.ImageNotFound):
+        return InfraError(f"could not start a sandbox container from {image}: {cause.explanation or cause}")
+    return error
 
 
 def _max_sandboxes() -> int | None:
@@ -91,7 +102,10 @@ class HarnessDockerSandbox(SandboxEnvironment):
         parsed = parse_config(config)
         image = await anyio.to_thread.run_sync(_image_for, parsed)
         pool = pool_for(image, parsed, _max_sandboxes())
-        leases = await anyio.to_thread.run_sync(pool.acquire_many, len(parsed.environments))
+        try:
+            leases = await anyio.to_thread.run_sync(pool.acquire_many, len(parsed.environments))
+        except SandboxError as ex:
+            raise _start_fault(ex, image) from ex.__cause__ or ex
         return {name: cls(pool, lease) for name, lease in zip(parsed.environments, leases, strict=True)}
 
     @classmethod

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.sandbox._base_image import BASE_IMAGE
 from harness.sandbox._config import DockerSandboxConfig
-from harness.sandbox._engine import SandboxError, docker_client
+from harness.sandbox._engine import ImageBuildError, SandboxError, docker_client
 
 
 def ensure_image(config: DockerSandboxConfig) -> str:
@@ -55,16 +55,51 @@ def _build_dockerfile(dockerfile: Path, tag: str | None) -> str:
         return tag
     except docker.errors.ImageNotFound:
         pass
+    build_image(context, tag, dockerfile=dockerfile.name, network=True, what=f"building {dockerfile}")
+    return tag
+
+
+def build_image(
+    context: Path,
+    tag: str,
+    *,
+    dockerfile: str = "Dockerfile",
+    buildargs: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+    network: bool = False,
+    what: str | None = None,
+) -> str:
+    """Build `context` into the image `tag` (no pull; no network unless `network`); returns the tag.
+
+    A failed step leaves no container behind. Raises `ImageBuildError` (a `harness.InfraError` and a
+    `SandboxError`) with Docker's reason and the end of the build's output.
+    """
+    import docker.errors
+
+    what = what or f"building {tag}"
     try:
         # forcerm: a failed step must not leave its exited, unlabelled build container behind
-        client.images.build(path=str(context), dockerfile=dockerfile.name, tag=tag, rm=True, forcerm=True, pull=False)
+        docker_client().images.build(
+            path=str(context), dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, pull=False,
+            network_mode=None if network else "none", buildargs=buildargs or {}, labels=labels or {},
+        )  # fmt: skip
     except docker.errors.BuildError as ex:
         lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
         tail = " | ".join(line for line in lines if line)[-600:]
-        raise SandboxError(f"building {dockerfile} failed: {ex.msg}. Last output: {tail}") from ex
+        raise ImageBuildError(f"{what} failed: {ex.msg}. Last output: {tail}", lines) from ex
     except docker.errors.APIError as ex:
-        raise SandboxError(f"building {dockerfile} failed: {ex.explanation}") from ex
+        raise ImageBuildError(f"{what} failed: {ex.explanation}") from ex
     return tag
+
+
+def image_id(tag: str) -> str | None:
+    """The id of the image `tag`, or None when the engine does not have it."""
+    import docker.errors
+
+    try:
+        return str(docker_client().images.get(tag).id)
+    except docker.errors.ImageNotFound:
+        return None
 
 
 def _context_digest(context: Path) -> str:
