@@ -13,6 +13,7 @@ from ._judge import Verdict, judge_session, satisfaction
 from ._matcher import PreferenceMatcher
 from ._minisuite import Issue, load_minisuite
 from ._profiles import Profile, load_profiles
+from ._report import report as report_runs
 from ._scorer import session_outcome
 from ._scripted import scripted_applier, scripted_ignorer
 from ._simulator import ProfileSimulator, profile_user
@@ -41,6 +42,7 @@ __all__ = [
     "load_profiles",
     "no_memory_agent",
     "profile_user",
+    "report_runs",
     "satisfaction",
     "scripted_applier",
     "scripted_history",

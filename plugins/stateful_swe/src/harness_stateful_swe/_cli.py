@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `harness stateful-swe ...`; 0 on success, 2 with a one-line error on bad input."""
+    """Stateful SWE: the report over runs (paired comparisons), longer histories, the preference catalogue."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "report":
