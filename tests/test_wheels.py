@@ -130,6 +130,14 @@ def _lm_eval_args(tmp_path: Path) -> list[str]:
              "simulator.policy=scripted", "task.judge=lexical", "task.turns=2", "limit=2"],
             2,
         ),
+        # one developer's session in a Docker sandbox, scripted agent and user (catalogue, profiles, history and
+        # repositories from the wheel's package data)
+        (
+            "stateful_swe",
+            ["task=stateful_swe", "solver=stateful_swe_scripted_applier", "simulator=stateful_swe_user",
+             "simulator.mode=scripted", "task.profiles=[maya]", "task.sessions=1"],
+            1,
+        ),
     ],
 )
 def test_an_offline_eval_of_each_plugin_from_the_wheels(
