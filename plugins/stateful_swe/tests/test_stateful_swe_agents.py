@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stateful_swe_testkit import SCRIPTED_USER, run_harness
+from stateful_swe_support import SCRIPTED_USER, run_harness
 
 from harness_stateful_swe._agents import retrieve
 

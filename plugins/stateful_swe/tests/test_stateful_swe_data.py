@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from stateful_swe_testkit import PLUGIN
+from stateful_swe_support import PLUGIN
 
 from harness import ConfigError
 from harness_stateful_swe import (

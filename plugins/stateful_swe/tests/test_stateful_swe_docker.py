@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stateful_swe_testkit import SCRIPTED_USER, metric, require_docker, run_harness
+from stateful_swe_support import SCRIPTED_USER, metric, require_docker, run_harness
 
 
 @pytest.mark.slow  # two sessions in containers: ~25 s on an idle 2-CPU machine, ~75 s under heavy load

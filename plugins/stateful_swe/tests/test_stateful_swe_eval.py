@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stateful_swe_testkit import SCRIPTED_USER, harness_cli, metric, run_harness
+from stateful_swe_support import SCRIPTED_USER, harness_cli, metric, run_harness
 
 from harness import HarnessError
 from harness_stateful_swe._report import report

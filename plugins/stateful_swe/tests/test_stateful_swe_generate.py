@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stateful_swe_testkit import scripted_model
+from stateful_swe_support import scripted_model
 
 from harness import ConfigError
 from harness_stateful_swe import load_profiles, scripted_history

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from stateful_swe_testkit import harness_cli, metric, require_docker
+from stateful_swe_support import harness_cli, metric, require_docker
 
 
 @pytest.mark.slow  # four sessions of a 135M model on the CPU, in containers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from stateful_swe_testkit import scripted_model
+from stateful_swe_support import scripted_model
 
 from harness import ConfigError, SimulatorContext, Turn
 from harness.simulation import NO_INFORMATION
