@@ -7,6 +7,9 @@ import json
 import pytest
 from cooperbench_support import call, eval_samples, metric, require_docker, run_eval_with, scripted, shipped_images
 
+# every shipped task image: built once (cold cache) by whichever test of the group comes first, on one worker
+pytestmark = pytest.mark.xdist_group("cooperbench-images")
+
 PAIR = "samuelcolvin_dirty_equals_task/43/f2_f3"
 REPO = "/workspace/repo"
 

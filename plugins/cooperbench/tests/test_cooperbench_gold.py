@@ -29,6 +29,9 @@ from harness_cooperbench import (
 from harness_cooperbench._containers import Container
 from harness_cooperbench._selection import all_pairs
 
+# every shipped task image: built once (cold cache) by whichever test of the group comes first, on one worker
+pytestmark = pytest.mark.xdist_group("cooperbench-images")
+
 
 @pytest.fixture(scope="module")
 def images() -> dict[str, str]:
