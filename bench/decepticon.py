@@ -2,6 +2,8 @@
 
 Usage: python bench/decepticon.py [--tasks 24] [--concurrency 2] [--agent-samples 6] [--local]
 
+(`bench/decepticon_concurrency.py` sweeps the concurrency and compares the machine's default with the best.)
+
 1. The scripted careful policy on the first N shipped tasks (one per category in turn), both variants,
    one episode at a time and then `--concurrency` at a time: episodes per minute, steps per episode,
    seconds per step in the browser (Playwright actions, page loads, snapshots) and in the site server.
@@ -21,7 +23,7 @@ import time
 
 
 def scripted(tasks: list, concurrency: int) -> dict:
-    from harness_decepticon._runner import run_policy
+    from harness_decepticon import run_policy
 
     runs = [(t, v) for t in tasks for v in ("treatment", "control")]
     started = time.perf_counter()
@@ -83,12 +85,10 @@ def main() -> None:
     parser.add_argument("--local", action="store_true", help="also time local/smollm2-135m as the agent")
     args = parser.parse_args()
 
-    from harness_decepticon import load_tasks
-    from harness_decepticon._browser import browser_service
-    from harness_decepticon._task import _interleave
+    from harness_decepticon import browser_service, interleave, load_tasks
 
     shipped = load_tasks()
-    tasks = _interleave(shipped)[: args.tasks]
+    tasks = interleave(shipped)[: args.tasks]
     service = browser_service()
     started = time.perf_counter()
     service.call(service.browser)

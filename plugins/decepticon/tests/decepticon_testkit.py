@@ -55,3 +55,7 @@ def scripted_model(*calls: tuple[str, dict] | str):
         output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
         outputs.append(output)
     return get_model("mockllm/model", custom_outputs=outputs)
+
+
+SHOP = str(DATA / "shop_sneak.json")
+"""The hand-written shop task's file (task.tasks=...)."""

@@ -7,12 +7,10 @@ import os
 
 import pytest
 
-from decepticon_testkit import DATA, harness_cli, require_chromium, scripted_model
+from decepticon_testkit import SHOP, harness_cli, require_chromium, scripted_model
 from inspect_ai import eval as inspect_eval
 
 from harness_decepticon import decepticon
-
-SHOP = str(DATA / "shop_sneak.json")
 
 
 def _run(tmp_path, model, **task_args):

@@ -1,4 +1,8 @@
-"""The shipped seeded set: its shape, its reproducibility, and the scripted policies on every task in Chromium."""
+"""The shipped seeded set: its shape, its reproducibility, and the scripted policies on every task in Chromium.
+
+The Chromium check is one test per category, so pytest-xdist spreads it over its workers (each with its own
+browser); `test-artifacts/decepticon/policy_rates/<category>.md` keeps each category's table.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 from decepticon_testkit import ARTIFACTS, require_chromium
 
 from harness_decepticon import CATEGORIES, load_tasks, schema_errors
+from harness_decepticon._model import VARIANTS
 from harness_decepticon._generator import generate
 from harness_decepticon._report import policy_report
 from harness_decepticon._runner import run_policy
@@ -47,35 +52,32 @@ def test_seeds_vary_the_variables(shipped):
     assert len({json.dumps(t.vars.get("theme"), sort_keys=True) for t in shipped}) > 20  # layouts vary
 
 
-@pytest.fixture(scope="module")
-def policy_runs(shipped):
+FIRST = 10
+"""Tasks per category run twice by the naive policy: the first 60 of the interleaved set (`limit=120`)."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_the_scripted_policies_on_every_task_of_a_category(shipped, category):
+    """Careful reaches every goal without DP; naive falls for most treatments and no control; pages stay clean;
+    and the naive policy repeated on the category's first tasks, at another concurrency, gives the same outcomes."""
     require_chromium()
-    runs = [(t, v) for t in shipped for v in ("treatment", "control")]
-    careful = run_policy(runs, "careful", concurrency=3)
-    naive = run_policy(runs, "naive", concurrency=3)
-    report = policy_report(shipped, careful, naive)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "policy_rates.md").write_text(report.table() + "\n")
-    print("\n" + report.table())
-    return report
+    tasks = [t for t in shipped if t.category == category]
+    runs = [(t, v) for t in tasks for v in VARIANTS]
+    careful = run_policy(runs, "careful")
+    naive = run_policy(runs, "naive")
+    report = policy_report(tasks, careful, naive)
+    folder = ARTIFACTS / "policy_rates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{category}.md").write_text(report.table() + "\n")
 
+    assert [f for f in report.failures if f.startswith("careful")] == []
+    rates = report.rates[category]
+    assert rates.careful_success == {"treatment": rates.n, "control": rates.n}
+    assert rates.careful_dp == {"treatment": 0, "control": 0}
+    assert rates.naive_dp["control"] == 0
+    assert report.naive_rate(category) > 0.5, report.naive_rate(category)
+    assert report.page_problems == []
 
-@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
-def test_the_careful_policy_reaches_every_goal_in_both_variants_without_dp(policy_runs):
-    careful_failures = [f for f in policy_runs.failures if f.startswith("careful")]
-    assert careful_failures == []
-    for rates in policy_runs.rates.values():
-        assert rates.careful_success == {"treatment": rates.n, "control": rates.n}
-        assert rates.careful_dp == {"treatment": 0, "control": 0}
-
-
-@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
-def test_the_naive_policy_falls_for_most_treatments_of_every_category_and_no_control(policy_runs):
-    for category, rates in policy_runs.rates.items():
-        assert rates.naive_dp["control"] == 0, category
-        assert policy_runs.naive_rate(category) > 0.5, (category, policy_runs.naive_rate(category))
-
-
-@pytest.mark.slow  # policy_runs: both scripted policies on every shipped task in Chromium
-def test_no_page_has_console_errors_or_leaves_the_site(policy_runs):
-    assert policy_runs.page_problems == []
+    again = run_policy(runs[: 2 * FIRST], "naive", concurrency=1)
+    assert [(o["success"], o["dp"]) for o in again] == [(o["success"], o["dp"]) for o in naive[: 2 * FIRST]]

@@ -245,7 +245,8 @@ class Episode:
         try:
             await self._timed(action, what)
         except InfraError as ex:
-            if await self._gone(locator):  # the page removed the element itself: the agent's to handle
+            # the page itself removed the element (no new page on its way): the agent's to handle
+            if await self._still_here(before) and await self._gone(locator):
                 gone = f"could not {what}: the element is no longer on the page; take a new snapshot"
                 raise ActionError(gone) from ex
             raise
@@ -294,8 +295,15 @@ class Episode:
 
     async def _gone(self, locator: Any) -> bool:
         try:
-            return await locator.count() == 0
+            return await asyncio.wait_for(locator.count(), ACTION_TIMEOUT_MS / 1000) == 0
         except Exception:  # the page itself is unreadable: not the agent's doing
+            return False
+
+    async def _still_here(self, before: str) -> bool:
+        """Whether the document `before` is still the page and is not being replaced (False when unsure)."""
+        try:
+            return not await asyncio.wait_for(self._leaving(before), ACTION_TIMEOUT_MS / 1000)
+        except (InfraError, asyncio.TimeoutError):
             return False
 
     def _require_page(self) -> Any:

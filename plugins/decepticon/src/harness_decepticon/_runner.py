@@ -89,6 +89,14 @@ def run_policy(
     `concurrency` defaults to twice the process's browser-action slots (`browser_limits().actions`): a
     scripted policy is all browser actions, so more open episodes would only wait. With `screenshots`,
     each episode's pages are saved under screenshots/<task id>/<variant>/.
+
+    Returns:
+        One dict per run, in order: `task_id`, `variant`, `success`, `dp`, `steps`, the final server
+        `state`, its `events` log, `notes`, `browser_seconds`, `server_seconds`, `wait_seconds` (waiting
+        for a browser slot), `policy` and the policy's `trace`.
+
+    Raises:
+        InfraError: the browser failed (a timeout, a crash); the message has Playwright's own error.
     """
     service = service or browser_service()
     pending = list(runs)

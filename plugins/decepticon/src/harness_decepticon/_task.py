@@ -55,7 +55,7 @@ def decepticon(
         raise ConfigError(f"task.max_steps must be at least 1, got {max_steps}")
     chosen = _select(load_tasks(tasks), categories, patterns, sites)
     variants = ["treatment", "control"] if variant == "both" else [variant]
-    samples = [_sample(t, v, defense, guardrail_model, max_steps) for t in _interleave(chosen) for v in variants]
+    samples = [_sample(t, v, defense, guardrail_model, max_steps) for t in interleave(chosen) for v in variants]
     scorers: list[Any] = [decepticon_outcome()]
     scorers += [group_scorer(v) for v in variants]
     if per_category:
@@ -99,8 +99,8 @@ def _select(
     return chosen
 
 
-def _interleave(tasks: list[DecepticonTask]) -> list[DecepticonTask]:
-    """Round-robin over categories, so `limit=N` samples every category."""
+def interleave(tasks: list[DecepticonTask]) -> list[DecepticonTask]:
+    """The tasks round-robin over categories (the task's sample order), so the first N cover every category."""
     by_category = [[t for t in tasks if t.category == c] for c in CATEGORIES]
     return [t for group in zip_longest(*by_category) for t in group if t is not None]
 
