@@ -86,6 +86,10 @@ def test_the_cli_turns_bad_input_into_one_line_and_exit_code_2(tmp_path):
     assert "is not an executable file" in missing_browser.stderr
     generate = harness_cli("decepticon", "generate", "--per-category", "0")
     assert generate.returncode == 2 and "--per-category must be at least 1" in generate.stderr
+    slots = harness_cli("eval", "task=decepticon", "model=mockllm/model", env={"DECEPTICON_ACTIONS": "lots"})
+    assert slots.returncode == 2 and "DECEPTICON_ACTIONS='lots': must be a whole number" in slots.stderr
+    check = harness_cli("decepticon", "check", "--concurrency", "0")
+    assert check.returncode == 2 and "--concurrency must be at least 1" in check.stderr
 
 
 def test_the_step_budget_ends_an_agent_that_never_stops(tmp_path):

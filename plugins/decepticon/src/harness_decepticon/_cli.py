@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run the scripted careful and naive policies in Chromium")
     check.add_argument("--tasks", default="shipped", help="'shipped', a task file or a directory")
     check.add_argument("--limit", type=int, default=0, help="only the first N tasks")
-    check.add_argument("--concurrency", type=int, default=2, help="episodes at a time (default 2)")
+    check.add_argument(
+        "--concurrency", type=int, default=None, help="episodes at a time (default: twice the browser-action slots)"
+    )
     check.set_defaults(handler=_check)
 
     serve = commands.add_parser("serve", help="serve one task's site on 127.0.0.1 until Ctrl-C (try it yourself)")
@@ -116,10 +118,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from harness import ConfigError
+
     from ._report import policy_report
     from ._runner import run_policy
     from ._tasks import load_tasks
 
+    from ._limits import browser_limits
+
+    browser_limits()  # a bad DECEPTICON_ACTIONS / DECEPTICON_EPISODES: say so before any browser starts
+    if args.concurrency is not None and args.concurrency < 1:
+        raise ConfigError(f"--concurrency must be at least 1, got {args.concurrency}")
     tasks = load_tasks(args.tasks)
     if args.limit:
         tasks = tasks[: args.limit]

@@ -12,6 +12,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from harness import ConfigError
 
 from ._browser import chromium_path
+from ._limits import browser_limits
 from ._live import close_episode
 from ._model import CATEGORIES, DecepticonTask
 from ._scorers import decepticon_dp_difference, decepticon_outcome, group_scorer
@@ -47,6 +48,7 @@ def decepticon(
         screenshots: Offer the screenshot tool (images for vision models).
     """
     chromium_path()  # no browser: say so now, not in every sample
+    browser_limits()  # a bad DECEPTICON_ACTIONS / DECEPTICON_EPISODES too
     if variant not in ("treatment", "control", "both"):
         raise ConfigError(f"task.variant must be treatment, control or both, got {variant!r}")
     if defense not in ("none", "warning", "guardrail"):
