@@ -160,3 +160,76 @@ def test_a_missing_extra_is_named(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "pip install 'plugeval[local]'" in result.stderr
+
+
+def test_a_cancelled_generation_stops_within_a_token_and_the_model_still_works(smollm):
+    # in a subprocess, like the crash test above; a long prompt and 400 tokens would take 10+ s to run out
+    script = textwrap.dedent(
+        """
+        import threading, time
+        from harness import load_local_model, local_model_lock
+        from harness.models._interrupt import Abandoned, CancelFlag, run_cancellable
+
+        llama = load_local_model("smollm2-135m")
+        ask = [{"role": "user", "content": "What is the capital of France?"}]
+        before = llama.create_chat_completion(messages=ask, max_tokens=12, temperature=0)
+        story = [{"role": "user", "content": "Write a very long story about a cat. " * 40}]
+        flag, ended = CancelFlag(), {}
+
+        def generate():
+            try:
+                with local_model_lock():
+                    run_cancellable(llama, flag, lambda: llama.create_chat_completion(messages=story, max_tokens=400))
+            except Abandoned:
+                ended["abandoned"] = time.perf_counter()
+
+        worker = threading.Thread(target=generate)
+        worker.start()
+        time.sleep(0.5)
+        flag.set()
+        asked = time.perf_counter()
+        worker.join(60)
+        after = llama.create_chat_completion(messages=ask, max_tokens=12, temperature=0)
+        print("STOPPED %.2f" % (ended["abandoned"] - asked))
+        print("SAME", before["choices"][0]["message"]["content"] == after["choices"][0]["message"]["content"])
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr[-2000:]}"
+    stopped = float(result.stdout.split("STOPPED ")[1].split()[0])
+    assert stopped < 2.0, result.stdout  # one token (or one aborted decode), not the 400 asked for
+    assert "SAME True" in result.stdout  # the model's state survived the abort
+
+
+def test_ctrl_c_ends_a_local_model_run_within_seconds(smollm, tmp_path: Path):
+    import signal
+    import time
+
+    (tmp_path / "topics.jsonl").write_text("".join(json.dumps({"t": t}) + "\n" for t in ("cats", "ships", "rain")))
+    (tmp_path / "stories.yaml").write_text(
+        "name: stories\ndataset: {path: topics.jsonl, target: t}\n"
+        "prompt: 'Write a very long, detailed story about {t}. Do not stop early.'\n"
+        "generate: {max_tokens: 2000}\n"
+    )
+    logs = tmp_path / "logs"
+    command = [sys.executable, "-m", "harness", "eval", f"task={tmp_path / 'stories.yaml'}", f"model={smollm}",
+               "max_samples=2", "display=plain", f"log_dir={logs}"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while not list(logs.glob("*/*.eval")) and process.poll() is None and time.monotonic() - started < 240:
+            time.sleep(0.2)  # the log appears once the model is loaded and samples start
+        time.sleep(2)  # a generation of up to 2000 tokens (40 s at 50 tokens/s) is now in flight
+        assert process.poll() is None, process.communicate()[1][-2000:]
+        process.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        _, stderr = process.communicate(timeout=120)
+        stopped_after = time.monotonic() - interrupted
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr[-2000:]
+    # 5 s on a quiet machine; a loaded one stretches every step alike, the generations it would wait for too
+    load = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert stopped_after < 5 * load, f"exit took {stopped_after:.1f} s after Ctrl-C (load factor {load:.1f})"
+    record = json.loads(next(logs.glob("*/results.json")).read_text())
+    assert record["status"] == "cancelled"

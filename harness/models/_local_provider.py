@@ -26,6 +26,7 @@ from inspect_ai.model._providers.util.chatapi import chat_api_input
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from harness.models._gguf_files import KNOWN_MODELS, LocalModelError, resolve_model_path
+from harness.models._interrupt import Abandoned, CancelFlag, run_cancellable
 
 DEFAULT_MAX_TOKENS = 256
 DEFAULT_CONTEXT = 4096
@@ -204,14 +205,18 @@ class LocalModelAPI(ModelAPI):
         if config.stop_seqs:
             request["stop"] = config.stop_seqs
         started = time.monotonic()
+        cancelled = CancelFlag()
         try:
-            # abandoned on cancel: Ctrl-C must not wait for a generation to finish
-            response = await anyio.to_thread.run_sync(self._complete, request, abandon_on_cancel=True)
+            # abandoned on cancel (Ctrl-C, a time limit): the thread stops at its next token, or before it
+            # starts if it is still queued for the model, so the process can end within a second or two
+            response = await anyio.to_thread.run_sync(self._complete, request, cancelled, abandon_on_cancel=True)
         except ValueError as ex:
             if "context window" not in str(ex):
                 raise
             output = ModelOutput.from_content(self.model_name, "", stop_reason="model_length", error=str(ex))
             return output, ModelCall.create(request, {"error": str(ex)}, time=time.monotonic() - started)
+        finally:
+            cancelled.set()
         choice = response["choices"][0]
         text = choice["message"].get("content") or ""
         message = handler.parse_assistant_response(text, tools)
@@ -228,9 +233,18 @@ class LocalModelAPI(ModelAPI):
         )
         return output, ModelCall.create(request, response, time=time.monotonic() - started)
 
-    def _complete(self, request: dict[str, Any]) -> dict[str, Any]:
-        with _generate_lock:
-            return self._llama.create_chat_completion(**request)
+    def _complete(self, request: dict[str, Any], cancelled: CancelFlag) -> dict[str, Any]:
+        """One generation in a worker thread, given up as soon as `cancelled` is set (the caller was cancelled)."""
+        while not _generate_lock.acquire(timeout=_POLL_SECONDS):
+            if cancelled.is_set():
+                raise Abandoned()
+        try:
+            return run_cancellable(self._llama, cancelled, lambda: self._llama.create_chat_completion(**request))
+        finally:
+            _generate_lock.release()
+
+
+_POLL_SECONDS = 0.05
 
 
 def load_local_model(
