@@ -141,7 +141,12 @@ def coaching_scorer(coached: bool, judge: str, rubric: str) -> Scorer:
             meta = state.metadata or {}
             if bool(meta.get("coached")) != coached:
                 return None
-            k = int(meta.get("split_after") or 0)
+            given = (state.store.get(STORE) or {}).get("coach")
+            if coached and not given:
+                return None  # the solver gave no feedback (not a coaching-aware solver, or the talk ended early)
+            k = int(given["after"] if given else meta.get("split_after") or 0)
+            if k < 1:
+                return None
             turns = await conversation_findings(state, meta.get("judge", judge), rubric)
             before = alignment(move_rates(as_findings(turns[:k], "primary")))
             after = alignment(move_rates(as_findings(turns[k:], "primary")))
