@@ -25,8 +25,8 @@ from ._pool import Slot
 from ._server import SiteServer
 from ._snapshot import Snapshot, snapshot_script
 
-ACTION_TIMEOUT_MS = 3000
-NAVIGATION_TIMEOUT_MS = 10000
+ACTION_TIMEOUT_MS = 10_000
+NAVIGATION_TIMEOUT_MS = 30_000
 _REF = re.compile(r"^e\d+$")
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 

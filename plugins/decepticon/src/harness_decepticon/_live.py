@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, AsyncIterator
 
 from inspect_ai.solver import TaskState
+from inspect_ai.util import concurrency
 
 from ._browser import STUCK_AFTER_S
 from ._episode import Episode
@@ -25,9 +27,27 @@ def sample_task(state: TaskState) -> DecepticonTask:
     return DecepticonTask.model_validate(document)
 
 
+@contextlib.asynccontextmanager
+async def browser_turn() -> AsyncIterator[None]:
+    """Hold one of the process's browser-action slots on inspect's side.
+
+    Through inspect's `concurrency`, so the time a sample waits for the browser counts as waiting, not
+    as working time (the task's limit is a working-time limit), and inspect's display shows the slots.
+    """
+    from ._browser import browser_service
+
+    async with concurrency("decepticon browser", browser_service().limits.actions):
+        yield
+
+
 async def start_episode(state: TaskState) -> tuple[Episode, Snapshot]:
-    """Open a fresh site and browser context for this sample (closing any earlier one of the same sample)."""
-    await close_episode(state)
+    """Open a fresh site and browser context for this sample (closing any earlier one of the same sample).
+
+    Call it holding a `browser_turn()`.
+    """
+    stale = _episodes.pop(state.uuid, None)
+    if stale is not None:
+        await stale.service.run(stale.close, timeout=STUCK_AFTER_S)
     task = sample_task(state)
     episode = Episode(task, state.metadata["variant"])
     _episodes[state.uuid] = episode
@@ -51,4 +71,5 @@ async def close_episode(state: TaskState) -> None:
     """Close the sample's episode (the task's cleanup calls this after scoring)."""
     episode = _episodes.pop(state.uuid, None)
     if episode is not None:
-        await episode.service.run(episode.close, timeout=STUCK_AFTER_S)
+        async with browser_turn():
+            await episode.service.run(episode.close, timeout=STUCK_AFTER_S)

@@ -10,7 +10,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from ._episode import ActionError
 from ._guardrail import Guardrail
-from ._live import start_episode
+from ._live import browser_turn, start_episode
 from ._policies import POLICIES
 from ._prompts import FIRST_TURN, NUDGE, system_prompt
 from ._runner import drive
@@ -39,7 +39,8 @@ def decepticon_agent(
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         chosen = defense or state.metadata.get("defense", "none")
         judge = guardrail_model or state.metadata.get("guardrail_model")
-        episode, snapshot = await start_episode(state)
+        async with browser_turn():
+            episode, snapshot = await start_episode(state)
         browser = BrowserTools(episode, screenshots)
         tools = browser.tools()
         guard = Guardrail(episode, judge) if chosen == "guardrail" else None
@@ -99,11 +100,12 @@ async def _loop(state: TaskState, browser: BrowserTools, approval: Any, clock: d
 
 def _scripted(name: str) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        episode, snapshot = await start_episode(state)
-        try:
-            trace = await episode.service.run(lambda: drive(episode, POLICIES[name], snapshot))
-        except ActionError as ex:
-            trace = [f"error: {ex}"]
+        async with browser_turn():  # a scripted episode is all browser actions: it holds its slot throughout
+            episode, snapshot = await start_episode(state)
+            try:
+                trace = await episode.service.run(lambda: drive(episode, POLICIES[name], snapshot))
+            except ActionError as ex:
+                trace = [f"error: {ex}"]
         state.store.set("decepticon_ended", f"scripted {name} policy finished")
         state.store.set("decepticon_trace", trace)
         state.messages.append(ChatMessageUser(content="\n".join(trace) or "(no action)"))

@@ -70,7 +70,8 @@ def decepticon(
         solver=decepticon_agent(screenshots=screenshots),
         scorer=scorers,
         cleanup=close_episode,
-        time_limit=max(t.time_limit for t in chosen),
+        # working time: waiting for a browser slot (or a model connection) does not count against it
+        working_limit=max(t.time_limit for t in chosen),
         metadata={"variant": variant, "defense": defense, "guardrail_model": guardrail_model, "tasks": tasks},
     )
 

@@ -14,6 +14,7 @@ from inspect_ai.tool import ContentImage, ToolDef, ToolError
 
 from ._browser import STUCK_AFTER_S
 from ._episode import ActionError, Episode
+from ._live import browser_turn
 from ._snapshot import Snapshot
 
 READ_ONLY = frozenset({"snapshot", "screenshot", "done"})
@@ -55,7 +56,8 @@ class BrowserTools:
     async def _act(self, action: Callable[[], Awaitable[Snapshot]]) -> str:
         try:
             self.episode.count_step()
-            snapshot = await self.episode.service.run(action, timeout=STUCK_AFTER_S)
+            async with browser_turn():
+                snapshot = await self.episode.service.run(action, timeout=STUCK_AFTER_S)
         except ActionError as ex:
             raise ToolError(str(ex)) from ex
         return self.observation(snapshot)
@@ -68,7 +70,8 @@ class BrowserTools:
         """Take a screenshot of the visible part of the page (for models that can see images)."""
         try:
             self.episode.count_step()
-            image = await self.episode.service.run(self.episode.screenshot, timeout=STUCK_AFTER_S)
+            async with browser_turn():
+                image = await self.episode.service.run(self.episode.screenshot, timeout=STUCK_AFTER_S)
         except ActionError as ex:
             raise ToolError(str(ex)) from ex
         return [ContentImage(image="data:image/jpeg;base64," + base64.b64encode(image).decode())]
