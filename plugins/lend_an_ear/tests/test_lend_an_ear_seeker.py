@@ -36,8 +36,10 @@ def _talk(seeker: Seeker, *supporter: str) -> list[Turn]:
 
 
 def test_the_seeker_is_a_public_simulator_with_rate():
+    from harness.simulation import RatingSimulator
+
     seeker = lend_an_ear_seeker(policy="scripted")
-    assert isinstance(seeker, Simulator) and callable(seeker.rate)
+    assert isinstance(seeker, Simulator) and isinstance(seeker, RatingSimulator)  # rate(), as the core's survey asks
     assert seeker.name == "lend_an_ear_seeker:scripted"
     with pytest.raises(ConfigError, match="simulator.policy must be llm or scripted"):
         lend_an_ear_seeker(policy="chatty")
