@@ -26,7 +26,7 @@ def measure(tasks: list, actions: int) -> dict:
 
     limits = BrowserLimits(actions=actions, episodes=2 * actions, cores=os.cpu_count() or 1, available_mib=0)
     service = BrowserService(limits)
-    runs = [(t, v) for t in tasks for v in ("treatment", "control")]
+    runs: list = [(t, v) for t in tasks for v in ("treatment", "control")]
     try:
         service.call(service.browser)
         run_policy(runs[:2], "careful", service=service)  # warm: contexts and the page scripts
