@@ -75,7 +75,7 @@ def test_an_interrupted_run_reports_values_n_and_ci_from_the_same_scored_samples
     _, record = record_of_log(log, tmp_path, "cancelled")
     (metric,) = record["metrics"]
     assert metric["value"] == 0.5 and metric["n"] == 8  # 4 of the 8 scored samples passed
-    assert "cancelled" in metric["note"] and "8 scored samples" in metric["note"]
+    assert "cancelled" in metric["note"] and "8 samples that completed" in metric["note"]
     assert metric["ci95"] == pytest.approx(finished["metrics"][0]["ci95"])
     assert finished["metrics"][0]["value"] == 0.5 and "note" not in finished["metrics"][0]
 

@@ -50,7 +50,7 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
             if partial:
                 record["note"] = (
                     f"the run {'was cancelled' if log.status == 'cancelled' else 'ended in error'}: computed by "
-                    f"plugeval over the {len(values)} scored samples"
+                    f"plugeval over the {len(values)} samples that completed and were scored"
                 )
             records.append(record)
     return records
@@ -93,8 +93,8 @@ def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str
         binary = binary_scores(digests, name, bounds)
         metric = _metric_dict(name, "accuracy" if binary else "mean", mean_estimate(values, binary, bounds))
         metric["note"] = (
-            f"the run ended before inspect computed metrics: mean over the {len(values)} scored samples, "
-            "computed by plugeval"
+            f"the run ended before inspect computed metrics: mean over the {len(values)} samples that completed "
+            "and were scored, computed by plugeval"
         )
         records.append(metric)
     return records
