@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,13 +156,51 @@ class _DockerTurns:
 class _Scheduling:
     """Keep tests that share a module-scoped fixture on one xdist worker, and hand out the slow work first.
 
-    With `--dist loadgroup` every `xdist_group` is one unit of work; a module whose tests share a costly
-    fixture (a built wheel set, a started browser, an image) would otherwise build it once per worker. Slow
-    units go first (with `--no-loadscope-reorder`) so that no worker starts a ten-minute test at the end.
+    Under `--dist loadgroup` every group is one unit of work: an `xdist_group` marker, or the module of
+    tests that share a module-scoped fixture (a built wheel set, a browser, an image), which would
+    otherwise be built once per worker. Slow units go first (with `--no-loadscope-reorder`) so that no
+    worker starts a ten-minute test at the end. The workers write each test's group to a file the
+    controller's scheduler reads: xdist's own loadgroup tags node ids, which pytest 9.2 no longer allows.
     """
 
-    @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group markers
+    def __init__(self, config: pytest.Config) -> None:
+        worker = getattr(config, "workerinput", {})
+        self._groups_file = Path(worker["plugeval_groups"]) if "plugeval_groups" in worker else None
+        self._owned: Path | None = None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:  # the controller, once per worker it starts
+        if self._groups_file is None:
+            self._owned = Path(tempfile.mkdtemp(prefix="plugeval-xdist-"))
+            self._groups_file = self._owned / "groups.json"
+        node.workerinput["plugeval_groups"] = str(self._groups_file)
+
+    def pytest_unconfigure(self) -> None:
+        if self._owned is not None:
+            shutil.rmtree(self._owned, ignore_errors=True)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        if config.getvalue("dist") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadGroupScheduling
+
+        groups_file = self._groups_file
+
+        class GroupScheduling(LoadGroupScheduling):
+            groups: dict[str, str] | None = None
+
+            def _split_scope(self, nodeid: str) -> str:
+                if self.groups is None:  # written by the workers before they report their collection
+                    self.groups = json.loads(groups_file.read_text()) if groups_file.exists() else {}
+                return self.groups.get(nodeid) or super()._split_scope(nodeid)
+
+        return GroupScheduling(config, log)
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not hasattr(config, "workerinput"):  # a plain run keeps the collection order
+            return
         groups: dict[pytest.Item, str] = {}
         for item in items:
             marker = item.get_closest_marker("xdist_group")
@@ -167,15 +208,16 @@ class _Scheduling:
                 groups[item] = str(marker.args[0] if marker.args else marker.kwargs.get("name", "default"))
             elif _shares_a_fixture(item):
                 groups[item] = item.nodeid.split("::")[0]
-                item.add_marker(pytest.mark.xdist_group(groups[item]))
-        if not hasattr(config, "workerinput"):  # a plain run keeps the collection order
-            return
         slow_groups = {groups[item] for item in items if item in groups and item.get_closest_marker("slow")}
 
         def light(item: pytest.Item) -> bool:
             return item.get_closest_marker("slow") is None and groups.get(item) not in slow_groups
 
         items.sort(key=light)  # stable: the order inside each group and each kind stays
+        if self._groups_file is not None:
+            staged = self._groups_file.with_suffix(f".{os.getpid()}")
+            staged.write_text(json.dumps({item.nodeid: "group:" + group for item, group in groups.items()}))
+            os.replace(staged, self._groups_file)  # every worker writes the same map; none sees half of one
 
 
 def _shares_a_fixture(item: pytest.Item) -> bool:
@@ -187,6 +229,6 @@ def _shares_a_fixture(item: pytest.Item) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     # registered as plugins (not conftest hooks) so that they cover plugins/*/tests as well as tests/
     if not config.pluginmanager.has_plugin("plugeval-scheduling"):
-        config.pluginmanager.register(_Scheduling(), "plugeval-scheduling")
+        config.pluginmanager.register(_Scheduling(config), "plugeval-scheduling")
     if fcntl is not None and not config.pluginmanager.has_plugin("plugeval-docker-turns"):
         config.pluginmanager.register(_DockerTurns(), "plugeval-docker-turns")
