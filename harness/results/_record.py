@@ -233,8 +233,8 @@ def simulation_summary(digests: list[SampleDigest]) -> dict[str, Any] | None:
         "max_turns": max((r.max_turns for r in records if r.max_turns is not None), default=None),
         "samples": len(records),
         "samples_that_asked": sum(1 for a in asked if a > 0),
-        "questions_per_sample": _estimate_dict(mean_estimate(asked)),
-        "turns_per_sample": _estimate_dict(mean_estimate(turns)),
+        "questions_per_sample": _estimate_dict(mean_estimate(asked, binary=False)),  # counts, not pass/fail
+        "turns_per_sample": _estimate_dict(mean_estimate(turns, binary=False)),
         "over_budget_turns": int(sum(t - a for t, a in zip(turns, asked, strict=True))),
     }
 
