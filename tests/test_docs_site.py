@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, run_harness
 
 
+@pytest.mark.slow
 def test_the_docs_site_builds_strictly_with_the_api_reference_and_plugin_pages(tmp_path: Path):
     site = tmp_path / "site"
     result = subprocess.run(

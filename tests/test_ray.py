@@ -19,6 +19,7 @@ def _require_ray() -> None:
         pytest.fail("these tests need Ray: pip install -e '.[test]' (the test extra includes plugeval[ray])")
 
 
+@pytest.mark.slow
 def test_ray_shards_merge_into_the_log_of_one_process(plugin_site, tmp_path: Path):
     _require_ray()
     site = plugin_site(SHARDY)

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_core_and_every_plugin_type_check():
     sources = ["harness", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("plugins/*/src"))]
     assert len(sources) >= 6, sources  # the core and five plugins: a missing plugin is a failure too

@@ -15,8 +15,9 @@ import pytest
 
 from conftest import REPO
 
-# setuptools builds in the source tree (build/, *.egg-info): tests that build the checkout share one worker
-pytestmark = pytest.mark.xdist_group("builds-the-checkout")
+# setuptools builds in the source tree (build/, *.egg-info): tests that build the checkout share one worker;
+# building every distribution and installing them into a new venv takes minutes
+pytestmark = [pytest.mark.xdist_group("builds-the-checkout"), pytest.mark.slow]
 
 PROJECTS = [REPO, *sorted(p for p in (REPO / "plugins").iterdir() if (p / "pyproject.toml").exists())]
 

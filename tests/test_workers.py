@@ -101,6 +101,7 @@ def _run(site: Path, logs: Path, *settings: str, env: dict | None = None):
     return result, run_dir
 
 
+@pytest.mark.slow
 def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, tmp_path: Path):
     site = plugin_site(SHARDY)
     settings = ["task.n=13", "task.fail_every=5", "epochs=2", "fail_on_error=false", "limit=11"]
@@ -136,6 +137,7 @@ def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, t
     assert record_two["inspect_log"] == str(next(two_dir.glob("*.eval")))
 
 
+@pytest.mark.slow
 def test_a_dying_worker_loses_only_its_running_sample(plugin_site, tmp_path: Path):
     site = plugin_site(SHARDY)
     env = {"SHARDY_DIED": str(tmp_path / "died")}
@@ -160,6 +162,7 @@ def test_a_dying_worker_loses_only_its_running_sample(plugin_site, tmp_path: Pat
     assert record["status"] == "success" and record["samples"]["completed"] == 12
 
 
+@pytest.mark.slow
 def test_hooks_see_every_sample_once_in_the_parent(plugin_site, tmp_path: Path):
     from test_eval import HOOKS
 
@@ -172,6 +175,7 @@ def test_hooks_see_every_sample_once_in_the_parent(plugin_site, tmp_path: Path):
     assert seen == {"start": record["run_id"], "task": "shardy", "samples": 6, "end": record["run_id"], "metrics": 4}
 
 
+@pytest.mark.slow
 def test_bad_worker_settings(plugin_site, tmp_path: Path):
     site = plugin_site(SHARDY)
     zero = run_harness("eval", "task=shardy", "workers=0", f"log_dir={tmp_path}", site=site)

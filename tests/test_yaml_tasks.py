@@ -79,6 +79,7 @@ def test_malformed_dataset_line_names_the_line(tmp_path: Path):
         load_yaml_task(path)
 
 
+@pytest.mark.slow
 def test_run_by_path_and_listed_by_name(tmp_path: Path):
     path = write(tmp_path, VALID)
     result = run_harness("eval", f"task={path}", f"log_dir={tmp_path / 'logs'}", "display=none")
@@ -89,6 +90,7 @@ def test_run_by_path_and_listed_by_name(tmp_path: Path):
         assert f"  {name} " in listing.stdout
 
 
+@pytest.mark.slow
 def test_cli_reports_bad_task_file_with_exit_2(tmp_path: Path):
     path = write(tmp_path, VALID.replace("target: a", "target: [a]"))
     result = run_harness("eval", f"task={path}")
