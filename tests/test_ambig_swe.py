@@ -97,6 +97,7 @@ def test_detection_metrics_on_a_known_confusion_table():
 # -- simulators -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_oracle_answers_from_the_hidden_information_or_says_it_has_none():
     from harness.simulation._simulators import OracleSimulator
 
@@ -110,6 +111,7 @@ def test_oracle_answers_from_the_hidden_information_or_says_it_has_none():
     assert none.text == "I don't have that information."
 
 
+@pytest.mark.slow
 def test_replay_answers_the_nearest_recorded_question():
     from harness.simulation._simulators import ReplaySimulator
 
@@ -144,6 +146,7 @@ def docker():
     require_docker()
 
 
+@pytest.mark.slow
 def test_gold_patch_resolves_all_and_empty_patch_none(docker, tmp_path: Path):
     gold = run_harness("eval", "task=ambig_swe", "solver=ambig_swe_gold", f"log_dir={tmp_path}", "display=none")
     assert gold.returncode == 0, gold.stdout + gold.stderr
@@ -153,6 +156,7 @@ def test_gold_patch_resolves_all_and_empty_patch_none(docker, tmp_path: Path):
     assert "tests_resolved/accuracy = 0.000" in empty.stdout
 
 
+@pytest.mark.slow
 def test_interactive_agent_asks_within_the_turn_budget(docker, tmp_path: Path):
     questions = [
         ("ask_user", {"question": "Should nested dicts be merged recursively?"}),
@@ -203,6 +207,7 @@ def test_interactive_agent_asks_within_the_turn_budget(docker, tmp_path: Path):
     assert sample.scores["question_quality"].metadata["ratings"] == [4, 1, 5]
 
 
+@pytest.mark.slow
 def test_hidden_setting_user_only_says_continue(docker, tmp_path: Path):
     outcome = run(
         [
@@ -223,6 +228,7 @@ def test_hidden_setting_user_only_says_continue(docker, tmp_path: Path):
     assert [t["answer"] for t in sample.store["harness.simulation"]["turns"]] == [CONTINUE]
 
 
+@pytest.mark.slow
 def test_a_simulator_that_raises_errors_its_sample_and_the_run_goes_on(docker, tmp_path: Path):
     site = tmp_path / "site"
     dist = PluginDist(
@@ -271,6 +277,7 @@ def test_a_simulator_that_raises_errors_its_sample_and_the_run_goes_on(docker, t
     assert all("simulator 'broken' failed: RuntimeError: simulator backend down" in e for e in errors)
 
 
+@pytest.mark.slow
 def test_detection_mode_runs_and_reports_rates_with_intervals(docker, tmp_path: Path):
     result = run_harness(
         "eval",
@@ -292,6 +299,7 @@ def test_detection_mode_runs_and_reports_rates_with_intervals(docker, tmp_path: 
     assert rating["name"] == "mean_rating" and rating["value"] is None and rating["n"] == 0
 
 
+@pytest.mark.slow
 def test_the_local_model_runs_the_benchmark_end_to_end(docker, tmp_path: Path):
     try:
         import llama_cpp  # noqa: F401
@@ -375,6 +383,7 @@ def test_llm_simulator_answers_through_an_inspect_model():
     assert reply.text.startswith("Default output from mockllm")
 
 
+@pytest.mark.slow
 def test_full_setting_gives_the_agent_no_user(docker, tmp_path: Path):
     outcome = run(
         [
