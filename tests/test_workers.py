@@ -211,6 +211,7 @@ def _worker_pids(run_id: str, logs: Path) -> list[int]:
     return pids
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_every_worker_and_their_sandboxes(plugin_site, tmp_path: Path):
     from docker_support import require_docker
     from test_interrupt import SLOW
@@ -263,6 +264,7 @@ def _containers(run_id: str) -> list[str]:
 
 
 @pytest.mark.parametrize("start", ["fork", "spawn"])
+@pytest.mark.slow
 def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_site, tmp_path: Path, start: str):
     from test_interrupt import COUNTED
 
