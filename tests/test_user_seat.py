@@ -102,6 +102,7 @@ def _seat_events(sample) -> list[dict]:
     return [e.data for e in sample.events if getattr(e, "event", None) == "info" and e.source == "user seat"]
 
 
+@pytest.mark.slow
 def test_sim_oracle_answers_an_inspect_task_from_the_user_system_message(seat_site, tmp_path: Path):
     site = seat_site
     logs = tmp_path / "logs"
@@ -120,6 +121,7 @@ def test_sim_oracle_answers_an_inspect_task_from_the_user_system_message(seat_si
     assert record["params"]["seats"]["user"]["model_args"]["top_k"] == 1
 
 
+@pytest.mark.slow
 def test_sim_oracle_sits_in_the_seat_under_plain_inspect(seat_site, tmp_path: Path):
     site = seat_site
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -151,6 +153,7 @@ def test_sim_replay_plays_a_recorded_conversation_turn_for_turn(seat_site, tmp_p
     assert [e["text"] for e in _seat_events(sample)] == ["first", "second", "third"]
 
 
+@pytest.mark.slow
 def test_bad_seats_are_one_line_errors(tmp_path: Path):
     llm = run_harness("eval", "task=arithmetic", "model_roles.user=sim/llm", f"log_dir={tmp_path}")
     assert llm.returncode == 2 and "sim/llm in the user seat needs a model of its own" in llm.stderr
