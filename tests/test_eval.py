@@ -83,7 +83,7 @@ def test_solver_and_scorer_overrides_with_typed_params(tmp_path: Path):
 def test_cli_eval_prints_scores_with_ci_and_where_results_are(tmp_path: Path):
     result = run_harness("eval", "task=sentiment", "limit=3", f"log_dir={tmp_path}", "display=none")
     assert result.returncode == 0, result.stderr
-    assert "match/accuracy = 0.000 ± 0.000  95% CI [0.000, 0.561] (wilson)  n=3" in result.stdout
+    assert "match/accuracy = 0.000  95% CI [0.000, 0.561] (wilson)  n=3" in result.stdout
     results_line = next(line for line in result.stdout.splitlines() if line.startswith("results: "))
     assert Path(results_line.removeprefix("results: ")).is_file()
 

@@ -8,6 +8,7 @@ import sys
 from typing import Sequence
 
 from harness._errors import HarnessError
+from harness.results._redact import redact_text
 from harness.cli._commands import BUILT_IN
 from harness.cli._handlers import exit_code
 from harness.cli._plugin_commands import COMMANDS_GROUP, add_plugin_commands
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         return int(args.handler(args) or 0)
     except HarnessError as ex:
-        print(f"harness: error: {ex}", file=sys.stderr)
+        print(f"harness: error: {redact_text(str(ex))}", file=sys.stderr)
         return ex.exit_code
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -214,9 +214,11 @@ def print_outcome(outcome: Any) -> None:
     print(f"run {record['run_id']}: {record['task']['name']} on {record['model']} — {record['status']}")
     samples = record["samples"]
     print(
-        f"samples: {samples['completed']}/{samples['total']} completed, {samples['errors']} errors, "
+        f"samples: {samples['completed']}/{samples['total']} completed, {_sample_problems(samples)}, "
         f"epochs {samples['epochs']}; tokens: {record['tokens']['total']}; wall time {record['wall_time_seconds']:.1f}s"
     )
+    for cause in record.get("infra_errors") or []:
+        print(f"  infrastructure error ×{cause.get('count', 1)}: {cause.get('cause', cause)}", file=sys.stderr)
     for metric in record["metrics"]:
         print("  " + format_metric(metric))
     if record["status"] == "cancelled":
@@ -272,10 +274,30 @@ def _absolute(path: Any) -> str:
     return text if "://" in text else str(Path(text).resolve())
 
 
+def _sample_problems(samples: dict[str, Any]) -> str:
+    """`N errors (K infrastructure), C cancelled, R not run, F flaky`, leaving out what is zero (schema 1 has none)."""
+    errors = f"{samples['errors']} errors"
+    if samples.get("infra_errors"):
+        errors += f" ({samples['infra_errors']} infrastructure)"
+    extra = [f"{samples[key]} {label}" for key, label in (("cancelled", "cancelled"), ("not_run", "not run"),
+                                                          ("flaky", "flaky")) if samples.get(key)]
+    return ", ".join([errors, *extra])
+
+
 def format_metric(metric: dict[str, Any]) -> str:
-    """`scorer/metric = value ± stderr  95% CI [lo, hi]  n=N` with n/a where unknown."""
+    """`scorer/metric = value ± stderr  95% CI [lo, hi]  n=N` with n/a where unknown.
+
+    A standard error of 0 beside an interval that is not a point (a pass/fail rate of 0 or 1, whose
+    Wilson interval is wide) is left out: "± 0.000" would claim a certainty the interval denies.
+    """
     value = "n/a" if metric["value"] is None else f"{metric['value']:.3f}"
-    stderr = "n/a" if metric["stderr"] is None else f"{metric['stderr']:.3f}"
-    ci = "n/a" if metric["ci95"] is None else f"[{metric['ci95'][0]:.3f}, {metric['ci95'][1]:.3f}]"
+    ci95 = metric["ci95"]
+    ci = "n/a" if ci95 is None else f"[{ci95[0]:.3f}, {ci95[1]:.3f}]"
     name = f"{metric['scorer']}/{metric['name']}"
-    return f"{name} = {value} ± {stderr}  95% CI {ci} ({metric['ci_method']})  n={metric['n']}"
+    if metric["stderr"] is None:
+        spread = " ± n/a"
+    elif metric["stderr"] == 0 and ci95 is not None and ci95[0] != ci95[1]:
+        spread = ""
+    else:
+        spread = f" ± {metric['stderr']:.3f}"
+    return f"{name} = {value}{spread}  95% CI {ci} ({metric['ci_method']})  n={metric['n']}"

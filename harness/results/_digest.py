@@ -110,3 +110,16 @@ def digests_from_log(location: str) -> Iterator[SampleDigest]:
 
 def digests_of(samples: Iterable[Any]) -> list[SampleDigest]:
     return [digest(sample) for sample in samples]
+
+
+def scorer_value(values: dict[str, Any], name: str) -> Any:
+    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
+
+    inspect reports a scorer with dict values and per-key metrics as one score per key.
+    """
+    if name in values:
+        return values[name]
+    for value in values.values():
+        if isinstance(value, dict) and name in value:
+            return value[name]
+    return None

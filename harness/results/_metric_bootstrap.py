@@ -11,6 +11,7 @@ import math
 from collections import defaultdict
 from typing import Any, Callable
 
+from harness.results._digest import scorer_value
 from harness.results._stats import Estimate
 
 RESAMPLES = 1000
@@ -64,11 +65,9 @@ def _units(samples: list[Any], scorer: str) -> list[list[Any]]:
     not depend on the order samples finished, or were merged, in)."""
     from inspect_ai.scorer import SampleScore, Score
 
-    from harness.results._metrics import _scorer_value
-
     groups: dict[Any, list[Any]] = defaultdict(list)
     for sample in samples:
-        raw = _scorer_value(sample.values, scorer)
+        raw = scorer_value(sample.values, scorer)
         if raw is not None and not getattr(sample, "error", False):
             groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
     return [groups[key] for key in sorted(groups, key=lambda i: (isinstance(i, str), i))]

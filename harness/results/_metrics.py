@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from harness.results._digest import SampleDigest
+from harness.results._digest import SampleDigest, scorer_value
 from harness.results._stats import Estimate, mean_estimate
 
 MEAN_METRICS = frozenset({"accuracy", "mean"})
@@ -75,7 +75,7 @@ def _metric(
     )
     if is_mean and estimate.n:
         return Estimate(value, estimate.stderr, estimate.ci95, estimate.n, estimate.method)
-    n = len({d.id for d in digests if d.completed and _scorer_value(d.values, scorer) is not None})
+    n = len({d.id for d in digests if d.completed and scorer_value(d.values, scorer) is not None})
     found = bootstrap_estimate(digests, scorer, name, value) if value is not None else None
     if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
         return Estimate(value, found.stderr if found else None, None, n, "unavailable")
@@ -139,7 +139,7 @@ def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, f
     to_float = value_to_float()
     by_id: dict[Any, list[float]] = defaultdict(list)
     for item in digests:
-        value = _scorer_value(item.values, scorer)
+        value = scorer_value(item.values, scorer)
         if item.error or value is None or isinstance(value, (dict, list)):
             continue
         number = float(to_float(value))
@@ -154,22 +154,9 @@ def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float,
     (a reward in [-1, 1] that was 0 everywhere)."""
     if bounds is not None and bounds != (0.0, 1.0):
         return False
-    raw = [_scorer_value(d.values, scorer) for d in digests if not d.error]
+    raw = [scorer_value(d.values, scorer) for d in digests if not d.error]
     raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
     return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)
-
-
-def _scorer_value(values: dict[str, Any], name: str) -> Any:
-    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
-
-    inspect reports a scorer with dict values and per-key metrics as one score per key.
-    """
-    if name in values:
-        return values[name]
-    for value in values.values():
-        if isinstance(value, dict) and name in value:
-            return value[name]
-    return None
 
 
 def _number(value: Any) -> float | None:

@@ -343,7 +343,8 @@ def _build_task(run: RunPlan) -> Any:
     simulator = run.component(PluginKind.SIMULATOR)
     supplied = {"simulator": _build(simulator)} if simulator is not None else {}
     if component.source == "yaml":
-        task = load_yaml_task(component.name, Registry.from_environment(run.disabled))
+        limit = None if run.inspect_args.get("sample_id") is not None else run.inspect_args.get("limit")
+        task = load_yaml_task(component.name, Registry.from_environment(run.disabled), limit=limit)
     elif component.source == "inspect":
         task = _load_inspect_task(str(component.spec), {**component.args, **supplied})
     else:
