@@ -72,7 +72,14 @@ def decepticon(
         cleanup=close_episode,
         # working time: waiting for a browser slot (or a model connection) does not count against it
         working_limit=max(t.time_limit for t in chosen),
-        metadata={"variant": variant, "defense": defense, "guardrail_model": guardrail_model, "tasks": tasks},
+        metadata={
+            "variant": variant,
+            "defense": defense,
+            "guardrail_model": guardrail_model,
+            "tasks": tasks,
+            # every sample holds a browser: the harness keeps inspect's concurrency and retries infrastructure faults
+            "harness_heavy": "browser",
+        },
     )
 
 
