@@ -403,3 +403,46 @@ def test_full_setting_gives_the_agent_no_user(docker, tmp_path: Path):
     tool_messages = [m for m in sample.messages if m.role == "tool"]
     assert tool_messages and tool_messages[0].error is not None  # ask_user is not a tool in this setting
     assert outcome.record["simulation"] is None
+
+
+FLAKY_TEST = (
+    "diff --git a/tests/test_flaky.py b/tests/test_flaky.py\n"
+    "new file mode 100644\n"
+    "--- /dev/null\n"
+    "+++ b/tests/test_flaky.py\n"
+    "@@ -0,0 +1,7 @@\n"
+    "+import os\n"
+    "+\n"
+    "+\n"
+    "+def test_sometimes():\n"
+    "+    first = not os.path.exists('/tmp/flaky-ran')\n"
+    "+    open('/tmp/flaky-ran', 'w').close()\n"
+    "+    assert not first, 'fails the first time only, as a test under load does'\n"
+)
+
+
+def test_a_test_that_fails_then_passes_alone_is_flaky_not_a_failure(docker, tmp_path: Path):
+    from importlib import resources
+
+    from inspect_ai.log import read_eval_log
+
+    shipped = resources.files("harness_ambig_swe").joinpath("data/minisuite.jsonl").read_text()
+    row = json.loads(shipped.splitlines()[0])
+    row["test_patch"] += FLAKY_TEST
+    required = row["FAIL_TO_PASS"]  # a JSON list in a string, as published
+    row["FAIL_TO_PASS"] = json.dumps([*json.loads(required), "tests/test_flaky.py::test_sometimes"])
+    dataset = tmp_path / "flaky.jsonl"
+    dataset.write_text(json.dumps(row) + "\n")
+    outcomes = {}
+    for solver in ("ambig_swe_gold", "ambig_swe_empty"):
+        result = run(["task=ambig_swe", f"task.dataset={dataset}", "task.setting=full", f"solver={solver}",
+                      f"log_dir={tmp_path / solver}", "display=none"])  # fmt: skip
+        [sample] = read_eval_log(result.record["inspect_log"]).samples
+        outcomes[solver] = sample.scores["tests_resolved"]
+    gold, empty = outcomes["ambig_swe_gold"], outcomes["ambig_swe_empty"]
+    assert gold.value == "C" and gold.metadata["flaky"] == ["tests/test_flaky.py::test_sometimes"], gold
+    assert gold.metadata["failing_tests"] == [] and "passed" in gold.metadata["output_tail"]
+    # the agent's real failures fail again when run alone: they stay failures; the flaky one is flaky again
+    assert empty.value == "I" and "tests/test_flaky.py::test_sometimes" in empty.metadata["flaky"]
+    assert "tests/test_merge.py::test_nested_dicts_merge" in empty.metadata["failing_tests"]
+    assert "tests/test_flaky.py::test_sometimes" not in empty.metadata["failing_tests"]

@@ -30,7 +30,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _self_contained_checkout(source: Path, tmp_path: Path) -> Path:
-    from harness_ambig_swe._hostgit import single_commit_clone
+    from harness.sandbox import clone_commit as single_commit_clone
     from harness_ambig_swe._sources import open_source, require_commit
 
     repository = open_source(source, "psf/requests")

@@ -4,7 +4,9 @@ Tasks ask for it with `sandbox=("harness-docker", DockerSandboxConfig(...))` (or
 a Dockerfile or a YAML file). Public here: the config, the error type, the environment class
 (for code that drives sandboxes without a task, e.g. benchmarks), `close_sandbox_pools`,
 `Container` (a throwaway container for work outside a sample, e.g. an evaluator's test run, on
-the same hardened path as every sandbox), and the base images by Debian suite (`SUITE_PYTHON`,
+the same hardened path as every sandbox), what plugins need to build task images offline
+(`build_image`, `image_id`, the host-git helpers `clone_commit`, `has_commit`, `is_repository`,
+`file_at`, and `download_wheels`), and the base images by Debian suite (`SUITE_PYTHON`,
 `base_image_tag`, `base_image_for_python`; build one with `harness sandbox base-image suite=bullseye`).
 Names are loaded on first use, so `harness --help` imports neither docker nor inspect-ai.
 """
@@ -19,13 +21,28 @@ if TYPE_CHECKING:
     from harness.sandbox._engine import SandboxError
     from harness.sandbox._environment import HarnessDockerSandbox
     from harness.sandbox._pool import close_pools as close_sandbox_pools
+    from harness.sandbox._engine import ImageBuildError
+    from harness.sandbox._hostgit import clone_commit, file_at, has_commit, is_repository
+    from harness.sandbox._images import build_image, image_id
     from harness.sandbox._throwaway import CommandResult, Container
+    from harness.sandbox._wheels import WheelhouseError, download_wheels, pip_target_options, without_marker
 
 __all__ = [
     "BASE_IMAGE",
     "SUITE_PYTHON",
     "CommandResult",
     "Container",
+    "ImageBuildError",
+    "WheelhouseError",
+    "build_image",
+    "clone_commit",
+    "download_wheels",
+    "file_at",
+    "has_commit",
+    "image_id",
+    "is_repository",
+    "pip_target_options",
+    "without_marker",
     "DockerSandboxConfig",
     "HarnessDockerSandbox",
     "SandboxError",
@@ -45,6 +62,17 @@ _LAZY = {
     "close_sandbox_pools": ("harness.sandbox._pool", "close_pools"),
     "CommandResult": ("harness.sandbox._throwaway", "CommandResult"),
     "Container": ("harness.sandbox._throwaway", "Container"),
+    "ImageBuildError": ("harness.sandbox._engine", "ImageBuildError"),
+    "build_image": ("harness.sandbox._images", "build_image"),
+    "image_id": ("harness.sandbox._images", "image_id"),
+    "clone_commit": ("harness.sandbox._hostgit", "clone_commit"),
+    "file_at": ("harness.sandbox._hostgit", "file_at"),
+    "has_commit": ("harness.sandbox._hostgit", "has_commit"),
+    "is_repository": ("harness.sandbox._hostgit", "is_repository"),
+    "WheelhouseError": ("harness.sandbox._wheels", "WheelhouseError"),
+    "download_wheels": ("harness.sandbox._wheels", "download_wheels"),
+    "pip_target_options": ("harness.sandbox._wheels", "pip_target_options"),
+    "without_marker": ("harness.sandbox._wheels", "without_marker"),
 }
 
 

@@ -45,6 +45,7 @@ def start_container(
     *,
     command: list[str] | None = None,
     labels: dict[str, str] | None = None,
+    mounts: dict[str, str] | None = None,
 ) -> Started:
     """Start a container (by default one that sleeps until used) with the config's limits.
 
@@ -52,7 +53,8 @@ def start_container(
     config's memory (no swap), CPU, process and disk limits, capabilities other than
     `KEPT_CAPABILITIES` dropped, `no-new-privileges`, Docker's default seccomp profile, its cgroup
     counters hidden (`_counters`), and no log of its own output. Labels name the run, the owner
-    process and the disk mechanism (see `_disk`), plus `labels`.
+    process and the disk mechanism (see `_disk`), plus `labels`. `mounts` binds host directories
+    read-only (host path → container path).
 
     Raises:
         SandboxError: The image is missing or the engine refused the container.
@@ -60,7 +62,7 @@ def start_container(
     mechanism = "none" if config.disk_bytes is None else storage_mechanism()
     while True:
         try:
-            return _start(image, config, run_id, network, mechanism, command, labels or {})
+            return _start(image, config, run_id, network, mechanism, command, labels or {}, mounts or {})
         except SandboxError as ex:
             retry = mechanism == "quota" and quota_refused(ex.__cause__ or ex)
             retry = retry or (mechanism == "loop" and getattr(ex, "loop_failed", False))
@@ -94,10 +96,14 @@ def _start(
     mechanism: str,
     command: list[str] | None,
     labels: dict[str, str],
+    mounts: dict[str, str],
 ) -> Started:
     import docker.errors
 
     api = docker_client().api
+    options = _host_options(config, network, mechanism)
+    if mounts:
+        options["binds"] = [f"{host}:{inside}:ro" for host, inside in mounts.items()]
     try:
         created = api.create_container(
             image,
@@ -105,7 +111,7 @@ def _start(
             labels={**labels, RUN_LABEL: run_id, OWNER_LABEL: owner_tag(), OWNER_START_LABEL: process_start(),
                     DISK_LABEL: mechanism},
             environment=list(config.environment),
-            host_config=api.create_host_config(**_host_options(config, network, mechanism)),
+            host_config=api.create_host_config(**options),
         )  # fmt: skip
     except docker.errors.ImageNotFound as ex:
         raise SandboxError(f"sandbox image {image!r} not found: {ex.explanation}") from ex

@@ -27,7 +27,7 @@ class ImageBuildError(SandboxError, InfraError):
     """`docker build` failed: the message carries Docker's reason and the end of the build's output.
 
     An infrastructure fault for a run (`harness.InfraError`: retried, counted apart from the score),
-    and a `SandboxError` for code that catches those. `log` holds the build's output lines.
+    and a `SandboxError` for code that catches those. `log` holds the build's output as Docker sent it.
     """
 
     def __init__(self, message: str, log: list[str] | None = None) -> None:

@@ -84,9 +84,9 @@ def build_image(
             network_mode=None if network else "none", buildargs=buildargs or {}, labels=labels or {},
         )  # fmt: skip
     except docker.errors.BuildError as ex:
-        lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
-        tail = " | ".join(line for line in lines if line)[-600:]
-        raise ImageBuildError(f"{what} failed: {ex.msg}. Last output: {tail}", lines) from ex
+        output = [str(item.get("stream") or item.get("error") or "") for item in ex.build_log]
+        tail = " | ".join(line.strip() for line in output if line.strip())[-600:]
+        raise ImageBuildError(f"{what} failed: {ex.msg}. Last output: {tail}", output) from ex
     except docker.errors.APIError as ex:
         raise ImageBuildError(f"{what} failed: {ex.explanation}") from ex
     return tag

@@ -64,17 +64,23 @@ class Container:
         config: Limits, user, workdir and environment (its `image`, `pool_size` and
             `environments` are not used).
         labels: Extra container labels (the run, owner and disk labels are always set).
+        mounts: Host directories to bind read-only (host path → container path).
     """
 
     def __init__(
-        self, image: str, config: DockerSandboxConfig | None = None, *, labels: dict[str, str] | None = None
+        self,
+        image: str,
+        config: DockerSandboxConfig | None = None,
+        *,
+        labels: dict[str, str] | None = None,
+        mounts: dict[str, str] | None = None,
     ) -> None:
         self.image = image
         self.config = config or DockerSandboxConfig()
         if self.config.network:
             raise SandboxError("harness.sandbox.Container has no network: use a task's sandbox for network access")
         self.failure: str | None = None
-        self._started = _start(image, self.config, labels or {})
+        self._started = _start(image, self.config, labels or {}, mounts or {})
         self.id = self._started.container_id
         with _live_lock:
             _live.add(self.id)
@@ -178,11 +184,11 @@ class Container:
         remove_container(self.id)
 
 
-def _start(image: str, config: DockerSandboxConfig, labels: dict[str, str]) -> Started:
+def _start(image: str, config: DockerSandboxConfig, labels: dict[str, str], mounts: dict[str, str]) -> Started:
     import docker.errors
 
     try:
-        return start_container(image, config, current_run_id(), None, labels=labels)
+        return start_container(image, config, current_run_id(), None, labels=labels, mounts=mounts)
     except SandboxError as ex:
         cause = ex.__cause__
         if isinstance(cause, docker.errors.APIError) and not isinstance(cause, docker.errors.ImageNotFound):

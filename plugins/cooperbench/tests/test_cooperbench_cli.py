@@ -81,6 +81,9 @@ def _wrong_commit(tmp_path: Path) -> list[str]:
         (_bad_subset, r"subset file .*mine\.json: tasks\.0\.task_id: Input should be a valid integer"),
         (_out_of_range, r"feature 10 is out of range \(samuelcolvin_dirty_equals_task/task43 has features 1\.\.9\)"),
         (_wrong_commit, r"source .*jinja-shallow\.tar\.gz for pallets/click holds none of the base commits"),
+        (lambda _: ["task.memory=lots"], r"task\.memory must be a size .* got 'lots'; e\.g\. task\.memory=2g"),
+        (lambda _: ["task.pool_size=-3"], r"task\.pool_size must be a whole number >= 0, got -3"),
+        (lambda _: ["task.eval_concurrency=0"], r"task\.eval_concurrency must be a whole number >= 1, got 0"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_builds_nothing(tmp_path: Path, make, message: str):

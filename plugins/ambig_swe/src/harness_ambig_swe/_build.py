@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import SandboxError
+from harness.sandbox import ImageBuildError, build_image, clone_commit, image_id
 
 from ._cache import cache_dir
-from ._hostgit import single_commit_clone
 from ._instances import Instance
 from ._recipe import Recipe, host_pre_install, pip_steps
 from ._specs import EnvironmentSpec
@@ -79,19 +78,12 @@ def ensure_image(
             a usable wheel, a failing install command...).
         SandboxError: No Docker engine answers.
     """
-    import docker.errors
-
-    client = _client()
-    try:
-        base_id = str(client.images.get(base_image).id)
-    except docker.errors.ImageNotFound:
-        raise BuildFailed("base image", f"{base_image} is missing") from None
+    base_id = image_id(base_image)
+    if base_id is None:
+        raise BuildFailed("base image", f"{base_image} is missing")
     tag = image_tag(instance, spec, recipe, base_id)
-    try:
-        client.images.get(tag)
+    if image_id(tag) is not None:
         return Built(tag, 0.0)
-    except docker.errors.ImageNotFound:
-        pass
     started = time.monotonic()
     log(f"ambig_swe: building {tag} (once per content hash)")
     staging = cache_dir("build")
@@ -99,31 +91,24 @@ def ensure_image(
     context = Path(tempfile.mkdtemp(prefix="context-", dir=staging))
     try:
         _prepare_context(instance, spec, recipe, source, context, base_image)
-        client.images.build(
-            path=str(context),
-            tag=tag,
-            rm=True,
-            forcerm=True,
-            pull=False,
-            network_mode="none",
-            buildargs={"BASE_COMMIT": instance.base_commit},
-            labels={IMAGE_LABEL: instance.instance_id},
-        )
-    except docker.errors.BuildError as ex:
-        step = re.search(r"step=(\w+)", ex.msg or "")
-        reason = f"{ex.msg}; output: {failure_excerpt(ex.build_log)}"
-        raise BuildFailed(step.group(1) if step else "docker build", reason) from None
-    except docker.errors.APIError as ex:
-        raise BuildFailed("docker build", str(ex.explanation)) from None
+        build_image(
+            context, tag, buildargs={"BASE_COMMIT": instance.base_commit},
+            labels={IMAGE_LABEL: instance.instance_id}, what=f"building {tag}",
+        )  # fmt: skip
+    except ImageBuildError as ex:
+        step = re.search(r"step=(\w+)", str(ex))
+        reason = f"{str(ex).split('. Last output:')[0]}; output: {failure_excerpt(ex.log)}"
+        raise BuildFailed(step.group(1) if step else "docker build", reason) from ex
     finally:
         shutil.rmtree(context, ignore_errors=True)
     return Built(tag, time.monotonic() - started)
 
 
-def failure_excerpt(build_log: Iterable[dict[str, Any]], limit: int = 700) -> str:
+def failure_excerpt(build_log: Iterable[str | dict[str, Any]], limit: int = 700) -> str:
     """What went wrong in the failing step's output: pip's "[N lines of output]" block if there is one
     (the subprocess's own error), else the last lines; and the final ERROR line."""
-    text = _ANSI.sub("", "".join(str(item.get("stream") or item.get("error") or "") for item in build_log))
+    chunks = (i if isinstance(i, str) else str(i.get("stream") or i.get("error") or "") for i in build_log)
+    text = _ANSI.sub("", "".join(chunks))
     text = text.rsplit("\nStep ", 1)[-1]
     noise = ("Running in ", "Removing intermediate container", "--->")
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith(noise)]
@@ -145,7 +130,7 @@ def _prepare_context(
     if others:
         raise BuildFailed("pre_install", f"needs the network or system packages: `{others[0]}`")
     repo = context / "repo"
-    single_commit_clone(source, instance.base_commit, repo)
+    clone_commit(source, instance.base_commit, repo)
     for command in edits:
         done = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True)
         if done.returncode != 0:
@@ -202,21 +187,4 @@ def build_requirements(repo: Path) -> list[str]:
 
 def base_image_id(tag: str) -> str | None:
     """The id of a base image, or None when the engine lacks it."""
-    import docker.errors
-
-    try:
-        return str(_client().images.get(tag).id)
-    except docker.errors.ImageNotFound:
-        return None
-
-
-def _client():  # noqa: ANN202 - docker.DockerClient, imported lazily
-    import docker
-    import docker.errors
-
-    try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as ex:
-        raise SandboxError(f"Ambig-SWE's real instances need a Docker engine and none answers ({ex})") from None
-    return client
+    return image_id(tag)

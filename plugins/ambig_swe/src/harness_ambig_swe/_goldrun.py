@@ -9,10 +9,7 @@ the agent's failure.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import re
-import tarfile
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -84,39 +81,14 @@ def gold_run(
 
 
 def _run(image: str, patch: str, test_patch: str, script: str, timeout: int) -> str | None:
-    import docker
+    """The gold run's output (stdout then stderr) in a fresh hardened container; None when it timed out."""
+    from harness.sandbox import Container, DockerSandboxConfig
 
-    client = docker.from_env()
     runner = f"cd /workspace/repo && git apply {_GOLD_PATCH} || {{ echo '{_GOLD_FAILED}'; exit 1; }}\nbash {_SCRIPT}\n"
-    container = client.containers.create(
-        image,
-        command=["bash", "-c", runner],
-        user="agent",
-        working_dir="/workspace",
-        network_disabled=True,
-        mem_limit="4g",
-        environment={"COLUMNS": "1000"},  # pytest's summary lines keep each failure's whole message
-        labels={"plugeval.ambig-swe.gold-run": "1"},
-    )
-    try:
-        container.put_archive("/tmp", _archive({_GOLD_PATCH: patch, TEST_PATCH_PATH: test_patch, _SCRIPT: script}))
-        container.start()
-        try:
-            container.wait(timeout=timeout)
-        except Exception:  # the wait timed out (requests' ReadTimeout or ConnectionError)
-            container.kill()
-            return None
-        return container.logs(stdout=True, stderr=True).decode("utf-8", "replace")
-    finally:
-        container.remove(force=True)
-
-
-def _archive(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for path, text in files.items():
-            data = text.encode()
-            info = tarfile.TarInfo(re.sub(r"^/tmp/", "", path))
-            info.size, info.mode = len(data), 0o644
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+    # COLUMNS: pytest's summary lines keep each failure's whole message
+    config = DockerSandboxConfig(memory="4g", workdir="/workspace", environment=("COLUMNS=1000",))
+    with Container(image, config, labels={"plugeval.ambig-swe.gold-run": "1"}) as box:
+        for path, text in {_GOLD_PATCH: patch, TEST_PATCH_PATH: test_patch, _SCRIPT: script}.items():
+            box.write_file(path, text)
+        result = box.exec(["bash", "-c", runner], timeout=timeout)
+    return None if result.timed_out else result.stdout + result.stderr

@@ -57,17 +57,22 @@ class NotRun:
 def test_plan(instance: Instance, spec: EnvironmentSpec, repo_dir: str, prelude: tuple[str, ...] = ()) -> TestPlan:
     """SWE-bench's evaluation for the instance: its spec's install and test command, its repo's log parser."""
     directives = test_directives(instance.repo, instance.test_patch)
-    command = " ".join([spec.test_cmd, *(shlex.quote(d) for d in directives)])
-    script = eval_script(
-        repo_dir=repo_dir,
-        base_ref=instance.base_commit,
-        reset=modified_files(instance.test_patch),
-        test_command=command,
-        install=spec.install,
-        eval_commands=spec.eval_commands,
-        prelude=prelude,
-    )
-    return TestPlan(script, PARSER_BY_REPO.get(instance.repo, "pytest"))
+    parser = PARSER_BY_REPO.get(instance.repo, "pytest")
+
+    def script(selected: str) -> str:
+        return eval_script(
+            repo_dir=repo_dir,
+            base_ref=instance.base_commit,
+            reset=modified_files(instance.test_patch),
+            test_command=f"{spec.test_cmd} {selected}",
+            install=spec.install,
+            eval_commands=spec.eval_commands,
+            prelude=prelude,
+        )
+
+    # pytest's parser reports node ids pytest takes back; the other runners' ids cannot name single tests
+    rerun = script('"$@"') if parser == "pytest" else None
+    return TestPlan(script(" ".join(shlex.quote(d) for d in directives)), parser, rerun)
 
 
 def from_swebench_image(instance: Instance, template: str) -> Prepared | NotRun:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._hostgit import file_at, has_commit
+from harness.sandbox import file_at, has_commit
+
 from ._instances import Instance
 from ._specs import requirement_paths
 

@@ -19,14 +19,17 @@ from ._testspec import TestPlan, eval_script, modified_files, patched_files
 def minisuite_plan(instance: Instance) -> TestPlan:
     """pytest `-rA` on the instance's required test ids; test files the patch adds are removed first."""
     tests = " ".join(shlex.quote(t) for t in instance.FAIL_TO_PASS + instance.PASS_TO_PASS)
-    script = eval_script(
-        repo_dir=REPO_DIR,
-        base_ref="HEAD",
-        reset=modified_files(instance.test_patch),
-        remove=patched_files(instance.test_patch),
-        test_command=f"python3 -m pytest -rA -q -p no:cacheprovider {tests}",
-    )
-    return TestPlan(script, "pytest")
+
+    def script(selected: str) -> str:
+        return eval_script(
+            repo_dir=REPO_DIR,
+            base_ref="HEAD",
+            reset=modified_files(instance.test_patch),
+            remove=patched_files(instance.test_patch),
+            test_command=f"python3 -m pytest -rA -q -p no:cacheprovider {selected}",
+        )
+
+    return TestPlan(script(tests), "pytest", rerun=script('"$@"'))
 
 
 def minisuite_sample(instance: Instance, text: str, metadata: dict[str, Any]) -> Sample:

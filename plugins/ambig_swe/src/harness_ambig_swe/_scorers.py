@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from inspect_ai.scorer import CORRECT, INCORRECT, Score, Scorer, Target, accuracy, scorer, stderr
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
@@ -25,7 +27,10 @@ def tests_resolved(test_timeout: int = 1800) -> Scorer:
     """Resolved = after the test patch, no FAIL_TO_PASS or PASS_TO_PASS test fails (SWE-bench's grading).
 
     The sample's `test_plan` (script and log parser) comes from the task: SWE-bench's test command and
-    log parser for the instance's repository, or pytest `-rA` for the mini-suite.
+    log parser for the instance's repository, or pytest `-rA` for the mini-suite. A required test that
+    fails is run once more, alone where the runner can name single tests (else the whole run is
+    repeated): one that passes then is *flaky* — listed in the score's metadata (`flaky`), not
+    counted as the agent's failure. The metadata also has the failing test ids and the test output's tail.
 
     Args:
         test_timeout: Seconds the test run may take (a run that overruns is not resolved).
@@ -33,37 +38,61 @@ def tests_resolved(test_timeout: int = 1800) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         meta = state.metadata
-        repo_dir = meta.get("repo_dir", REPO_DIR)
         plan = meta["test_plan"]
         env = sandbox()
-        agent_patch = (await env.exec(["git", "-C", repo_dir, "diff", "HEAD"])).stdout
+        agent_patch = (await env.exec(["git", "-C", meta.get("repo_dir", REPO_DIR), "diff", "HEAD"])).stdout
         await env.write_file(TEST_PATCH_PATH, meta["test_patch"])
-        try:
-            run = await env.exec(["bash", "-c", plan["script"]], timeout=test_timeout)
-        except TimeoutError:
-            return Score(value=INCORRECT, answer=agent_patch, explanation=f"the tests ran over {test_timeout} s")
-        log = run.stdout + run.stderr
-        output = test_output(log)
-        if output is None:
-            return Score(value=INCORRECT, answer=agent_patch, explanation=f"the test patch did not apply: {log[-500:]}")
-        graded = grade(
-            parse_log(plan["parser"], output) or parse_log(plan["parser"], log),
-            meta["FAIL_TO_PASS"],
-            meta["PASS_TO_PASS"],
-        )
-        shown = ", ".join(graded.failing[:5]) + (" ..." if len(graded.failing) > 5 else "")
+        first = await _test_run(plan["script"], plan["parser"], [], test_timeout)
+        if first.explanation:
+            return Score(value=INCORRECT, answer=agent_patch, explanation=first.explanation)
+        graded = grade(first.statuses, meta["FAIL_TO_PASS"], meta["PASS_TO_PASS"])
+        flaky: list[str] = []
+        if graded.failing:
+            alone = plan.get("rerun")
+            tests = graded.failing if alone else []
+            again = await _test_run(alone or plan["script"], plan["parser"], tests, test_timeout)
+            flaky = [t for t in graded.failing if again.statuses.get(t) in ("PASSED", "XFAIL")]
+        failing = [t for t in graded.failing if t not in flaky]
+        shown = ", ".join(failing[:5]) + (" ..." if len(failing) > 5 else "")
+        explanation = f"not passing: {shown}" if failing else "all required tests pass"
         return Score(
-            value=CORRECT if graded.resolved else INCORRECT,
+            value=INCORRECT if failing else CORRECT,
             answer=agent_patch,
-            explanation="all required tests pass" if graded.resolved else f"not passing: {shown}",
+            explanation=explanation + (f" (flaky, passed alone: {', '.join(flaky)})" if flaky else ""),
             metadata={
                 "fail_to_pass": graded.fail_to_pass,
                 "pass_to_pass": graded.pass_to_pass,
-                "test_exit": run.returncode,
+                "test_exit": first.exit_code,
+                "failing_tests": failing,
+                "flaky": flaky,
+                "output_tail": first.tail,
             },
         )
 
     return score
+
+
+@dataclass(frozen=True)
+class _TestRun:
+    statuses: dict[str, str]
+    exit_code: int | None = None
+    tail: str = ""
+    explanation: str = ""
+    """Why the run cannot be graded (it timed out, the test patch did not apply); empty when it can."""
+
+
+async def _test_run(script: str, parser: str, tests: list[str], timeout: int) -> _TestRun:
+    """Run the plan's script (with `tests` as its arguments) and read the test statuses from its output."""
+    try:
+        run = await sandbox().exec(["bash", "-c", script, "bash", *tests], timeout=timeout)
+    except TimeoutError:
+        return _TestRun({}, explanation=f"the tests ran over {timeout} s")
+    log = run.stdout + run.stderr
+    output = test_output(log)
+    if output is None:
+        return _TestRun({}, run.returncode, explanation=f"the test patch did not apply: {log[-500:]}")
+    tail = "\n".join(output.strip().splitlines()[-30:])
+    return _TestRun(parse_log(parser, output) or parse_log(parser, log), run.returncode, tail)
 
 
 @scorer(metrics=[detection_accuracy(), precision(), recall(), f1(), fnr(), fpr()])

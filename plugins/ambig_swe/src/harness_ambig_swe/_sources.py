@@ -15,9 +15,9 @@ import tempfile
 from pathlib import Path
 
 from harness import ConfigError
+from harness.sandbox import has_commit, is_repository
 
 from ._cache import cache_dir
-from ._hostgit import has_commit, is_repository
 
 _ARCHIVES = (".tar.gz", ".tgz", ".tar")
 

@@ -50,10 +50,14 @@ class TestPlan:
 
     script: str
     parser: str
+    rerun: str | None = None
+    """The same script with the test command taking test ids as arguments (`bash -c RERUN bash ID...`),
+    to run failing tests again alone; None when the runner has no way to name single tests (then the
+    whole script runs again)."""
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """As sample metadata."""
-        return {"script": self.script, "parser": self.parser}
+        return {"script": self.script, "parser": self.parser, "rerun": self.rerun}
 
 
 def eval_script(

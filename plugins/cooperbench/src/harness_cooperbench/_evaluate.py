@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ._concurrency import eval_slot
 from ._containers import Container
 from ._dataset import TaskSpec
 from ._merge import MergeResult, merge_patches
@@ -36,7 +37,7 @@ class PairEvaluation:
 
 def merge_in_container(image: str, patch1: str, patch2: str) -> MergeResult:
     """Merge two (already filtered) patches in a fresh container from the task image."""
-    with Container(image) as container:
+    with eval_slot(), Container(image) as container:
         return merge_patches(container, patch1, patch2, "/patches")
 
 

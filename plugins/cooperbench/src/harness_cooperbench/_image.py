@@ -15,14 +15,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import SandboxError
+from harness.sandbox import BASE_IMAGE, ImageBuildError, SandboxError, build_image, clone_commit, image_id
 
 from ._cache import cache_dir
 from ._dataset import TaskSpec
-from ._hostgit import single_commit_clone
 from ._wheelhouse import BASE_PYTHON, RUNNER_TOOLS, WheelhouseError, download_wheels
 
-BASE_IMAGE = "plugeval/base:bookworm"
 IMAGE_REPOSITORY = "plugeval/cooperbench"
 REPO_DIR = "/workspace/repo"
 WHEELS_DIR = "/opt/cooperbench/wheels"
@@ -96,72 +94,38 @@ def ensure_task_image(task: TaskSpec, source: Path, log: Callable[[str], None] =
         BuildFailed: The task cannot be built here (wrong language or Python, wheels, docker build).
         SandboxError: No Docker engine, or no base image.
     """
-    import docker.errors
-
     required_python(task)
     tag = image_tag(task)
-    client = _client()
-    try:
-        client.images.get(tag)
+    if image_id(tag) is not None:
         return tag
-    except docker.errors.ImageNotFound:
-        pass
     log(f"cooperbench: building the image of {task.name} ({tag}); once per task")
-    context = Path(tempfile.mkdtemp(prefix="context-", dir=_staging_root()))
+    staging = cache_dir("build")
+    staging.mkdir(parents=True, exist_ok=True)
+    context = Path(tempfile.mkdtemp(prefix="context-", dir=staging))
     try:
         _prepare_context(task, source, context)
-        client.images.build(
-            path=str(context),
-            tag=tag,
-            rm=True,
-            forcerm=True,
-            pull=False,
-            network_mode="none",
-            buildargs={"BASE_COMMIT": task.base_commit},
-            labels={IMAGE_LABEL: task.name},
-        )
+        build_image(
+            context, tag, buildargs={"BASE_COMMIT": task.base_commit}, labels={IMAGE_LABEL: task.name},
+            what=f"docker build of {task.name}",
+        )  # fmt: skip
     except WheelhouseError as ex:
-        raise BuildFailed(task.name, str(ex)) from None
-    except docker.errors.BuildError as ex:
-        lines = [str(item.get("stream") or item.get("error") or "").strip() for item in ex.build_log]
-        tail = " | ".join(line for line in lines if line)[-500:]
-        raise BuildFailed(task.name, f"docker build failed: {ex.msg}. Last output: {tail}") from None
-    except docker.errors.APIError as ex:
-        raise BuildFailed(task.name, f"docker build failed: {ex.explanation}") from None
+        raise BuildFailed(task.name, str(ex)) from ex
+    except ImageBuildError as ex:
+        raise BuildFailed(task.name, str(ex)) from ex
     finally:
         shutil.rmtree(context, ignore_errors=True)
     return tag
 
 
 def _prepare_context(task: TaskSpec, source: Path, context: Path) -> None:
-    single_commit_clone(source, task.base_commit, context / "repo")
+    clone_commit(source, task.base_commit, context / "repo")
     download_wheels(context / "repo", context / "wheels")
     (context / "runner.sh").write_text(task.runner, encoding="utf-8")
     (context / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
 
 
-def _staging_root() -> Path:
-    root = cache_dir("build")
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def _base_image_id() -> str:
-    import docker.errors
-
-    try:
-        return str(_client().images.get(BASE_IMAGE).id)
-    except docker.errors.ImageNotFound:
-        raise SandboxError(f"{BASE_IMAGE} is missing: build it with `harness sandbox base-image`") from None
-
-
-def _client():  # noqa: ANN202 - docker.DockerClient, imported lazily
-    import docker
-    import docker.errors
-
-    try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as ex:
-        raise SandboxError(f"CooperBench needs a Docker engine and none answers ({ex})") from None
-    return client
+    found = image_id(BASE_IMAGE)
+    if found is None:
+        raise SandboxError(f"{BASE_IMAGE} is missing: build it with `harness sandbox base-image`")
+    return found

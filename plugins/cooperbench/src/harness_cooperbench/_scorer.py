@@ -6,6 +6,9 @@ Score keys (each averaged with a 95% CI in the results record):
 - `conflict`: the plain merge conflicted (conflict rate); `union_merge`: resolved only by the union
   retry; `merge_failed`: not even the union merge worked (all 0 in solo, where nothing is merged);
 - `messages`, `message_chars`: messages sent between the agents in the pair, and their total length.
+
+Metadata: the merge, each feature's test counts, failing test ids and output tail, and `flaky`: the
+ids of tests that failed and then passed when run alone (they do not fail their feature).
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def merged_tests(test_timeout: int = 900) -> Scorer:
         messages = state.store.get(STORE_KEY) or []
         details = _details(evaluation, patches, messages)
         details["seconds"] = {**(state.store.get(TIMING_KEY) or {}), **evaluation.seconds}
+        # tests that failed, then passed alone: the record counts the sample as flaky (key `flaky`)
+        details["flaky"] = sorted({t for run in (evaluation.feature1, evaluation.feature2) for t in run.flaky})
         return Score(
             value=_values(evaluation, messages),
             answer="\n".join(patches),
@@ -143,5 +148,7 @@ def _run_details(run: FeatureRun) -> dict[str, Any]:
         "tests_errors": run.counts.errors,
         "timed_out": run.timed_out,
         "reason": run.reason,
+        "failing_tests": list(run.failing),
+        "flaky_tests": list(run.flaky),
         "output_tail": run.output_tail,
     }

@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 from harness import ConfigError
+from harness.sandbox import has_commit, is_repository
 
 from ._cache import cache_dir
 from ._dataset import TaskSpec
-from ._hostgit import has_commit, is_repository
 
 SHIPPED = {
     "pallets/click": "click-shallow.tar.gz",

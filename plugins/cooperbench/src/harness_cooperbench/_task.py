@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Literal
 
 from inspect_ai import Task, task
@@ -12,10 +13,11 @@ from inspect_ai.dataset import MemoryDataset
 from harness import ConfigError
 
 from ._agents import cooperbench_agents
-from ._dataset import shipped_dataset
+from ._concurrency import set_eval_concurrency
+from ._parameters import check_parameters
+from ._dataset import TaskSpec, shipped_dataset
 from ._dataset import load_dataset as read_dataset
 from ._image import BuildFailed, ensure_task_image
-from ._prompts import SETTINGS
 from ._samples import pair_sample
 from ._scorer import merged_tests
 from ._selection import select_pairs
@@ -37,6 +39,7 @@ def cooperbench(
     test_timeout: int = 900,
     memory: str = "2g",
     pool_size: int = 2,
+    eval_concurrency: int | None = None,
 ) -> Task:
     """CooperBench: two agents implement two features of one repository; both features' tests must pass after the merge.
 
@@ -52,26 +55,19 @@ def cooperbench(
         message_limit: Messages per agent before it is stopped.
         max_wait: Longest wait for a reply in send_message, in seconds.
         test_timeout: Seconds one feature's test run may take.
-        memory: Memory limit of each agent's container.
+        memory: Memory limit of each agent's container (docker syntax: 512m, 2g).
         pool_size: Agent containers kept started and waiting per task image (0: start each on demand).
+        eval_concurrency: Evaluation containers (merges, test runs) at once; default: min(cores, GiB of free memory).
     """
-    if setting not in SETTINGS:
-        raise ConfigError(f"task.setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
-    if git and setting == "solo":
-        raise ConfigError("task.git=true needs two agents (setting coop or coop_nomsg), not solo")
+    check_parameters(setting, git, message_limit, max_wait, test_timeout, memory, pool_size, eval_concurrency)
+    set_eval_concurrency(eval_concurrency)
     loaded = read_dataset(dataset or shipped_dataset())
     selection = select_pairs(loaded, subset, tasks, pairs)
     per_task = Counter(p.task.name for p in selection.pairs)
     needed = [loaded.tasks[name] for name in per_task]
     resolved = resolve_sources(needed, repos, {t.github for t in loaded.tasks.values()})
     skipped = list(selection.absent) + [_with_count(line, per_task) for line in resolved.missing]
-    images: dict[str, str] = {}
-    for spec in needed:
-        if spec.name in resolved.repositories:
-            try:
-                images[spec.name] = ensure_task_image(spec, resolved.repositories[spec.name], _log)
-            except BuildFailed as ex:
-                skipped.append(_with_count(f"{ex.task}: image not built: {ex.reason}", per_task))
+    images = _build_images(needed, resolved.repositories, per_task, skipped)
     for line in skipped:
         _log(f"cooperbench: skipped {line}")
     runnable = [p for p in selection.pairs if p.task.name in images]
@@ -86,6 +82,20 @@ def cooperbench(
         scorer=merged_tests(test_timeout=test_timeout),
         metadata={"setting": setting, "git": git, "subset": subset, "dataset": root, "skipped": skipped},
     )
+
+
+def _build_images(
+    needed: list[TaskSpec], sources: dict[str, Path], per_task: Counter[str], skipped: list[str]
+) -> dict[str, str]:
+    """Each task's image by task name; a task that cannot be built is added to `skipped` with the reason."""
+    images: dict[str, str] = {}
+    for spec in needed:
+        if spec.name in sources:
+            try:
+                images[spec.name] = ensure_task_image(spec, sources[spec.name], _log)
+            except BuildFailed as ex:
+                skipped.append(_with_count(f"{ex.task}: image not built: {ex.reason}", per_task))
+    return images
 
 
 def _with_count(line: str, per_task: Counter[str]) -> str:

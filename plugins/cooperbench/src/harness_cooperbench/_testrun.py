@@ -3,6 +3,11 @@
 `runner.sh TESTS_PATCH [CODE_PATCH]` (patches under /patches) resets the checkout, applies the
 code, then the tests, installs the package and runs pytest. A feature passes when the runner exits 0
 and pytest reports at least one passed test.
+
+A test that fails is run once more, alone, in the same container (the patches applied again): one
+that passes then is *flaky* — its failure came from the machine (load, timing), not the code — and
+does not fail the feature; it is listed in the score's `flaky` metadata. A runner that dies
+(killed, or the container lost) is an infrastructure fault (`harness.InfraError`), not a failure.
 """
 
 from __future__ import annotations
@@ -10,11 +15,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness import InfraError
+
+from ._concurrency import eval_slot
 from ._containers import Container
+from ._shell import Completed
 
 RUNNER = "/usr/local/bin/runner.sh"
 _SUMMARY = re.compile(r"^=+ (.*?\bin [\d.]+s\b.*?) =+\s*$", re.MULTILINE)
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)\b")
+# `tests/x.py::test_y FAILED` (pytest -v) and `FAILED tests/x.py::test_y - msg` (the short summary)
+_VERBOSE = re.compile(r"^(\S+::\S+) (FAILED|ERROR)\b", re.MULTILINE)
+_SHORT = re.compile(r"^(FAILED|ERROR) (\S+::\S+)", re.MULTILINE)
+_KILLED = (137, 143)  # SIGKILL / SIGTERM from outside (the OOM killer, a lost container), not pytest's own exit
+# the same steps as the runner (code, then tests), then only the named tests
+_RERUN = """
+cd /workspace/repo
+apply() { git apply --ignore-whitespace --ignore-space-change "$1" 2>/dev/null || git apply --3way "$1"; }
+if [ -s /patches/code.patch ]; then apply /patches/code.patch || exit 90; fi
+apply /patches/tests.patch || exit 90
+python -m pytest -v -p no:cacheprovider "$@"
+"""
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,10 @@ class FeatureRun:
     timed_out: bool = False
     output_tail: str = ""
     reason: str = ""
+    failing: tuple[str, ...] = ()
+    """Test ids that failed (and failed again when run alone)."""
+    flaky: tuple[str, ...] = ()
+    """Test ids that failed, then passed when run alone."""
 
 
 def parse_pytest_counts(output: str) -> PytestCounts:
@@ -52,30 +77,68 @@ def parse_pytest_counts(output: str) -> PytestCounts:
     return PytestCounts(found.get("passed", 0), found.get("failed", 0), found.get("errors", 0), found.get("skipped", 0))
 
 
+def failing_tests(output: str) -> tuple[str, ...]:
+    """Ids of the tests pytest reported FAILED or ERROR, in order, each once."""
+    found = dict.fromkeys(m.group(1) for m in _VERBOSE.finditer(output))
+    found.update(dict.fromkeys(m.group(2) for m in _SHORT.finditer(output)))
+    return tuple(found)
+
+
+def summary_tail(output: str, lines: int = 30) -> str:
+    """The last `lines` of the output up to pytest's final summary line (the runner's clean-up after it dropped)."""
+    summaries = list(_SUMMARY.finditer(output))
+    cut = output[: summaries[-1].end()] if summaries else output
+    return "\n".join(cut.strip().splitlines()[-lines:])
+
+
 def not_run(feature: int, reason: str) -> FeatureRun:
     """A feature whose tests could not run (e.g. the merge failed): not passed."""
     return FeatureRun(feature, False, None, PytestCounts(), reason=reason)
 
 
 def run_feature_tests(image: str, feature: int, tests_patch: str, code_patch: str, timeout: int = 900) -> FeatureRun:
-    """Run `feature`'s tests on `code_patch` with the task's runner in a new container from `image`."""
-    with Container(image) as container:
+    """Run `feature`'s tests on `code_patch` with the task's runner in a new container from `image`.
+
+    Raises:
+        InfraError: The runner was killed from outside (out of memory, the container lost).
+    """
+    with eval_slot(), Container(image) as container:
         container.write("/patches/tests.patch", tests_patch)
         args = ["bash", RUNNER, "tests.patch"]
         if code_patch.strip():
             container.write("/patches/code.patch", code_patch)
             args.append("code.patch")
         result = container.run(args, timeout=timeout)
-    counts = parse_pytest_counts(result.stdout)
-    passed = result.exit_code == 0 and counts.passed > 0
-    reason = "" if passed else _reason(result.exit_code, result.timed_out, counts)
-    tail = "\n".join(result.output.strip().splitlines()[-30:])
-    return FeatureRun(feature, passed, result.exit_code, counts, result.timed_out, tail, reason)
+        if result.exit_code in _KILLED and not result.timed_out:
+            raise InfraError(f"feature {feature}'s test run in {image} was killed (exit {result.exit_code}): "
+                             f"{summary_tail(result.output, 3)}")  # fmt: skip
+        counts = parse_pytest_counts(result.stdout)
+        failing = failing_tests(result.stdout) if not result.timed_out else ()
+        flaky: tuple[str, ...] = ()
+        if failing and counts.passed + counts.failed + counts.errors > 0:
+            failing, flaky = _rerun(container, failing, timeout)
+    clean = result.exit_code == 0 or (bool(flaky) and not failing)
+    passed = clean and counts.passed + (len(flaky) if result.exit_code else 0) > 0
+    reason = "" if passed else _reason(result, counts)
+    return FeatureRun(feature, passed, result.exit_code, counts, result.timed_out, summary_tail(result.output),
+                      reason, failing, flaky)  # fmt: skip
 
 
-def _reason(exit_code: int, timed_out: bool, counts: PytestCounts) -> str:
-    if timed_out:
+def _rerun(container: Container, failing: tuple[str, ...], timeout: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Run the failing tests again, alone: (still failing, passed this time)."""
+    again = container.run(["sh", "-c", _RERUN, "sh", *failing], timeout=timeout)
+    if again.timed_out or again.exit_code == 90:
+        return failing, ()
+    still = set(failing_tests(again.stdout))
+    passed_now = {m.group(1) for m in re.finditer(r"^(\S+::\S+) PASSED\b", again.stdout, re.MULTILINE)}
+    flaky = tuple(t for t in failing if t in passed_now and t not in still)
+    return tuple(t for t in failing if t not in flaky), flaky
+
+
+def _reason(result: Completed, counts: PytestCounts) -> str:
+    if result.timed_out:
         return "the test run timed out"
     if counts.passed == 0 and counts.failed == 0 and counts.errors == 0:
-        return f"runner exited {exit_code} before pytest reported (patch did not apply, install or collection failed)"
-    return f"runner exited {exit_code}: {counts.failed} failed, {counts.errors} errors, {counts.passed} passed"
+        return (f"runner exited {result.exit_code} before pytest reported (patch did not apply, install or "
+                "collection failed)")  # fmt: skip
+    return f"runner exited {result.exit_code}: {counts.failed} failed, {counts.errors} errors, {counts.passed} passed"

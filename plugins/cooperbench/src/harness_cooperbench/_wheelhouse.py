@@ -1,15 +1,19 @@
 """Wheels for a task image, downloaded on the host: no container ever reaches a package index.
 
-`pip download` resolves the repository's own dependencies (with its `[test]` extra), the tools the
-released runner installs, and the build backend `pip install -e .` needs, for the base image's Python.
+`harness.sandbox.download_wheels` resolves the repository's own dependencies (with its `[test]`
+extra), the tools the released runner installs, and the build backend `pip install -e .` needs,
+for the base image's Python.
 """
 
 from __future__ import annotations
 
-import platform
-import subprocess
 import sys
 from pathlib import Path
+
+from harness.sandbox import WheelhouseError
+from harness.sandbox import download_wheels as fetch
+
+from ._cache import cache_dir
 
 BASE_PYTHON = "3.11"
 """Python of plugeval/base:bookworm (Debian bookworm's python3)."""
@@ -18,9 +22,7 @@ RUNNER_TOOLS = ("pytest", "pytest-xdist", "pytest_mock")
 _LEGACY_BUILD = ["setuptools>=40.8.0", "wheel"]
 
 
-class WheelhouseError(Exception):
-    """pip could not download a wheel the task needs (the message carries pip's reason)."""
-
+__all__ = ["BASE_PYTHON", "RUNNER_TOOLS", "WheelhouseError", "build_requirements", "download_wheels"]
 
 def build_requirements(repo: Path) -> list[str]:
     """The repository's `[build-system] requires` (setuptools and wheel for setup.py-only projects)."""
@@ -48,19 +50,8 @@ def download_wheels(repo: Path, dest: Path, python: str = BASE_PYTHON) -> list[s
     Raises:
         WheelhouseError: pip failed (no network to the index, or a dependency without a wheel).
     """
-    dest.mkdir(parents=True, exist_ok=True)
-    arch = platform.machine().lower().replace("amd64", "x86_64").replace("arm64", "aarch64")
-    target = ["--python-version", python, "--implementation", "cp", "--abi", f"cp{python.replace('.', '')}"]
-    for tag in ("manylinux_2_28", "manylinux_2_17", "manylinux2014"):
-        target += ["--platform", f"{tag}_{arch}"]
     build = [*build_requirements(repo), *_LEGACY_BUILD]
     requirements = [f"{repo}[test]", *RUNNER_TOOLS, "pip", *build]
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"]
-    command += ["--only-binary", ":all:", *target, "--dest", str(dest), *requirements]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-        reason = next((line for line in reversed(lines) if "ERROR" in line), lines[-1] if lines else "no output")
-        raise WheelhouseError(f"pip download failed: {reason.strip()}")
+    fetch(requirements, dest, python, keep=cache_dir("wheels", python))
     (dest / "build-requirements.txt").write_text("\n".join(build) + "\n")
     return sorted(p.name for p in dest.iterdir())

@@ -1,4 +1,10 @@
-"""git on the host, for preparing sources and build contexts (never the agent's git)."""
+"""git on the host, for the repositories that go into build contexts (never a sandbox's own git).
+
+Shared by plugins that build task images from local sources (Ambig-SWE, CooperBench): a
+single-commit clone is self-contained (its objects are copied, no alternates path that a Docker
+build context could not follow) and holds no history after the commit (an upstream fix never
+reaches the agent). Fetching by commit id works for shallow sources without branches.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,19 @@ import os
 import subprocess
 from pathlib import Path
 
-from harness import ConfigError
+from harness._errors import ConfigError
 
 _QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"}
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run git; on failure (with `check`) raise ConfigError carrying git's last line of stderr."""
+    """Run host git; on failure (with `check`) raise ConfigError carrying git's last line of stderr."""
     try:
         result = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **_QUIET_ENV}
         )
     except FileNotFoundError:
-        raise ConfigError("git is not installed on this machine; Ambig-SWE needs it to prepare sources") from None
+        raise ConfigError("git is not installed on this machine; it is needed to prepare sources") from None
     if check and result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise ConfigError(f"git {' '.join(args[:3])} failed in {cwd}: {lines[-1] if lines else 'no output'}")
@@ -47,12 +53,11 @@ def file_at(repo: Path, commit: str, path: str) -> str | None:
     return shown.stdout if shown.returncode == 0 else None
 
 
-def single_commit_clone(source: Path, commit: str, target: Path) -> None:
-    """A fresh, self-contained repository at `target` holding only `commit`, checked out on `main`.
+def clone_commit(source: Path, commit: str, target: Path) -> None:
+    """A fresh, self-contained repository at `target` holding only `commit`, checked out on branch `main`.
 
-    Fetching by commit id works for shallow sources without branches, and the objects are copied
-    (no alternates path pointing back at the source, which a Docker build context could not follow).
-    History after the base commit (the upstream fix) never reaches the agent.
+    Raises:
+        ConfigError: git failed (the source lacks the commit, or is not a repository).
     """
     git("init", "-q", "-b", "main", str(target))
     # the source's upload-pack refuses unadvertised commit ids unless told otherwise
