@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -19,6 +20,8 @@ from conftest import REPO
 # building every distribution and installing them into a new venv takes minutes
 pytestmark = [pytest.mark.xdist_group("builds-the-checkout"), pytest.mark.slow]
 
+_NOT_SOURCE = (".git", ".venv", ".tox", "node_modules", "*.egg-info", "build", "dist", "__pycache__", "logs", ".ci")
+
 PROJECTS = [REPO, *sorted(p for p in (REPO / "plugins").iterdir() if (p / "pyproject.toml").exists())]
 
 
@@ -31,8 +34,12 @@ def wheel_env(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("wheels")
     dist = root / "dist"
     for project in PROJECTS:
+        # built from a copy: setuptools writes *.egg-info and build/ into the tree it builds, and the checkout's
+        # egg-info is what every other test's `harness` reads its entry points from
+        source = root / "src" / project.name
+        shutil.copytree(project, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE))
         built = subprocess.run(
-            [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(project)],
+            [sys.executable, "-m", "build", "--wheel", "--sdist", "--outdir", str(dist), str(source)],
             capture_output=True, text=True,
         )
         assert built.returncode == 0, f"{project.name}: {built.stderr[-2000:]}"
