@@ -10,9 +10,12 @@ from ._selection import Pair, Selection, select_pairs
 from ._solvers import empty, gold
 from ._sources import resolve_sources
 from ._task import cooperbench
-from ._testrun import FeatureRun, PytestCounts, parse_pytest_counts, run_feature_tests
+from ._concurrency import default_eval_concurrency
+from ._image import BuildFailed, ensure_task_image, image_tag
+from ._testrun import FeatureRun, PytestCounts, failing_tests, parse_pytest_counts, run_feature_tests
 
 __all__ = [
+    "BuildFailed",
     "Dataset",
     "Feature",
     "FeatureRun",
@@ -24,11 +27,15 @@ __all__ = [
     "TaskSpec",
     "cooperbench",
     "cooperbench_agents",
+    "default_eval_concurrency",
     "drop_test_files",
     "empty",
+    "ensure_task_image",
     "evaluate_coop",
     "evaluate_solo",
+    "failing_tests",
     "gold",
+    "image_tag",
     "is_test_path",
     "load_dataset",
     "merge_in_container",

@@ -26,7 +26,7 @@ _SUMMARY = re.compile(r"^=+ (.*?\bin [\d.]+s\b.*?) =+\s*$", re.MULTILINE)
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)\b")
 # `tests/x.py::test_y FAILED` (pytest -v) and `FAILED tests/x.py::test_y - msg` (the short summary)
 _VERBOSE = re.compile(r"^(\S+::\S+) (FAILED|ERROR)\b", re.MULTILINE)
-_SHORT = re.compile(r"^(FAILED|ERROR) (\S+::\S+)", re.MULTILINE)
+_SHORT = re.compile(r"^(FAILED|ERROR) (\S+\.py(?:::\S+)?)", re.MULTILINE)  # a file: its collection failed
 _KILLED = (137, 143)  # SIGKILL / SIGTERM from outside (the OOM killer, a lost container), not pytest's own exit
 # the same steps as the runner (code, then tests), then only the named tests
 _RERUN = """
