@@ -62,27 +62,53 @@ def ambig_swe(
         user_profile: Preferences of the simulated user (personalization): none, one_question, no_questions, brief.
         judge_model: Question-quality judge (interactive and detection mode); default: the run's model.
     """
+    _check_choices(setting, user_profile)
+    loaded = load_instances(dataset, on_invalid)
+    for problem in loaded.problems:
+        print(f"ambig_swe: skipped invalid row: {problem}", file=sys.stderr)
+    user, mode = simulator or OracleSimulator(), "detection" if detection else setting
+    real = RealInstances(repos, instance_image, validate)
+    samples, not_run = _samples(loaded.instances, real, mode, seed, int(getattr(user, "max_turns", 3)), user_profile)
+    asks = mode in ("detection", "interactive")
+    return Task(
+        dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
+        # the full setting has no user: no context, so the record says `simulation: null`
+        solver=_agent(mode, user) if mode == "full" else [simulated_user(), as_solver(_agent(mode, user))],
+        scorer=_scorers(setting, detection, test_timeout, judge_model),
+        sandbox=_sandbox(sandbox),
+        message_limit=message_limit,
+        metadata={
+            "setting": mode,
+            "dataset": dataset,
+            "simulator": user.name if asks else None,
+            "invalid_rows": loaded.problems,
+            "not_run": [{"instance_id": n.instance_id, "kind": n.kind, "reason": n.reason} for n in not_run],
+        },
+    )
+
+
+def _check_choices(setting: str, user_profile: str) -> None:
     if user_profile not in PROFILES:
         raise ConfigError(f"task.user_profile must be one of {', '.join(PROFILES)}, got {user_profile!r}")
     if setting not in SETTINGS:
         raise ConfigError(f"task.setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
-    loaded = load_instances(dataset, on_invalid)
-    for problem in loaded.problems:
-        print(f"ambig_swe: skipped invalid row: {problem}", file=sys.stderr)
-    user = simulator or OracleSimulator()
-    max_turns = int(getattr(user, "max_turns", 3))
+
+
+def _samples(
+    instances: list[Instance], real: RealInstances, mode: str, seed: int, max_turns: int, profile: str
+) -> tuple[list[Sample], list[NotRun]]:
+    """A sample per instance that can run here, and the reasons of those that cannot (printed as they come)."""
     rng = random.Random(seed)
-    real = RealInstances(repos, instance_image, validate)
     samples: list[Sample] = []
     not_run: list[NotRun] = []
-    for instance in loaded.instances:
-        if detection:
+    for instance in instances:
+        if mode == "detection":
             underspecified = rng.random() < 0.5
             text = detection_input(instance, underspecified)
         else:
-            underspecified = setting != "full"
-            text = agent_input(instance, setting, max_turns)
-        metadata = _metadata(instance, underspecified, "detection" if detection else setting, user_profile)
+            underspecified = mode != "full"
+            text = agent_input(instance, mode, max_turns)  # type: ignore[arg-type]  # full, hidden or interactive
+        metadata = _metadata(instance, underspecified, mode, profile)
         made = (
             minisuite_sample(instance, text, metadata)
             if instance.repo_files is not None
@@ -97,28 +123,17 @@ def ambig_swe(
         raise ConfigError("ambig_swe: no instance can run here: " + " | ".join(n.line() for n in not_run[:3]))
     if not_run:
         print(f"ambig_swe: {len(samples)} instance(s) run, {len(not_run)} not run (reasons above)", file=sys.stderr)
+    return samples, not_run
 
+
+def _agent(mode: str, user: Simulator) -> Any:
+    """inspect's ReAct agent with the shell, Python and editor tools, and the user where the mode has one."""
     tools: list[Any] = [bash(timeout=180), python(timeout=180), text_editor()]
-    if detection or setting == "interactive":
+    if mode in ("detection", "interactive"):
         tools.append(ask_user(user))
-    elif setting == "hidden":
+    elif mode == "hidden":
         tools.append(ask_user(FixedReplySimulator()))
-    agent = react(tools=tools)
-    return Task(
-        dataset=MemoryDataset(samples, name=f"ambig_swe:{dataset}"),
-        # the full setting has no user: no context, so the record says `simulation: null`
-        solver=agent if setting == "full" and not detection else [simulated_user(), as_solver(agent)],
-        scorer=_scorers(setting, detection, test_timeout, judge_model),
-        sandbox=_sandbox(sandbox),
-        message_limit=message_limit,
-        metadata={
-            "setting": "detection" if detection else setting,
-            "dataset": dataset,
-            "simulator": user.name if (detection or setting == "interactive") else None,
-            "invalid_rows": loaded.problems,
-            "not_run": [{"instance_id": n.instance_id, "kind": n.kind, "reason": n.reason} for n in not_run],
-        },
-    )
+    return react(tools=tools)
 
 
 def _metadata(instance: Instance, underspecified: bool, setting: str, profile: str) -> dict[str, Any]:

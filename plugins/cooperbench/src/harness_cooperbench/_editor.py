@@ -61,28 +61,34 @@ def sandbox_text_editor(environment: str) -> Tool:
             await box.write_file(path, history[path].pop())
             return f"Last edit to {path} undone"
         text = await _read(environment, path)
-        if command == "str_replace":
-            if not old_str:
-                raise ToolError("str_replace needs old_str")
-            count = text.count(old_str)
-            if count != 1:
-                raise ToolError(f"old_str occurs {count} times in {path}; it must occur exactly once")
-            updated = text.replace(old_str, new_str or "", 1)
-        elif command == "insert":
-            if insert_line is None or new_str is None:
-                raise ToolError("insert needs insert_line and new_str")
-            lines = text.splitlines(keepends=True)
-            if not 0 <= insert_line <= len(lines):
-                raise ToolError(f"insert_line {insert_line} is outside 0..{len(lines)}")
-            addition = new_str if new_str.endswith("\n") else new_str + "\n"
-            updated = "".join(lines[:insert_line]) + addition + "".join(lines[insert_line:])
-        else:
-            raise ToolError(f"unknown command {command!r}")
+        updated = _edited(text, command, path, old_str, new_str, insert_line)
         history.setdefault(path, []).append(text)
         await box.write_file(path, updated)
         return f"The file {path} has been edited."
 
     return execute
+
+
+def _edited(
+    text: str, command: str, path: str, old_str: str | None, new_str: str | None, insert_line: int | None
+) -> str:
+    """The file's text after a str_replace or insert (ToolError for a bad request)."""
+    if command == "str_replace":
+        if not old_str:
+            raise ToolError("str_replace needs old_str")
+        count = text.count(old_str)
+        if count != 1:
+            raise ToolError(f"old_str occurs {count} times in {path}; it must occur exactly once")
+        return text.replace(old_str, new_str or "", 1)
+    if command == "insert":
+        if insert_line is None or new_str is None:
+            raise ToolError("insert needs insert_line and new_str")
+        lines = text.splitlines(keepends=True)
+        if not 0 <= insert_line <= len(lines):
+            raise ToolError(f"insert_line {insert_line} is outside 0..{len(lines)}")
+        addition = new_str if new_str.endswith("\n") else new_str + "\n"
+        return "".join(lines[:insert_line]) + addition + "".join(lines[insert_line:])
+    raise ToolError(f"unknown command {command!r}")
 
 
 async def _read(environment: str, path: str) -> str:
