@@ -37,6 +37,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from harness._errors import ConfigError
 from harness.simulation import SimulatorContext, Turn
+from harness.simulation._protocol import NOTE_METADATA
 from harness.simulation._active import current_sample, seat_served
 
 SEAT_SOURCE = "user seat"
@@ -49,7 +50,7 @@ def seat_input(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     turns = []
     for message in messages:
         if isinstance(message, ChatMessageUser):
-            turns.append(Turn("agent", message.text))
+            turns.append(Turn("agent", message.text, note=bool((message.metadata or {}).get(NOTE_METADATA))))
         elif isinstance(message, ChatMessageAssistant):
             turns.append(Turn("user", message.text))
     return hidden, turns

@@ -64,14 +64,17 @@ def seat_model(config: RunConfig, registry: Registry, model: str, role: str) -> 
     from harness.models._sim_provider import check_seat_args
 
     name = model[len(SEAT_PREFIX) :]
-    if config.simulator and config.simulator != name:
-        raise ConfigError(
-            f"simulator={config.simulator} and {model} both take the simulator.* settings; "
-            "seat the same simulator in both, or drop one"
-        )
-    resolved = resolve_component(
-        registry, PluginKind.SIMULATOR, name, config.args.get("simulator"), config.raw_args.get("simulator")
-    )
+    if role == "agent":  # the model under test's place: its settings come from seat=; simulator.* is the task's user
+        values: Mapping[str, Any] | None = {}
+        raw: Mapping[str, str] | None = {}
+    else:
+        if config.simulator and config.simulator != name:
+            raise ConfigError(
+                f"simulator={config.simulator} and {model} both take the simulator.* settings; "
+                "seat the same simulator in both, or drop one"
+            )
+        values, raw = config.args.get("simulator"), config.raw_args.get("simulator")
+    resolved = resolve_component(registry, PluginKind.SIMULATOR, name, values, raw)
     check_seat_args(name, resolved.args)
     args = seated(name, resolved.args, SeatSettings.from_options(config.options), role)
     if role == "agent":

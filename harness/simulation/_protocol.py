@@ -10,13 +10,22 @@ CONTINUE_MESSAGE = "Please continue working on the task."
 
 NO_INFORMATION = "I don't have that information."
 
+NOTE_METADATA = "harness_note"
+"""Chat message metadata key: the message is a note to whoever sits in the seat (see `Turn.note`)."""
+
 
 @dataclass(frozen=True)
 class Turn:
-    """One message of the agent–user conversation."""
+    """One message of the agent–user conversation.
+
+    `note` marks a message meant for the one in the seat alone, not said by the other side (e.g.
+    coaching feedback to a supporter): a person's page shows it as a note. A task marks such a
+    chat message with metadata `{"harness_note": True}`.
+    """
 
     role: Literal["agent", "user"]
     text: str
+    note: bool = False
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,7 @@ class HumanSimulator:
         sample = current_sample()
         seat = web_seat(self.port)
         brief = context.hidden_info + (f"\n\nAbout you: {context.persona}" if context.persona else "")
-        messages = [{"who": "you" if turn.role == "user" else "other", "text": turn.text} for turn in conversation]
+        messages = [{"who": _who(turn), "text": turn.text} for turn in conversation]
         item = seat.queue.add(kind, sample.key if sample else "?", self.plays, brief, messages=messages, **details)
         return await seat.ask(item, self.timeout)
 
@@ -277,6 +277,13 @@ class HumanSimulator:
                 )
                 answers[scale["text"]] = await anyio.to_thread.run_sync(console.input, prompt)
         return answers
+
+
+def _who(turn: Turn) -> str:
+    """How the page labels a turn: the seat's own (`you`), the other side's, or a note to the seat."""
+    if turn.role == "user":
+        return "you"
+    return "note" if getattr(turn, "note", False) else "other"
 
 
 def _rating(value: Any) -> float:

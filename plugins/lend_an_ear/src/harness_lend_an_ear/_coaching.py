@@ -73,7 +73,8 @@ async def give_feedback(state: TaskState, judge: Judge, rubric: str) -> None:
     cap = int((state.metadata or {}).get("judge_max_tokens") or 160)
     findings = await find_moves(supporter_turns(state.messages), judge, load_rubric(rubric), max_tokens=cap)
     text = feedback([t.primary() for t in findings])
-    state.messages.append(ChatMessageUser(content=text, metadata={COACH_METADATA: "coach"}))
+    # harness_note: a person in the supporter's seat sees the feedback as a note, not as the seeker speaking
+    state.messages.append(ChatMessageUser(content=text, metadata={COACH_METADATA: "coach", "harness_note": True}))
     add_turn(state, data, "coach", f"coach:{judge}", text)
     data = progress(state)
     data["coach"] = {"after": supporter_count(data), "judge": judge, "findings": [t.to_json() for t in findings]}
