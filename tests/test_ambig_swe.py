@@ -252,7 +252,7 @@ def test_a_simulator_that_raises_errors_its_sample_and_the_run_goes_on(docker, t
     try:
         from harness import Registry
 
-        asks = [("ask_user", {"question": "Which file?"})] * 2
+        asks = [("ask_user", {"question": "Which file?"})] * 6  # 2 samples, each tried 3 times (infra retries)
         outcome = run(
             [
                 "task=ambig_swe",
@@ -274,7 +274,7 @@ def test_a_simulator_that_raises_errors_its_sample_and_the_run_goes_on(docker, t
     from inspect_ai.log import read_eval_log
 
     errors = [s.error.message for s in read_eval_log(record["inspect_log"]).samples]
-    assert all("simulator 'broken' failed: RuntimeError: simulator backend down" in e for e in errors)
+    assert all("simulator 'broken' failed: RuntimeError: simulator backend down" in e for e in errors), errors
 
 
 @pytest.mark.slow

@@ -173,7 +173,7 @@ def test_eval_matrix_example_runs(tmp_path: Path):
     # each run's scores, from its record, with their uncertainty; paths absolute
     for task in ("arithmetic", "capitals"):
         assert re.search(
-            rf"success\s+{task} on mockllm/model\n  \S+ = 0\.000 ± 0\.000  95% CI \[0\.000, 0\.\d+\]"
+            rf"success\s+{task} on mockllm/model\n  \S+ = 0\.000  95% CI \[0\.000, 0\.\d+\]"
             r" \(\w+\)  n=2\n  results: /",
             result.stdout,
         ), result.stdout

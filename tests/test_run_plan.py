@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from pydantic import Field
 
 from conftest import run_harness
 from harness import PluginNotFoundError, load_run_config, parse_overrides, plan
@@ -113,6 +115,11 @@ def test_inspect_banner_is_shown_only_for_other_peoples_hooks():
     assert not announces_foreign_hooks(ours)
     assert announces_foreign_hooks(ours + "  audit: copies logs to S3\n")
     assert announces_foreign_hooks("inspect_ai v0.3.285\n- telemetry enabled: mypkg.send\n")
+    # rich wraps a long description onto an unindented line (80 columns when output is not a terminal)
+    wrapped = ("inspect_ai v0.3.285\n- hooks enabled: 2\n  plugeval-progress: Prints one-line progress when "
+               "plugeval's output is not a \nterminal.\n  plugeval: Calls harness_sample_end hooks.\n")
+    assert not announces_foreign_hooks(wrapped)
+    assert not announces_foreign_hooks("inspect_ai v0.3.285\n- hooks enabled: 0\n\n")
 
 
 def test_a_run_prints_one_results_panel_and_no_hooks_banner(tmp_path: Path):
@@ -137,10 +144,6 @@ def test_a_task_file_with_a_syntax_error_names_file_and_line(tmp_path: Path):
 
 
 def test_plugin_parameters_declare_ranges_and_units_in_their_signature():
-    from typing import Annotated
-
-    from pydantic import Field
-
     from harness import ConfigError
     from harness.config._validation import validate
     from harness.plugins._params import params_schema

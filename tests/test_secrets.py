@@ -120,6 +120,8 @@ def test_log_safe_model_keeps_secrets_out_of_a_real_log(tmp_path: Path):
         ("keys sk-ant-api03-PLANTEDabcdefghij and AKIAPLANTED4ABCDEFGH", "keys [redacted] and [redacted]"),
         ("xoxb-PLANTED5-abcdef and glpat-PLANTED6abcdefghijklmn", "[redacted] and [redacted]"),
         ("max_tokens=200, hf_dataset_name, task-abcdefghijklmnopqrst", None),  # not secrets
+        ("'x' is not KEY=VALUE; set api_key=... or token=<your-token> or password=$PASSWORD", None),  # placeholders
+        ("token=Planted7Secret and KEY=PLANTEDPLANTEDPLANTEDPLANTED", "token=[redacted] and KEY=[redacted]"),
     ],
 )
 def test_secret_shaped_text_is_redacted_and_the_rest_kept(text, kept):

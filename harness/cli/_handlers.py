@@ -30,10 +30,18 @@ def _registry(args: argparse.Namespace) -> Any:
     return Registry.from_environment(_disabled(args))
 
 
+def _own_results_panel() -> None:
+    """The command prints one results panel per run, its own; inspect's is not printed too."""
+    from harness.run._inspect_call import hide_inspect_results_panel
+
+    hide_inspect_results_panel()
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from harness.cli._output import print_outcome
     from harness.config._run_config import load_run_config, parse_overrides
 
+    _own_results_panel()
     registry = _registry(args)
     if args.resume:
         from harness.run._execute import resume_run
@@ -81,6 +89,7 @@ def cmd_eval_set(args: argparse.Namespace) -> int:
     if not args.config:
         raise HarnessError("harness eval-set needs a matrix file: harness eval-set --config MATRIX (see --help)")
     matrix = load_matrix(args.config)
+    _own_results_panel()
     outcome = run_eval_set(matrix, _registry(args))
     print_eval_set(outcome)
     return exit_code(outcome.status)

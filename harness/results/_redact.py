@@ -61,6 +61,8 @@ def redact_text(text: str) -> str:
 
 
 _NOT_SECRETS = frozenset({"none", "null", "true", "false", "bearer", "basic", "token"})
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z_]{0,19}|\.\.\.|<[^<>]*>|\$\{?[A-Za-z_]+\}?")
+"""Values that stand for a value in help and errors (`KEY=VALUE`, `api_key=...`, `<your key>`, `$TOKEN`)."""
 
 
 def _redact_pairs(text: str) -> str:
@@ -70,11 +72,15 @@ def _redact_pairs(text: str) -> str:
         if not is_secret_key(pair.group("name").rsplit(".", 1)[-1]):
             continue
         value = _VALUE.match(text, pair.end())
-        if value is None or text.startswith(REDACTED, pair.end()) or value.group(0).lower() in _NOT_SECRETS:
+        if value is None or text.startswith(REDACTED, pair.end()) or _not_a_secret(value.group(0)):
             continue
         parts += [text[done : value.start()], REDACTED]
         done = value.end()
     return "".join(parts) + text[done:]
+
+
+def _not_a_secret(value: str) -> bool:
+    return value.lower() in _NOT_SECRETS or _PLACEHOLDER.fullmatch(value) is not None
 
 
 def has_secret(text: str) -> bool:

@@ -54,15 +54,21 @@ def prepare_inspect() -> None:
 
 
 def announces_foreign_hooks(banner: str) -> bool:
-    """Whether inspect's start-up banner names anything but the harness's own hooks."""
+    """Whether inspect's start-up banner says anything but that the harness's own hooks are enabled.
+
+    The banner is `inspect_ai vX`, then `- MESSAGE` items (legacy telemetry, `hooks enabled: N`), the
+    hooks listed under the last one as `  name: description`; rich wraps long descriptions onto
+    unindented lines, so what counts is the items and the names, not every line.
+    """
+    listed_hooks = False
     for line in banner.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("inspect_ai v") or stripped.startswith("- hooks enabled"):
-            continue
-        name = stripped.partition(":")[0].strip()
-        if line.startswith("  ") and name in OWN_HOOKS:
-            continue
-        return True
+        if line.startswith("- "):
+            listed_hooks = line.startswith("- hooks enabled")
+            if not listed_hooks:
+                return True  # a legacy hook's message
+        elif line.startswith("  ") and listed_hooks and ":" in line:
+            if line.strip().partition(":")[0].strip() not in OWN_HOOKS:
+                return True
     return False
 
 
@@ -106,12 +112,15 @@ def safe_model(model: str, model_args: Mapping[str, Any]) -> Any:
     """The model under test built with its arguments, with what inspect logs of them redacted."""
     from harness.results._log_redaction import log_safe_model
 
+    prepare_inspect()  # building a model starts inspect's hooks, banner and all
     return log_safe_model(model, model_args)
 
 
 def inspect_roles(model_roles: Mapping[str, Any]) -> dict[str, Any] | None:
     """Roles as inspect takes them: a model string, or a model built with its arguments (a seated simulator)."""
     from inspect_ai.model import get_model
+
+    prepare_inspect()
 
     roles: dict[str, Any] = {}
     for role, spec in model_roles.items():
