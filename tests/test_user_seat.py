@@ -153,6 +153,34 @@ def test_sim_replay_plays_a_recorded_conversation_turn_for_turn(seat_site, tmp_p
     assert [e["text"] for e in _seat_events(sample)] == ["first", "second", "third"]
 
 
+def test_sim_llm_sits_in_the_user_seat_with_a_model_of_its_own(seat_site, tmp_path: Path):
+    # simulator.model reaches sim/llm although inspect's get_model takes `model` itself
+    logs = tmp_path / "logs"
+    result = run_harness(
+        "eval", "task=seat_tasks/seat_quiz", "limit=1", "model=mockllm/model", "model_roles.user=sim/llm",
+        "simulator.model=mockllm/model", f"log_dir={logs}", "display=none", site=seat_site,
+    )
+    assert result.returncode == 0, result.stderr
+    (sample,) = _log(logs).samples
+    (event,) = _seat_events(sample)
+    assert event["simulator"] == "llm:mockllm/model" and "Default output from mockllm/model" in event["text"]
+
+
+def test_a_replay_that_runs_out_ends_with_the_seats_stop_text(seat_site, tmp_path: Path):
+    recorded = tmp_path / "conversations.jsonl"
+    turns = [{"role": "user", "text": "first"}, {"role": "agent", "text": "ok"}, {"role": "user", "text": "second"}]
+    recorded.write_text(json.dumps({"id": "c1", "task": "seat_replay", "turns": turns}) + "\n")
+    logs = tmp_path / "logs"
+    result = run_harness(
+        "eval", "task=seat_tasks/seat_replay", "model=mockllm/model", "model_roles.user=sim/replay",
+        f"simulator.path={recorded}", "seat.stop_text=###STOP###", f"log_dir={logs}", "display=none", site=seat_site,
+    )
+    assert result.returncode == 0, result.stderr
+    (sample,) = _log(logs).samples
+    first, second, third = sample.output.completion.split(" | ")
+    assert (first, second) == ("first", "second") and third.endswith("###STOP###")
+
+
 @pytest.mark.slow
 def test_bad_seats_are_one_line_errors(tmp_path: Path):
     llm = run_harness("eval", "task=arithmetic", "model_roles.user=sim/llm", f"log_dir={tmp_path}")
@@ -175,3 +203,19 @@ def test_the_oracle_opens_with_the_request_when_the_user_speaks_first(conversati
     context = SimulatorContext(hidden_info="You are Sam. You want to cancel order 1182. You live in Leeds.", opening=True)
     reply = anyio.run(OracleSimulator(top_k=1).reply, [Turn(r, t) for r, t in conversation], context)
     assert "cancel order 1182" in reply.text
+
+
+def test_the_oracle_answers_from_a_role_play_prompts_scenario_not_its_guidance():
+    import anyio
+
+    from harness.simulation import OracleSimulator, SimulatorContext, Turn
+
+    # the shape of tau2's user prompt: pages of guidance, the user's situation in <scenario>
+    prompt = (
+        "# User Simulation Guidelines\nYou are playing the role of a customer. Disclose information progressively.\n"
+        "Wait for the agent to ask for your user id before giving it.\n\n"
+        "<scenario>\nKnown info:\n\tYour user id is sophia_silva_7557.\n\tConfirmation number: H8Q05L\n</scenario>"
+    )
+    reply = anyio.run(OracleSimulator(top_k=1).reply, [Turn("agent", "What is your user id?")],
+                      SimulatorContext(hidden_info=prompt))
+    assert reply.text == "Your user id is sophia_silva_7557."

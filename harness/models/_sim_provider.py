@@ -56,6 +56,19 @@ def seat_input(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     return hidden, turns
 
 
+SIMULATOR_MODEL_ARG = "sim_model"
+"""The model arg that carries a simulator's own `model` setting (`sim/llm`'s): inspect's `get_model`
+takes `model` itself, so a simulator's `model` travels under this name and is renamed back."""
+
+
+def as_model_args(simulator_args: dict[str, Any]) -> dict[str, Any]:
+    """A simulator's settings as model args of `sim/NAME` (its `model` under `sim_model`)."""
+    args = dict(simulator_args)
+    if "model" in args:
+        args[SIMULATOR_MODEL_ARG] = args.pop("model")
+    return args
+
+
 @modelapi(name="sim")
 class SimulatorModelAPI(ModelAPI):
     """A harness simulator (`sim/oracle`, `sim/replay`, `sim/llm`, `sim/human`, any plugin) as inspect's user model."""
@@ -75,6 +88,8 @@ class SimulatorModelAPI(ModelAPI):
             raise ConfigError(f"sim/{model_name}: seat_role must be user or agent, got {seat_role!r}")
         self.stop_text = stop_text
         self.seat_role = seat_role
+        if SIMULATOR_MODEL_ARG in simulator_args:
+            simulator_args["model"] = simulator_args.pop(SIMULATOR_MODEL_ARG)
         self.simulator_args = simulator_args
         self.simulator = build_simulator(model_name, simulator_args)
 
@@ -144,5 +159,5 @@ def check_seat_args(name: str, args: dict[str, Any]) -> None:
     if name == "llm" and not args.get("model"):
         raise ConfigError(
             "sim/llm in the user seat needs a model of its own: simulator.model=PROVIDER/NAME "
-            "(under inspect: model_args: {model: ...}); without one it would ask itself through the user role"
+            f"(under inspect: model_args: {{{SIMULATOR_MODEL_ARG}: ...}}); without one it would ask itself through the user role"
         )

@@ -26,18 +26,26 @@ HUMAN = "human"
 
 @dataclass(frozen=True)
 class SeatSettings:
-    """Where a person sits in (`terminal` or `web`), and the web page's port and per-turn timeout."""
+    """Where a person sits in (`terminal` or `web`), the web page's port and per-turn timeout, and the
+    text the task expects from its user at the end of a conversation (`stop_text`, e.g. tau2's `###STOP###`)."""
 
     kind: str = "terminal"
     port: int = 0
     timeout: float = 600.0
+    stop_text: str | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> "SeatSettings":
         seat = options.get("seat") or {}
         if isinstance(seat, str):
             seat = {"kind": seat}
-        return cls(str(seat.get("kind", "terminal")), int(seat.get("port", 0)), float(seat.get("timeout", 600.0)))
+        stop_text = seat.get("stop_text")
+        return cls(
+            str(seat.get("kind", "terminal")),
+            int(seat.get("port", 0)),
+            float(seat.get("timeout", 600.0)),
+            str(stop_text) if stop_text else None,
+        )
 
     def human_args(self, role: str) -> dict[str, Any]:
         """The human simulator's settings for this seat, playing `role` (`user` or `agent`)."""
@@ -61,7 +69,7 @@ def seat_model(config: RunConfig, registry: Registry, model: str, role: str) -> 
         ConfigError: `simulator=` names another simulator (the `simulator.*` settings would be
             ambiguous), or the settings do not fit (`sim/llm` without its own model...).
     """
-    from harness.models._sim_provider import check_seat_args
+    from harness.models._sim_provider import as_model_args, check_seat_args
 
     name = model[len(SEAT_PREFIX) :]
     if role == "agent":  # the model under test's place: its settings come from seat=; simulator.* is the task's user
@@ -76,10 +84,13 @@ def seat_model(config: RunConfig, registry: Registry, model: str, role: str) -> 
         values, raw = config.args.get("simulator"), config.raw_args.get("simulator")
     resolved = resolve_component(registry, PluginKind.SIMULATOR, name, values, raw)
     check_seat_args(name, resolved.args)
-    args = seated(name, resolved.args, SeatSettings.from_options(config.options), role)
+    seat = SeatSettings.from_options(config.options)
+    args = seated(name, resolved.args, seat, role)
     if role == "agent":
         args["seat_role"] = "agent"
-    return {"model": model, "model_args": args}
+    elif seat.stop_text:
+        args["stop_text"] = seat.stop_text
+    return {"model": model, "model_args": as_model_args(args)}
 
 
 def survey_questions(options: Mapping[str, Any]) -> tuple[Any, ...] | None:

@@ -18,7 +18,7 @@ USER_ROLE = "user"
 OPENING_QUERY = "I need help with this task: what I want, my request, my goal, my problem"
 """What the oracle looks for in its hidden information when the user speaks first (no question yet)."""
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n{2,}|\n(?=[-*#] )|\n(?=```)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=:)[ \t]*\n\s*|\n{2,}|\n(?=[-*#] )|\n(?=```)")
 
 
 def _tfidf_best(query: str, candidates: list[str]) -> list[tuple[float, int]]:
@@ -35,6 +35,19 @@ def _tfidf_best(query: str, candidates: list[str]) -> list[tuple[float, int]]:
     return sorted(((float(s), i) for i, s in enumerate(scores)), reverse=True)
 
 
+_TAGGED_BLOCK = re.compile(r"<(scenario|instructions|user_info|persona|profile|task)>(.*?)</\1>", re.S | re.I)
+
+
+def _own_facts(hidden_info: str) -> str:
+    """What the user knows: the tagged blocks of a role-play prompt (tau2's `<scenario>`), else all of it.
+
+    A user simulation prompt often wraps the user's situation in a tag after pages of role-play
+    guidance; answering from the guidance ("Disclose information progressively") is no answer.
+    """
+    blocks = [body.strip() for _, body in _TAGGED_BLOCK.findall(hidden_info)]
+    return "\n\n".join(blocks) if blocks else hidden_info
+
+
 @dataclass
 class OracleSimulator:
     """Answers with the sentences of the hidden information most similar to the question (TF-IDF).
@@ -49,7 +62,7 @@ class OracleSimulator:
     name: str = "oracle"
 
     async def reply(self, conversation: Sequence[Turn], context: SimulatorContext) -> SimulatorReply:
-        parts = context.sections.items() if context.sections else [("", context.hidden_info)]
+        parts = context.sections.items() if context.sections else [("", _own_facts(context.hidden_info))]
         tagged = [(kind, s.strip()) for kind, text in parts for s in _SENTENCE.split(text) if len(s.strip()) > 3]
         sentences = [sentence for _, sentence in tagged]
         query = conversation[-1].text if conversation and conversation[-1].role == "agent" else OPENING_QUERY
