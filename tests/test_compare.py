@@ -12,7 +12,7 @@ from harness import load_run_config, load_yaml_task, run_eval
 from harness.config._run_config import parse_overrides
 
 
-def _run(tmp_path: Path, replies: list[str], limit: int, name: str) -> Path:
+def _run(tmp_path: Path, replies: list[str], limit: int, name: str, *extra: str) -> Path:
     from inspect_ai.model import ModelOutput
 
     config = load_run_config(
@@ -24,6 +24,7 @@ def _run(tmp_path: Path, replies: list[str], limit: int, name: str) -> Path:
                 f"log_dir={tmp_path / name}",
                 "display=none",
                 "max_samples=1",
+                *extra,
             ]
         )
     )
@@ -137,3 +138,39 @@ def test_two_samples_that_both_improved_do_not_give_a_certain_interval(tmp_path:
     new = _run(tmp_path, right[:2], 2, "new")
     result = json.loads(run_harness("compare", str(base), str(new), "format=json").stdout)
     assert result["difference"] == 1.0 and result["ci95"][0] < 0.5  # n=2 cannot pin the difference at 1
+
+
+def test_runs_with_different_user_seats_report_the_success_gap_paired_on_their_samples(tmp_path: Path, answers):
+    # the seat a run's user sat in comes from its record (model_roles.user here; simulator= or a person too)
+    people = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers[:6]] + ["no"] * 4, 10, "people",
+                  "model_roles.user=sim/human")
+    simulated = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers[:9]] + ["no"], 10, "sim",
+                     "model_roles.user=sim/oracle")
+    table = run_harness("compare", str(people), str(simulated))
+    assert table.returncode == 0, table.stderr
+    assert "success gap (oracle − human (terminal)) +0.300" in table.stdout and "(newcombe (paired))" in table.stdout
+    assert "human (terminal)" in table.stdout.splitlines()[1] and "oracle" in table.stdout.splitlines()[2]
+    result = json.loads(run_harness("compare", str(people), str(simulated), "format=json").stdout)
+    assert result["seat_gap"] and result["paired"] and result["base"]["user_seat"] == "human (terminal)"
+    low, high = result["ci95"]
+    assert low < 0.3 < high
+    same_seat = json.loads(run_harness("compare", str(simulated), str(simulated), "format=json").stdout)
+    assert not same_seat["seat_gap"]
+
+
+@pytest.mark.parametrize(
+    "params, seat",
+    [
+        ({"simulator": "oracle"}, "oracle"),
+        ({"simulator": "human", "seat": "web"}, "human (web)"),
+        ({"model_roles": {"user": "sim/human"}, "seat": {"kind": "web", "port": 8080}}, "human (web)"),
+        ({"model_roles": {"user": "sim/llm"}}, "llm"),
+        ({"model_roles": {"user": "openai/gpt-4o"}}, "openai/gpt-4o"),
+        ({"model_roles": {"grader": "openai/gpt-4o"}}, None),
+        ({}, None),
+    ],
+)
+def test_the_user_seat_is_read_from_a_runs_parameters(params, seat):
+    from harness.results._seats import user_seat
+
+    assert user_seat(params) == seat

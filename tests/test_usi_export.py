@@ -113,3 +113,23 @@ def test_export_bad_input_is_a_one_line_error(oracle_run: Path, tmp_path: Path, 
         assert main(["usi", *argv]) == 2
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, (argv, err)
+
+
+@pytest.mark.slow  # shares the run above
+def test_the_leaderboard_shows_the_user_seat_and_the_usi_measured_for_the_run(oracle_run: Path, tmp_path: Path):
+    board_dir = tmp_path / "board"
+    before = run_harness("leaderboard", str(oracle_run), f"out={board_dir}")
+    assert before.returncode == 0, before.stderr
+    (entry,) = json.loads((board_dir / "leaderboard.json").read_text())["entries"]
+    assert entry["user_seat"] == "oracle" and entry["usi"] is None
+    assert "| oracle | not measured |" in (board_dir / "leaderboard.md").read_text()
+
+    people = tmp_path / "people.jsonl"
+    assert main(["usi", "export", str(oracle_run), f"out={people}"]) == 0
+    assert main(["usi", f"reference={people}", f"candidate={oracle_run}", f"out={oracle_run}", "draws=200"]) == 0
+    after = run_harness("leaderboard", str(oracle_run), f"out={board_dir}")
+    assert after.returncode == 0, after.stderr
+    (entry,) = json.loads((board_dir / "leaderboard.json").read_text())["entries"]
+    assert entry["usi"]["value"] == 100 and entry["usi"]["file"] == str(oracle_run / "usi.json")
+    assert "| oracle | 100.0 [100.0, 100.0] |" in (board_dir / "leaderboard.md").read_text()
+    (oracle_run / "usi.json").unlink()  # the module's other tests see the run as it was

@@ -18,6 +18,8 @@ agent transcripts are never loaded). Paired when both runs scored the same sampl
   dropped); unpaired, a two-sided permutation test of the difference in means.
 Verdict: better / worse when p < alpha (and the CI excludes 0); otherwise no significant difference.
 Runs of different tasks or task parameters are not compared unless `allow_different` is given.
+Runs whose user seats differ (a person's run against a simulator's on the same samples) are compared
+as they are: the difference is then the success gap between the seats (new − base), labelled so.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import numpy as np
 from harness._errors import ConfigError, ResultsError
 from harness.results._digest import digests_of
 from harness.results._record import read_record, sample_values_by_id
+from harness.results._seats import user_seat
 from harness.results._stats import mean_estimate
 
 DRAWS = 10_000
@@ -40,7 +43,7 @@ Verdict = Literal["better", "worse", "no significant difference"]
 
 @dataclass(frozen=True)
 class Side:
-    """One run's score on the compared metric."""
+    """One run's score on the compared metric, and who sat in its user seat (None: the task has none)."""
 
     run_id: str
     model: str
@@ -48,6 +51,7 @@ class Side:
     value: float
     ci95: tuple[float, float] | None
     n: int
+    user_seat: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,13 @@ class Comparison:
     alpha: float
     verdict: Verdict
 
+    @property
+    def seat_gap(self) -> bool:
+        """The runs' user seats differ: the difference is the success gap between the seats."""
+        return self.base.user_seat != self.new.user_seat
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "seat_gap": self.seat_gap}
 
 
 def compare_runs(
@@ -268,7 +277,13 @@ def _unpaired_test(a: np.ndarray, b: np.ndarray, seed: int) -> tuple[float, str]
 def _side(record: dict[str, Any], values: np.ndarray) -> Side:
     estimate = mean_estimate(list(values))
     return Side(
-        record["run_id"], record["model"], record["task"]["name"], float(values.mean()), estimate.ci95, len(values)
+        record["run_id"],
+        record["model"],
+        record["task"]["name"],
+        float(values.mean()),
+        estimate.ci95,
+        len(values),
+        user_seat(record["params"]),
     )
 
 
@@ -281,29 +296,43 @@ def format_comparison(c: Comparison, fmt: str) -> str:
         return f"[{pair[0]:.3f}, {pair[1]:.3f}]" if pair else "n/a"
 
     spread = f" ± {c.stderr:.3f}" if c.stderr > 0 or c.ci95[0] == c.ci95[1] else ""
+    gap = f"success gap ({c.new.user_seat or 'no user'} − {c.base.user_seat or 'no user'})" if c.seat_gap else "difference"
     if fmt == "md":
-        icon = {"better": "✅", "worse": "❌"}.get(c.verdict, "➖")
-        return "\n".join(
-            [
-                f"### {icon} `{c.scorer}`: {c.verdict}",
-                "",
-                "| run | model | score | 95% CI | n |",
-                "|---|---|---:|---|---:|",
-                f"| base `{c.base.run_id}` | {c.base.model} | {c.base.value:.3f} | {ci(c.base.ci95)} | {c.base.n} |",
-                f"| new `{c.new.run_id}` | {c.new.model} | {c.new.value:.3f} | {ci(c.new.ci95)} | {c.new.n} |",
-                "",
-                f"Difference {c.difference:+.3f}{spread}, 95% CI {ci(c.ci95)} ({c.ci_method}); "
-                f"p = {c.p_value:.4g} "
-                f"({c.test}); α = {c.alpha}.",
-            ]
-        )
+        return _markdown(c, ci, gap, spread)
+    seat_width = max(len(_seat(c.base)), len(_seat(c.new)), len("user seat")) + 2
     return "\n".join(
         [
-            f"{'':<6}{'run':<14}{'model':<30}{'score':>8}  {'95% CI':<18}{'n':>5}",
-            f"{'base':<6}{c.base.run_id:<14}{c.base.model:<30}{c.base.value:>8.3f}  {ci(c.base.ci95):<18}{c.base.n:>5}",
-            f"{'new':<6}{c.new.run_id:<14}{c.new.model:<30}{c.new.value:>8.3f}  {ci(c.new.ci95):<18}{c.new.n:>5}",
-            f"difference {c.difference:+.3f}{spread}  95% CI {ci(c.ci95)} ({c.ci_method})  "
+            f"{'':<6}{'run':<14}{'model':<30}{'user seat':<{seat_width}}{'score':>8}  {'95% CI':<18}{'n':>5}",
+            *(
+                f"{label:<6}{side.run_id:<14}{side.model:<30}{_seat(side):<{seat_width}}{side.value:>8.3f}  "
+                f"{ci(side.ci95):<18}{side.n:>5}"
+                for label, side in (("base", c.base), ("new", c.new))
+            ),
+            f"{gap} {c.difference:+.3f}{spread}  95% CI {ci(c.ci95)} ({c.ci_method})  "
             f"p = {c.p_value:.4g} ({c.test})",
             f"{c.scorer}: {c.verdict} (alpha {c.alpha})",
+        ]
+    )
+
+
+def _seat(side: Side) -> str:
+    return side.user_seat or "–"
+
+
+def _markdown(c: Comparison, ci: Any, gap: str, spread: str) -> str:
+    icon = {"better": "✅", "worse": "❌"}.get(c.verdict, "➖")
+    return "\n".join(
+        [
+            f"### {icon} `{c.scorer}`: {c.verdict}",
+            "",
+            "| run | model | user seat | score | 95% CI | n |",
+            "|---|---|---|---:|---|---:|",
+            *(
+                f"| {label} `{side.run_id}` | {side.model} | {_seat(side)} | {side.value:.3f} | {ci(side.ci95)} | {side.n} |"
+                for label, side in (("base", c.base), ("new", c.new))
+            ),
+            "",
+            f"{gap[0].upper()}{gap[1:]} {c.difference:+.3f}{spread}, 95% CI {ci(c.ci95)} ({c.ci_method}); "
+            f"p = {c.p_value:.4g} ({c.test}); α = {c.alpha}.",
         ]
     )

@@ -15,7 +15,11 @@ Only comparable numbers share a table:
   n counts samples over those boards.
 - No interval is zero-width for n > 1: a record written before schema version 2 whose interval is
   a point gets its Wilson interval again (pass/fail) or none.
-The latest run of a (board, model) wins. Unreadable records are named and skipped; the rest build.
+- A row names the run's *user seat* (a simulator, a model, a person) where the task has a user: a
+  person's run and a simulator's run of one model are two rows, and a simulator's row carries the
+  USI measured for that run (`harness usi ... out=RUN_DIR`), or none: an unmeasured simulator is
+  not presented as if it were people.
+The latest run of a (board, model, user seat) wins. Unreadable records are named and skipped; the rest build.
 The HTML page embeds the data as JSON and renders it with `textContent` only.
 """
 
@@ -35,6 +39,7 @@ from harness._errors import ConfigError, HarnessError
 from harness.config._schemas import load_schema
 from harness.results._record import RESULTS_FILE, atomic_write_text, read_record
 from harness.results._redact import redact_messages
+from harness.results._seats import is_person, user_seat
 from harness.results._stats import wilson_interval
 
 
@@ -75,11 +80,11 @@ def collect(paths: list[str], out_dir: Path | None = None) -> tuple[list[dict[st
         except HarnessError as ex:
             skipped.append({"path": str(file), "reason": str(ex)})
     primaries = _primary_metrics([record for _, record in runs])
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    latest: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for file, record in runs:
         board = board_key(record)
         entry = _entry(file, record, board, primaries[board], out_dir)
-        key = (board, entry["model"])
+        key = (board, entry["model"], entry["user_seat"])  # a person's run and a simulator's are two rows
         if key not in latest or entry["date"] > latest[key]["date"]:
             latest[key] = entry
     entries = list(latest.values())
@@ -121,12 +126,15 @@ def _entry(
     metric = next((m for m in record["metrics"] if m["scorer"] == scorer and m["name"] == name), None)
     metric = _honest_interval(metric) if metric else None
     log = record.get("inspect_log")
+    seat = user_seat(record["params"])
     return {
         "board": board,
         "task": record["task"]["name"],
         "task_args": record["params"].get("task_args") or {},
         "model": record["model"],
         "model_roles": record["params"].get("model_roles") or {},
+        "user_seat": seat,
+        "usi": _usi(file, seat),
         "scorer": scorer,
         "metric": name,
         "declared": declared,
@@ -146,6 +154,16 @@ def _entry(
         "results_href": _href(str(file), out_dir),
         "log_href": _href(log, out_dir) if log else None,
     }
+
+
+def _usi(file: Path, seat: str | None) -> dict[str, Any] | None:
+    """The USI measured for a simulator's run (`harness usi ... out=` its directory), or None."""
+    if seat is None or is_person(seat):
+        return None
+    from harness.usi._summary import measured_usi
+
+    usi = measured_usi(file.parent)
+    return {"value": usi["value"], "ci95": usi["ci95"], "file": usi["file"]} if usi else None
 
 
 def _honest_interval(metric: dict[str, Any]) -> dict[str, Any]:
@@ -184,20 +202,24 @@ def _interval(entry: dict[str, Any]) -> tuple[float, float]:
 
 
 def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
-    return (entry["board"], not entry["ranked"], entry["rank"] or 1 << 30, -(entry["value"] or 0), entry["model"])
+    return (
+        entry["board"], not entry["ranked"], entry["rank"] or 1 << 30, -(entry["value"] or 0), entry["model"],
+        entry["user_seat"] or "",
+    )
 
 
 def overall(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Mean pass rate per model over the boards every model ran whose primary metric is a 0–1 rate."""
+    """Mean pass rate per model (and user seat) over the boards every one ran whose primary metric is a 0–1 rate."""
     rates = [e for e in entries if e["ranked"] and e["ci_method"] == "wilson" and e["value"] is not None and e["ci95"]]
     boards = sorted({e["board"] for e in rates})
-    models = sorted({e["model"] for e in rates})
-    common = [b for b in boards if all(any(e["board"] == b and e["model"] == m for e in rates) for m in models)]
+    contenders = sorted({(e["model"], e.get("user_seat")) for e in rates}, key=lambda c: (c[0], c[1] or ""))
+    ran = {(e["board"], e["model"], e.get("user_seat")) for e in rates}
+    common = [b for b in boards if all((b, *c) in ran for c in contenders)]
     rows = []
-    for model in models:
-        mine = [e for e in rates if e["model"] == model and e["board"] in common]
+    for model, seat in contenders:
+        mine = [e for e in rates if (e["model"], e.get("user_seat")) == (model, seat) and e["board"] in common]
         if mine:
-            rows.append(_overall_row(model, mine))
+            rows.append({**_overall_row(model, mine), "user_seat": seat})
     for row in rows:
         row["rank"] = 1 + sum(1 for other in rows if other["ci95"][0] > row["ci95"][1])
     return {
@@ -207,7 +229,7 @@ def overall(entries: list[dict[str, Any]]) -> dict[str, Any]:
         "stderrs (independent samples); 95% CI from the boards' Wilson intervals (MOVER, Zou & Donner 2008); "
         "n = samples over those boards. Boards whose primary metric is not a 0–1 pass/fail rate, or that not "
         "every model ran, are left out.",
-        "rows": sorted(rows, key=lambda r: (r["rank"], -r["value"], r["model"])),
+        "rows": sorted(rows, key=lambda r: (r["rank"], -r["value"], r["model"], r["user_seat"] or "")),
     }
 
 
@@ -265,50 +287,76 @@ def _rank_text(rank: int | None, ranks: list[int | None]) -> str:
     return f"={rank}" if ranks.count(rank) > 1 else str(rank)
 
 
+def _seat_text(row: dict[str, Any]) -> str:
+    seat = row.get("user_seat")
+    return "–" if seat is None else _md_cell(seat)
+
+
+def _usi_text(entry: dict[str, Any]) -> str:
+    if entry.get("user_seat") is None or is_person(entry["user_seat"]):
+        return "–"
+    usi = entry.get("usi")
+    if not usi:
+        return "not measured"
+    low, high = usi["ci95"] or (usi["value"], usi["value"])
+    return f"{usi['value']:.1f} [{low:.1f}, {high:.1f}]"
+
+
 def markdown(board: dict[str, Any]) -> str:
-    """An overall table, then one table per board: rank (= marks ties), model, score, 95% CI, n, run."""
+    """An overall table, then one table per board: rank (= marks ties), model, [user seat, USI,] score, 95% CI, n, run.
+
+    The user seat and USI columns appear where some run had a user seat.
+    """
     lines = ["# Leaderboard", "", f"Generated {board['generated_at']}."]
     summary = board["overall"]
     if summary["rows"]:
+        seats = any(r.get("user_seat") for r in summary["rows"])
         lines += [
             "",
             "## Overall",
             "",
             f"Boards: {', '.join(_md_cell(b) for b in summary['boards'])}. {_md_cell(summary['method'])}",
             "",
-            "| # | model | mean | 95% CI | n |",
-            "|---:|---|---:|---|---:|",
+            "| # | model |" + (" user seat |" if seats else "") + " mean | 95% CI | n |",
+            "|---:|---|" + ("---|" if seats else "") + "---:|---|---:|",
         ]
         ranks = [r["rank"] for r in summary["rows"]]
         for row in summary["rows"]:
+            seat = f" {_seat_text(row)} |" if seats else ""
             lines.append(
-                f"| {_rank_text(row['rank'], ranks)} | {_md_cell(row['model'])} | {row['value']:.3f} | "
+                f"| {_rank_text(row['rank'], ranks)} | {_md_cell(row['model'])} |{seat} {row['value']:.3f} | "
                 f"{_ci(row['ci95'])} | {row['n']} |"
             )
     for name in sorted({e["board"] for e in board["entries"]}):
-        rows = [e for e in board["entries"] if e["board"] == name]
-        primary = f"{rows[0]['scorer']}/{rows[0]['metric']}" + ("" if rows[0]["declared"] else " (first metric)")
-        lines += [
-            "",
-            f"## {_md_cell(name)} — {_md_cell(primary)}",
-            "",
-            "| # | model | score | 95% CI | n | run |",
-            "|---:|---|---:|---|---:|---|",
-        ]
-        ranks = [e["rank"] for e in rows]
-        for e in rows:
-            value = f"{e['value']:.3f}" if e["value"] is not None else "n/a"
-            note = "" if e["ranked"] else " (no primary metric: not ranked)"
-            lines.append(
-                f"| {_rank_text(e['rank'], ranks)} | {_md_cell(e['model'])}{note} | {value} | {_ci(e['ci95'])} | "
-                f"{e['n']} | `{_md_cell(e['run_id'])}` |"
-            )
+        lines += _board_lines(name, [e for e in board["entries"] if e["board"] == name])
     if board["skipped"]:
         lines += [
             "",
             "Skipped: " + "; ".join(f"{_md_cell(s['path'])} ({_md_cell(s['reason'])})" for s in board["skipped"]),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _board_lines(name: str, rows: list[dict[str, Any]]) -> list[str]:
+    primary = f"{rows[0]['scorer']}/{rows[0]['metric']}" + ("" if rows[0]["declared"] else " (first metric)")
+    seats = any(e.get("user_seat") for e in rows)
+    lines = [
+        "",
+        f"## {_md_cell(name)} — {_md_cell(primary)}",
+        "",
+        "| # | model |" + (" user seat | USI |" if seats else "") + " score | 95% CI | n | run |",
+        "|---:|---|" + ("---|---|" if seats else "") + "---:|---|---:|---|",
+    ]
+    ranks = [e["rank"] for e in rows]
+    for e in rows:
+        value = f"{e['value']:.3f}" if e["value"] is not None else "n/a"
+        note = "" if e["ranked"] else " (no primary metric: not ranked)"
+        seat = f" {_seat_text(e)} | {_usi_text(e)} |" if seats else ""
+        lines.append(
+            f"| {_rank_text(e['rank'], ranks)} | {_md_cell(e['model'])}{note} |{seat} {value} | {_ci(e['ci95'])} | "
+            f"{e['n']} | `{_md_cell(e['run_id'])}` |"
+        )
+    return lines
 
 
 def html_page(board: dict[str, Any]) -> str:
