@@ -227,6 +227,9 @@ def _shares_a_fixture(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers > 1:  # tests run side by side: llama.cpp on one thread each (see harness.models llama_threads)
+        os.environ.setdefault("HARNESS_LLAMA_THREADS", "1")
     # registered as plugins (not conftest hooks) so that they cover plugins/*/tests as well as tests/
     if not config.pluginmanager.has_plugin("plugeval-scheduling"):
         config.pluginmanager.register(_Scheduling(config), "plugeval-scheduling")

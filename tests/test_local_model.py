@@ -233,3 +233,16 @@ def test_ctrl_c_ends_a_local_model_run_within_seconds(smollm, tmp_path: Path):
     assert stopped_after < 5 * load, f"exit took {stopped_after:.1f} s after Ctrl-C (load factor {load:.1f})"
     record = json.loads(next(logs.glob("*/results.json")).read_text())
     assert record["status"] == "cancelled"
+
+
+def test_llama_threads_follow_the_environment_and_refuse_nonsense(monkeypatch):
+    from harness.models._local_provider import THREADS_ENV, LocalModelError, llama_threads
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert llama_threads() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert llama_threads() == 1
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(THREADS_ENV, bad)
+        with pytest.raises(LocalModelError, match=f"{THREADS_ENV}={bad!r}: give a positive number"):
+            llama_threads()
