@@ -159,5 +159,6 @@ def check_seat_args(name: str, args: dict[str, Any]) -> None:
     if name == "llm" and not args.get("model"):
         raise ConfigError(
             "sim/llm in the user seat needs a model of its own: simulator.model=PROVIDER/NAME "
-            f"(under inspect: model_args: {{{SIMULATOR_MODEL_ARG}: ...}}); without one it would ask itself through the user role"
+            f"(under inspect: model_args: {{{SIMULATOR_MODEL_ARG}: ...}}); "
+            "without one it would ask itself through the user role"
         )

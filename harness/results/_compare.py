@@ -296,7 +296,8 @@ def format_comparison(c: Comparison, fmt: str) -> str:
         return f"[{pair[0]:.3f}, {pair[1]:.3f}]" if pair else "n/a"
 
     spread = f" ± {c.stderr:.3f}" if c.stderr > 0 or c.ci95[0] == c.ci95[1] else ""
-    gap = f"success gap ({c.new.user_seat or 'no user'} − {c.base.user_seat or 'no user'})" if c.seat_gap else "difference"
+    seats = f"{c.new.user_seat or 'no user'} − {c.base.user_seat or 'no user'}"
+    gap = f"success gap ({seats})" if c.seat_gap else "difference"
     if fmt == "md":
         return _markdown(c, ci, gap, spread)
     seat_width = max(len(_seat(c.base)), len(_seat(c.new)), len("user seat")) + 2
@@ -328,7 +329,8 @@ def _markdown(c: Comparison, ci: Any, gap: str, spread: str) -> str:
             "| run | model | user seat | score | 95% CI | n |",
             "|---|---|---|---:|---|---:|",
             *(
-                f"| {label} `{side.run_id}` | {side.model} | {_seat(side)} | {side.value:.3f} | {ci(side.ci95)} | {side.n} |"
+                f"| {label} `{side.run_id}` | {side.model} | {_seat(side)} | {side.value:.3f} | "
+                f"{ci(side.ci95)} | {side.n} |"
                 for label, side in (("base", c.base), ("new", c.new))
             ),
             "",
