@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 HUMAN = "human"
-_SIM = "sim/"
+"""The simulator a person sits in for."""
+SEAT_PREFIX = "sim/"
+"""A model given as `sim/NAME` seats the harness simulator NAME there (see `harness.models`)."""
 
 
 def user_seat(params: Mapping[str, Any]) -> str | None:
@@ -28,7 +30,7 @@ def user_seat(params: Mapping[str, Any]) -> str | None:
             role = role.get("model")
         if not role:
             return None
-        name = str(role).removeprefix(_SIM)
+        name = str(role).removeprefix(SEAT_PREFIX)
     return f"{HUMAN} ({seat_kind(params)})" if name == HUMAN else str(name)
 
 

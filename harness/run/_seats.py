@@ -18,10 +18,7 @@ from harness.config._run_config import RunConfig
 from harness.plugins._factory import resolve_component
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
-
-SEAT_PREFIX = "sim/"
-"""A model given as `sim/NAME` seats the harness simulator NAME there (see `harness.models`)."""
-HUMAN = "human"
+from harness.results._seats import HUMAN, SEAT_PREFIX, seat_kind
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class SeatSettings:
             seat = {"kind": seat}
         stop_text = seat.get("stop_text")
         return cls(
-            str(seat.get("kind", "terminal")),
+            seat_kind(options),
             int(seat.get("port", 0)),
             float(seat.get("timeout", 600.0)),
             str(stop_text) if stop_text else None,
