@@ -10,16 +10,23 @@ import pytest
 
 from conftest import REPO
 
-PUBLIC_MODULES = ("harness", "harness.simulation", "harness.sandbox", "harness.models", "harness.hookspecs", "harness.testing")
+PUBLIC_MODULES = (
+    "harness",
+    "harness.simulation",
+    "harness.sandbox",
+    "harness.models",
+    "harness.hookspecs",
+    "harness.testing",
+)
 
 
-def _private_imports(path: Path) -> list[str]:
-    """`harness` modules or names with a `_`-prefixed part that a file imports."""
+def _private_imports(path: Path, packages: frozenset[str] = frozenset({"harness"})) -> list[str]:
+    """Modules or names with a `_`-prefixed part, under one of `packages`, that a file imports."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             parts = node.module.split(".")
-            if parts[0] != "harness":
+            if parts[0] not in packages:
                 continue
             if any(p.startswith("_") for p in parts[1:]):
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}: from {node.module} import ...")
@@ -29,9 +36,18 @@ def _private_imports(path: Path) -> list[str]:
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
-                if parts[0] == "harness" and any(p.startswith("_") for p in parts[1:]):
+                if parts[0] in packages and any(p.startswith("_") for p in parts[1:]):
                     found.append(f"{path.relative_to(REPO)}:{node.lineno}: import {alias.name}")
     return found
+
+
+def _plugin_packages() -> dict[Path, str]:
+    """Each plugin directory and the import name of the package it ships."""
+    return {
+        package.parents[1]: package.name
+        for package in sorted((REPO / "plugins").glob("*/src/*"))
+        if (package / "__init__.py").exists()
+    }
 
 
 def _plugin_and_bench_files() -> list[Path]:
@@ -48,11 +64,31 @@ def test_plugins_and_benches_import_only_the_public_api():
     assert not offenders, "private harness imports (make the name public instead):\n" + "\n".join(offenders)
 
 
+def test_nothing_outside_a_plugin_imports_its_private_modules():
+    packages = _plugin_packages()
+    assert "harness_ambig_swe" in packages.values() and len(packages) >= 5
+    outside = [REPO / "tests", REPO / "bench", REPO / "harness", REPO / "examples", REPO / "docs"]
+    files = [p for top in outside for p in sorted(top.rglob("*.py"))]
+    files += [p for plugin in packages for p in sorted(plugin.rglob("*.py")) if "minisuite" not in p.parts]
+    offenders = []
+    for path in files:
+        owner = next((name for plugin, name in packages.items() if plugin in path.parents), None)
+        others = frozenset(name for name in packages.values() if name != owner)
+        offenders += _private_imports(path, others)
+    assert not offenders, (
+        "a plugin's private modules imported from outside it (test them in plugins/<name>/tests):\n"
+        + ("\n".join(offenders))
+    )
+
+
 def test_the_check_catches_a_private_import(tmp_path: Path, monkeypatch):
     module = REPO / "bench" / "_probe_private_import.py"
-    module.write_text("from harness.run._plan import plan\nfrom harness import _errors\n")
+    module.write_text(
+        "from harness.run._plan import plan\nfrom harness import _errors\nimport harness_decepticon._runner\n"
+    )
     try:
         assert len(_private_imports(module)) == 2
+        assert len(_private_imports(module, frozenset({"harness_decepticon"}))) == 1
     finally:
         module.unlink()
 

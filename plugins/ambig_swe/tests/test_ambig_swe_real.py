@@ -21,11 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
-from docker_support import require_docker
 
-from conftest import REPO, run_harness
+from ambig_swe_testkit import DATA, run_harness, require_docker
 
-DATA = REPO / "plugins" / "ambig_swe" / "tests" / "data"
 TARBALL = DATA / "psf__requests-shallow.tar.gz"  # shallow psf/requests (Apache-2.0) with the 8 base commits
 RESOLVING_HERE = ("psf__requests-1142", "psf__requests-6028")  # the other 6 need the internet (see README)
 NEEDS_INTERNET = "psf__requests-2931"  # two of its PASS_TO_PASS tests expect a connect timeout from a real network
@@ -100,9 +98,8 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
             print(f"{instance.instance_id}: {took:.0f} s, not run ({prepared.kind}): {prepared.reason}")
             assert instance.instance_id == NEEDS_INTERNET and prepared.kind == "network", prepared
         else:
-            print(
-                f"{instance.instance_id}: {took:.0f} s (build {prepared.build_seconds:.0f} s, gold {prepared.gold.seconds:.0f} s)"
-            )
+            timing = f"build {prepared.build_seconds:.0f} s, gold {prepared.gold.seconds:.0f} s"
+            print(f"{instance.instance_id}: {took:.0f} s ({timing})")
             assert prepared.gold.resolved
     return path, repos
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from ambig_swe_testkit import DATA
 
-PUBLISHED = REPO / "plugins" / "ambig_swe" / "tests" / "data" / "published"  # the release's outcome columns (MIT)
+PUBLISHED = DATA / "published"  # the release's outcome columns (MIT)
 SONNET = [
     f"published:{PUBLISHED / name}.csv#claude_sonnet3.5"
     for name in ("fully-specified", "underspecified", "interaction")
@@ -97,60 +97,51 @@ def test_ratio_interval_is_right_at_the_boundary():
     assert zero.value is None
 
 
-def _record(tmp: Path, name: str, model: str, setting: str, outcomes: dict[str, str], epochs: int = 1) -> Path:
-    """A real results record and inspect log for an ambig_swe run with the given per-sample outcomes."""
-    from inspect_ai import Task, eval
-    from inspect_ai.dataset import Sample
-    from inspect_ai.scorer import Score, accuracy, scorer
+_FIXED_OUTCOMES_TASK = """
+from inspect_ai import Task, task
+from inspect_ai.dataset import Sample
+from inspect_ai.scorer import Score, accuracy, scorer
 
-    from harness import install_offline_token_counting
-    from harness.results._record import build_record, write_record
 
-    install_offline_token_counting()
+@task
+def ambig_swe(setting: str = "interactive", outcomes: dict | None = None):
+    table = outcomes or {}
 
     @scorer(metrics=[accuracy()], name="tests_resolved")
     def fixed():
         async def score(state, target):
-            return Score(value=outcomes[str(state.sample_id)])
+            return Score(value=table[str(state.sample_id)])
 
         return score
 
-    samples = [Sample(id=i, input="x") for i in outcomes]
-    log = eval(
-        Task(
-            dataset=samples,
-            scorer=fixed(),
-            name="ambig_swe",
-            metadata={
-                "not_run": [
-                    {"instance_id": "psf__requests-1724", "kind": "network", "reason": "its tests need the internet"}
-                ]
-            },
-        ),
-        model="mockllm/model",
-        log_dir=str(tmp / "logs"),
-        display="none",
-        epochs=epochs,
-    )[0]
-    record = build_record(
-        run_id=name,
-        log=log,
-        task_ref="ambig_swe",
-        params={"task_args": {"setting": setting}},
-        plugins=[],
-        started_at="2026-01-01T00:00:00Z",
-        completed_at="2026-01-01T00:00:01Z",
-        wall_time=1.0,
-        hook_errors=[],
-    )
-    record["model"] = model
-    return write_record(record, tmp / "runs" / "nested" / name)
+    not_run = [{"instance_id": "psf__requests-1724", "kind": "network", "reason": "its tests need the internet"}]
+    return Task(dataset=[Sample(id=i, input="x") for i in table], scorer=fixed(), metadata={"not_run": not_run})
+"""
+
+
+def _record(tmp: Path, setting: str, outcomes: dict[str, str], epochs: int = 1) -> str:
+    """A real run (public `run_eval`) of a task named ambig_swe with the given per-sample outcomes; its run id."""
+    from harness import install_offline_token_counting, load_run_config, parse_overrides, run_eval
+
+    install_offline_token_counting()
+    task_file = tmp / "fixed_outcomes.py"
+    task_file.write_text(_FIXED_OUTCOMES_TASK)
+    tokens = [
+        f"task={task_file}@ambig_swe",
+        "model=mockllm/model",
+        "display=none",
+        f"epochs={epochs}",
+        f"log_dir={tmp / 'runs' / 'nested'}",
+        f"task.setting={setting}",
+        f"task.outcomes={json.dumps(outcomes)}",
+    ]
+    return run_eval(load_run_config(parse_overrides(tokens))).record["run_id"]
 
 
 def test_report_finds_records_recursively_and_pools_repeated_runs(tmp_path: Path):
-    _record(tmp_path, "r1", "m", "hidden", {"a": "C", "b": "I"})
-    _record(tmp_path, "r2", "m", "hidden", {"a": "C", "b": "C"})
-    _record(tmp_path, "r3", "m", "interactive", {"a": "C", "b": "C"}, epochs=2)
+    first = _record(tmp_path, "hidden", {"a": "C", "b": "I"})
+    second = _record(tmp_path, "hidden", {"a": "C", "b": "C"})
+    _record(tmp_path, "interactive", {"a": "C", "b": "C"}, epochs=2)
     (tmp_path / "runs" / "junk").mkdir()
     (tmp_path / "runs" / "junk" / "results.json").write_text("{}")
     result = _report(str(tmp_path / "runs"))
@@ -158,9 +149,9 @@ def test_report_finds_records_recursively_and_pools_repeated_runs(tmp_path: Path
     assert "skipped" in result.stderr and "junk" in result.stderr
     hidden = next(line for line in result.stdout.splitlines() if " hidden " in line)
     # two runs of m/hidden pooled by instance: a = 1, b = 0.5; n = 2 instances, nothing silently dropped
-    assert "0.750" in hidden and "pooled" in hidden and "2 runs pooled by instance: r1, r2" in hidden
+    assert "0.750" in hidden and "pooled" in hidden and f"2 runs pooled by instance: {first}, {second}" in hidden
     assert "not run here (not counted): 1 (network 1)" in result.stdout
-    assert "m: interactive vs hidden (relative improvement) = +0.333" in result.stdout
+    assert "mockllm/model: interactive vs hidden (relative improvement) = +0.333" in result.stdout
 
 
 def test_published_arguments_that_cannot_be_read_name_the_fix(tmp_path: Path):

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-DATA = REPO / "plugins" / "ambig_swe" / "tests" / "data"  # copies from the Ambig-SWE release (MIT), see its README
-PLUGIN_SOURCE = REPO / "plugins" / "ambig_swe" / "src" / "harness_ambig_swe"
+from ambig_swe_testkit import DATA, PLUGIN_SOURCE
 
 
 def _instances(name: str):

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_harness
+from ambig_swe_testkit import DATA, run_harness
 
-DATA = REPO / "plugins" / "ambig_swe" / "tests" / "data"
 TARBALL = DATA / "psf__requests-shallow.tar.gz"  # shallow psf/requests (Apache-2.0), base commits tagged base-<sha7>
 BASE_1142 = "22623bd8c265b78b161542663ee980738441c307"
 
