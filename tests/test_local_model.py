@@ -246,3 +246,50 @@ def test_llama_threads_follow_the_environment_and_refuse_nonsense(monkeypatch):
         monkeypatch.setenv(THREADS_ENV, bad)
         with pytest.raises(LocalModelError, match=f"{THREADS_ENV}={bad!r}: give a positive number"):
             llama_threads()
+
+
+def test_the_prompt_cache_size_follows_the_environment_and_refuses_nonsense(monkeypatch):
+    from harness.models._local_provider import PROMPT_CACHE_ENV, LocalModelError, prompt_cache_bytes
+
+    monkeypatch.delenv(PROMPT_CACHE_ENV, raising=False)
+    assert prompt_cache_bytes() == 512 << 20
+    monkeypatch.setenv(PROMPT_CACHE_ENV, "0")
+    assert prompt_cache_bytes() == 0
+    for bad in ("-1", "lots", "1.5"):
+        monkeypatch.setenv(PROMPT_CACHE_ENV, bad)
+        with pytest.raises(LocalModelError, match=f"{PROMPT_CACHE_ENV}={bad!r}: give megabytes"):
+            prompt_cache_bytes()
+
+
+def test_interleaved_conversations_resume_from_kept_states_and_say_the_same(smollm):
+    from harness import load_local_model, local_model_lock
+
+    model = load_local_model("smollm2-135m")
+    assert model.cache is not None and model.cache.capacity_bytes == 512 << 20
+
+    def two_conversations() -> list[str]:
+        histories: dict[str, list[dict[str, str]]] = {"listener": [], "seeker": []}
+        replies = []
+        for turn in range(2):
+            for role, history in histories.items():
+                history.append({"role": "user", "content": f"Turn {turn}: what would a {role} say next?"})
+                messages = [{"role": "system", "content": f"You are a {role}. " * 40}, *history]
+                reply = model.create_chat_completion(messages=messages, max_tokens=12, temperature=0, seed=1)
+                history.append({"role": "assistant", "content": reply["choices"][0]["message"]["content"]})
+                replies.append(history[-1]["content"])
+        return replies
+
+    with local_model_lock():
+        kept = model.cache
+        try:
+            model.set_cache(None)
+            model.reset()
+            without = two_conversations()
+            model.set_cache(kept)
+            model.reset()
+            with_cache = two_conversations()
+            hits = len(kept.cache_state)
+        finally:
+            model.set_cache(kept)
+    assert with_cache == without
+    assert hits >= 4  # a state kept after each of the four completions (the memory is far from full)
