@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, pip_install, run_harness
 from harness import load_yaml_task
 
@@ -35,6 +37,7 @@ def test_the_files_the_docs_show_are_the_files_in_examples():
     assert "examples/plugeval-wordcount/harness_wordcount/cli.py" in shown
 
 
+@pytest.mark.slow
 def test_writing_a_plugin_example_installs_lists_and_runs(tmp_path: Path):
     extract("writing-a-plugin.md", tmp_path)
     site = tmp_path / "site"

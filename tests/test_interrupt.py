@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import PluginDist, run_harness
 
 SLOW = PluginDist(
@@ -74,6 +76,7 @@ def _completed_samples(run_dir: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_finished_samples_writes_the_record_and_exits_130(plugin_site, tmp_path: Path):
     from docker_support import require_docker
 
@@ -115,6 +118,7 @@ def test_ctrl_c_keeps_finished_samples_writes_the_record_and_exits_130(plugin_si
     assert run_harness("leaderboard", str(logs), f"out={tmp_path / 'site'}").returncode == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_an_eval_set_is_not_green(plugin_site, tmp_path: Path):
     from docker_support import require_docker
 
@@ -184,6 +188,7 @@ COUNTED = PluginDist(
 )
 
 
+@pytest.mark.slow
 def test_a_killed_run_is_finished_by_resume_reusing_its_samples(plugin_site, tmp_path: Path):
     site = plugin_site(COUNTED)
     runs_file = tmp_path / "runs.txt"
@@ -218,6 +223,7 @@ def test_a_killed_run_is_finished_by_resume_reusing_its_samples(plugin_site, tmp
     assert missing.returncode == 2 and "run.json" in missing.stderr
 
 
+@pytest.mark.slow
 def test_a_second_eval_set_on_the_same_directory_stops_at_once(plugin_site, tmp_path: Path):
     site = plugin_site(COUNTED)
     matrix = tmp_path / "matrix.yaml"

@@ -261,6 +261,7 @@ def test_the_prompt_cache_size_follows_the_environment_and_refuses_nonsense(monk
             prompt_cache_bytes()
 
 
+@pytest.mark.slow
 def test_interleaved_conversations_resume_from_kept_states_and_say_the_same(smollm):
     from harness import load_local_model, local_model_lock
 

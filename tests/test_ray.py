@@ -60,6 +60,7 @@ def test_ray_without_the_extra_or_the_cluster_is_one_line(plugin_site, tmp_path:
     assert bad.returncode == 2 and "ray.address must be HOST:PORT" in bad.stderr
 
 
+@pytest.mark.slow
 def test_an_eval_set_runs_each_task_and_model_as_a_ray_task_retries_and_resumes(plugin_site, tmp_path: Path):
     _require_ray()
     site = plugin_site(SHARDY)

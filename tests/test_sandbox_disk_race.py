@@ -88,6 +88,7 @@ def footprint(container_id: str, mechanism: str) -> Callable[[], int]:
 
 # the watchdog holds the writer still while it counts a layer of many files: under load a count of
 # 300,000 files takes seconds, so its run gets a thirtieth of the flood (the same race, in minutes less)
+@pytest.mark.slow
 @pytest.mark.parametrize(("forced", "directories"), [(None, 300), ("watchdog", 10)], ids=["native", "watchdog"])
 def test_a_flood_of_small_files_then_5_gib_cannot_outrun_a_3g_limit(forced: str | None, directories: int, monkeypatch):
     from harness.sandbox import DockerSandboxConfig, SandboxError

@@ -211,6 +211,7 @@ def test_a_killed_run_leaves_containers_that_cleanup_removes(tmp_path: Path):
     assert list_containers("killedrun01") == []
 
 
+@pytest.mark.slow
 @pytest.mark.serial  # asserts no container on the host is left without its owner
 def test_eval_with_inspect_tools_sample_files_and_setup(plugin_site, tmp_path: Path):
     from conftest import PluginDist

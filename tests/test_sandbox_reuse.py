@@ -136,6 +136,7 @@ def test_a_container_whose_pid_counter_cannot_be_reset_is_not_reused(tmp_path, m
     run(scenario())
 
 
+@pytest.mark.slow
 def test_warm_containers_count_against_max_sandboxes():
     """inspect bounds samples by `max_sandboxes`; the pool keeps warm containers inside the same bound."""
     import time

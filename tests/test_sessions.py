@@ -144,6 +144,7 @@ def test_workers_keep_each_users_sessions_together(plugin_site, tmp_path: Path):
     assert len(shard_users) == 2 and not (shard_users[0] & shard_users[1])  # no user split between workers
 
 
+@pytest.mark.slow
 def test_a_killed_session_run_resumes_in_order_with_its_memory(plugin_site, tmp_path: Path):
     site = plugin_site(SESSIONS)
     env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}

@@ -123,6 +123,7 @@ def _eval(dataset: tuple[Path, dict[str, str]], solver: str, log_dir: Path) -> t
     return record, result.stderr, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_real_instances_gold_resolves_and_empty_does_not(dataset, tmp_path: Path):
     from inspect_ai.log import read_eval_log
 
@@ -181,6 +182,7 @@ def test_base_images_per_suite_carry_the_python_their_instances_need(dataset):
     assert client.images.get("plugeval/base:bullseye").labels["plugeval.base.python"] == "3.9"
 
 
+@pytest.mark.slow
 def test_a_failed_build_is_reported_with_its_failing_step(dataset, tmp_path: Path):
     """A clone of the shipped source plus a commit whose package fails in the image's `pip install .`.
 

@@ -234,6 +234,7 @@ def test_swebench_images_run_the_spec_command_in_their_conda_env():
     assert prepared.plan.script.startswith("source /opt/miniconda3/bin/activate\nconda activate testbed\ncd /testbed")
 
 
+@pytest.mark.slow
 def test_a_hugging_face_id_offline_is_a_clear_error(monkeypatch: pytest.MonkeyPatch):
     from harness import ConfigError
     from harness_ambig_swe import load_instances

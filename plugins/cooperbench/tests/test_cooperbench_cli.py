@@ -15,6 +15,7 @@ from harness_cooperbench._image import BuildFailed, required_python
 from harness_cooperbench._sources import shipped_sources
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("cooperbench-images")  # builds every shipped task image, as the agents and gold tests do
 def test_the_whole_dataset_reports_each_task_without_a_source_and_runs_the_rest(tmp_path: Path):
     require_docker()

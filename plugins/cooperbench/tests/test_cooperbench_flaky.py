@@ -35,7 +35,9 @@ def click_image() -> str:
 def _feature4_tests(image: str, hogs: int) -> str:
     from harness.sandbox import Container, DockerSandboxConfig
 
-    with Container(image, DockerSandboxConfig(workdir="/tmp", cpus=1.0)) as box:
+    # with hogs, half a CPU: the test still waits behind 32 busy processes, and the rest of the machine
+    # (other tests on other workers) keeps a CPU and a half
+    with Container(image, DockerSandboxConfig(workdir="/tmp", cpus=0.5 if hogs else 1.0)) as box:
         for path in PAIR.iterdir():
             box.write_file(f"/tmp/pair/{path.name}", path.read_bytes())
         result = box.exec(["sh", "-c", _RUN, "sh", str(hogs)], timeout=600)
@@ -50,8 +52,10 @@ def test_the_pairs_feature4_fails_a_wall_clock_test_under_cpu_contention_and_pas
     alone = _feature4_tests(click_image, hogs=0)
     assert "10 passed" in alone and failing_tests(alone) == ()
     failed: set[str] = set()
-    for _ in range(3):  # 32 busy processes share the container's one CPU with the test
+    for _ in range(3):  # 32 busy processes share the container's CPU with the test; up to 3 tries
         failed |= {test.split("::")[-1] for test in failing_tests(_feature4_tests(click_image, hogs=32))}
+        if "test_cleanup_timeout_multiple_callbacks" in failed:
+            break
     assert "test_cleanup_timeout_multiple_callbacks" in failed and failed <= set(TIMING), failed
 
 

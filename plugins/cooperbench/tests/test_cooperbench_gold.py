@@ -30,7 +30,7 @@ from harness_cooperbench._containers import Container
 from harness_cooperbench._selection import all_pairs
 
 # every shipped task image: built once (cold cache) by whichever test of the group comes first, on one worker
-pytestmark = pytest.mark.xdist_group("cooperbench-images")
+pytestmark = [pytest.mark.xdist_group("cooperbench-images"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,7 @@ def test_harness_eval_runs_and_scores_with_mockllm(tmp_path):
     assert ("decepticon_dp_difference", "dp_difference") in metrics
 
 
+@pytest.mark.slow
 def test_a_real_local_model_runs_an_episode_end_to_end(tmp_path):
     require_chromium()
     try:
@@ -117,6 +118,7 @@ def test_the_warning_defence_is_in_the_system_prompt(tmp_path):
     assert "dark patterns" not in plain.samples[0].messages[0].text
 
 
+@pytest.mark.slow
 def test_scripted_solvers_with_epochs_resample_tasks_not_episodes(tmp_path):
     require_chromium()
     result = harness_cli(

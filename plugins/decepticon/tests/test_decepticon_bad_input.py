@@ -73,6 +73,7 @@ def test_bad_task_settings_are_config_errors():
         decepticon(categories=["obstruction"], patterns=["countdown"])
 
 
+@pytest.mark.slow
 def test_the_cli_turns_bad_input_into_one_line_and_exit_code_2(tmp_path):
     result = harness_cli(
         "eval", "task=decepticon", f"task.tasks={_task_file(tmp_path, max_steps=-1)}", "model=mockllm/model"

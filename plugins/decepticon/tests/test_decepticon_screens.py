@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from decepticon_testkit import ARTIFACTS, require_chromium
 
 from harness_decepticon import load_tasks
@@ -9,6 +11,7 @@ from harness_decepticon._report import PROBLEM_KINDS
 from harness_decepticon._runner import run_policy
 
 
+@pytest.mark.slow
 def test_one_task_per_pattern_and_per_site_renders_without_errors():
     require_chromium()
     chosen, seen = [], set()

@@ -49,6 +49,7 @@ def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir:
     assert record["task"]["name"] == "lm_eval/tiny_arc"
 
 
+@pytest.mark.slow
 def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
         "eval",
@@ -63,6 +64,7 @@ def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> N
     assert "unknown lm-eval task 'tiny_gsn'" in line and "did you mean tiny_gsm" in line
 
 
+@pytest.mark.slow
 def test_dataset_not_reachable_offline_names_dataset_and_fix(tmp_path: Path) -> None:
     result = run_harness("eval", "task=lm_eval", "task.name=gsm8k", "model=mockllm/model", cwd=tmp_path)
     assert result.returncode == 2

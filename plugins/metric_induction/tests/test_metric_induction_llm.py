@@ -193,6 +193,7 @@ def test_autometrics_with_scripted_criteria_and_judge(tmp_path: Path):
     assert any(t.kind == "llm" and t.metric == "clarity" and t.weight > 0 for t in result.metric_set.terms)
 
 
+@pytest.mark.slow
 def test_induce_cli_writes_a_metric_set_that_harness_eval_scores_with(tmp_path: Path):
     out = tmp_path / "scorers" / "simp.yaml"
     induced = run_harness(
