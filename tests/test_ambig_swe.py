@@ -421,6 +421,7 @@ FLAKY_TEST = (
 )
 
 
+@pytest.mark.slow
 def test_a_test_that_fails_then_passes_alone_is_flaky_not_a_failure(docker, tmp_path: Path):
     from importlib import resources
 

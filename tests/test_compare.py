@@ -37,6 +37,7 @@ def answers() -> list[str]:
     return [s.target for s in load_yaml_task(REPO / "tasks" / "arithmetic.yaml").dataset][:20]
 
 
+@pytest.mark.slow
 def test_paired_comparison_detects_a_real_improvement_and_a_regression(tmp_path: Path, answers):
     base = _run(tmp_path, ["no idea"] * 20, 20, "base")
     new = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers], 20, "new")
@@ -140,6 +141,7 @@ def test_two_samples_that_both_improved_do_not_give_a_certain_interval(tmp_path:
     assert result["difference"] == 1.0 and result["ci95"][0] < 0.5  # n=2 cannot pin the difference at 1
 
 
+@pytest.mark.slow
 def test_runs_with_different_user_seats_report_the_success_gap_paired_on_their_samples(tmp_path: Path, answers):
     # the seat a run's user sat in comes from its record (model_roles.user here; simulator= or a person too)
     people = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers[:6]] + ["no"] * 4, 10, "people",

@@ -124,6 +124,7 @@ def test_cli_config_example_runs_and_prints_absolute_paths(tmp_path: Path):
     assert result.stdout.count(" 95% CI ") == 1  # one results panel
 
 
+@pytest.mark.slow
 def test_sandbox_example_runs_the_answer_in_docker(tmp_path: Path):
     from docker_support import require_docker
     from inspect_ai.log import read_eval_log

@@ -190,6 +190,7 @@ HOOKS = PluginDist(
 )
 
 
+@pytest.mark.slow
 def test_hooks_see_the_run_and_a_failing_hook_loses_nothing(plugin_site, tmp_path: Path):
     site = plugin_site(HOOKS)
     out = tmp_path / "hook.json"
@@ -221,6 +222,7 @@ def test_hooks_see_the_run_and_a_failing_hook_loses_nothing(plugin_site, tmp_pat
     assert f"also written: {summary}" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_run_without_a_terminal_prints_progress_lines(tmp_path: Path):
     result = run_harness("eval", "task=arithmetic", "limit=4", f"log_dir={tmp_path}", env={"HARNESS_PROGRESS_SECONDS": "0"})
     assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import run_harness
 from test_plugins import GOOD
+import pytest
 
 
 def _matrix(tmp_path: Path, body: str) -> Path:
@@ -16,6 +17,7 @@ def _matrix(tmp_path: Path, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_matrix_with_a_grid_runs_each_combination_and_resumes(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD)
     matrix = _matrix(
@@ -68,6 +70,7 @@ def test_a_bad_matrix_is_named_by_line(tmp_path: Path):
     assert "matrix.yaml:5" in result.stderr and "grid" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_interrupted_set_resumes_without_redoing_finished_tasks(plugin_site, tmp_path: Path):
     import os
     import signal
@@ -154,6 +157,7 @@ def test_an_interrupted_set_resumes_without_redoing_finished_tasks(plugin_site, 
     assert {r["status"] for r in index["runs"]} == {"success"}
 
 
+@pytest.mark.slow
 def test_a_matrix_gets_overrides_hooks_roles_and_run_ids_like_eval(plugin_site, tmp_path: Path):
     from test_eval import HOOKS
 

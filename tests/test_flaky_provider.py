@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import PluginDist, run_harness
+import pytest
 
 FLAKY = PluginDist(
     "harness-test-flaky",
@@ -66,6 +67,7 @@ def _log_facts(location: str) -> tuple[int, int, int]:
     return scored, sample_retries, model_retries
 
 
+@pytest.mark.slow
 def test_sample_retries_only(plugin_site, tmp_path: Path):
     site = plugin_site(FLAKY)
     result = run_harness(
@@ -85,6 +87,7 @@ def test_sample_retries_only(plugin_site, tmp_path: Path):
         assert "completed" in record["metrics"][0]["note"]
 
 
+@pytest.mark.slow
 def test_model_call_retries_are_counted(plugin_site, tmp_path: Path):
     site = plugin_site(FLAKY)
     result = run_harness("eval", "task=flaky_qa", "model=flaky/x", "display=none", f"log_dir={tmp_path}", site=site)
@@ -95,6 +98,7 @@ def test_model_call_retries_are_counted(plugin_site, tmp_path: Path):
     assert record["retries"] == {"samples": 0, "model_calls": model_retries} and model_retries >= 9
 
 
+@pytest.mark.slow
 def test_a_run_that_ends_in_error_still_reports_what_completed(plugin_site, tmp_path: Path):
     site = plugin_site(FLAKY)
     result = run_harness(

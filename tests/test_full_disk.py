@@ -41,6 +41,7 @@ def _big_task(tmp_path: Path) -> Path:
     return task
 
 
+@pytest.mark.slow
 def test_a_disk_that_fills_mid_run(tiny_disk, tmp_path: Path):
     disk = tiny_disk("400k")
     result = run_harness("eval", f"task={_big_task(tmp_path)}", "max_samples=4", f"log_dir={disk}", "display=none")

@@ -123,6 +123,7 @@ def test_a_person_answers_three_queued_conversations_with_a_reload_and_a_survey(
     assert not any(token in location.read_bytes() for token in [url.split("token=")[1].encode()])
 
 
+@pytest.mark.slow
 def test_a_seat_nobody_opens_ends_its_samples_with_a_clear_error(tmp_path: Path):
     started = time.monotonic()
     run = Run(tmp_path, f"task={TASKS}@travel_chat", "model_roles.user=sim/human", "seat=web", "seat.timeout=2",
@@ -138,6 +139,7 @@ def test_a_seat_nobody_opens_ends_its_samples_with_a_clear_error(tmp_path: Path)
     assert "no reply from the human seat within 2 s" in sample.error.message
 
 
+@pytest.mark.slow
 def test_a_person_in_the_model_under_tests_place(tmp_path: Path):
     from inspect_ai.log import read_eval_log
     from playwright import sync_api

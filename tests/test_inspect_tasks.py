@@ -48,6 +48,7 @@ def _record(log_dir: Path) -> dict:
     return json.loads(next(log_dir.glob("*/results.json")).read_text())
 
 
+@pytest.mark.slow
 def test_task_files_run_with_args_epochs_and_overrides(task_dir: Path):
     logs = task_dir / "logs"
     result = run_harness(
@@ -88,6 +89,7 @@ def test_bad_inspect_tasks_are_one_line_and_exit_2(task_dir: Path, spec: str, me
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_inspect_prefix_asks_inspect_and_harness_names_stay_harness(task_dir: Path):
     forced = run_harness(
         "eval", "task=inspect:mytask.py@mytask", f"log_dir={task_dir / 'b'}", "display=none", cwd=task_dir
@@ -127,6 +129,7 @@ def inspect_evals_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_inspect_evals_tasks_are_listed_from_metadata_and_explained(inspect_evals_site: Path, tmp_path: Path):
     env = {"PYTHONPATH": str(inspect_evals_site), "HARNESS_CACHE_DIR": str(tmp_path / "cache")}
     probe = textwrap.dedent("""\

@@ -26,6 +26,7 @@ def smollm():
     return "local/smollm2-135m"
 
 
+@pytest.mark.slow
 def test_a_real_eval_on_the_default_model(smollm, tmp_path: Path):
     # no model= given: the default is the real local model (HARNESS_MODEL empty = not set)
     result = run_harness(
@@ -132,6 +133,7 @@ def test_tool_calls_are_parsed_from_the_emulation_format():
     assert reply["role"] == "user" and "a.txt" in reply["content"]
 
 
+@pytest.mark.slow
 def test_bad_local_models_give_clear_errors(tmp_path: Path):
     unknown = run_harness("eval", "task=arithmetic", "model=local/no-such-model", "limit=1", f"log_dir={tmp_path}")
     assert unknown.returncode == 2

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import PluginDist, run_harness
+import pytest
 
 ROLES = PluginDist(
     "harness-test-roles",
@@ -75,6 +76,7 @@ def test_user_judge_and_model_under_test_are_logged_under_their_roles(plugin_sit
     assert set(record["tokens"]["by_model"]) >= {"mockllm/agent"}
 
 
+@pytest.mark.slow
 def test_a_simulator_model_argument_overrides_the_role(plugin_site, tmp_path: Path):
     from inspect_ai.log import read_eval_log
 

@@ -47,6 +47,7 @@ BROKEN = PluginDist(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.serial  # installs into the shared venv: every other process would list the plugin meanwhile
 def test_installed_plugin_is_listed_run_and_uninstalled(tmp_path: Path):
     """A plugin built as a wheel, pip-installed into the environment, used, then uninstalled."""
@@ -99,6 +100,7 @@ def test_installed_plugin_is_listed_run_and_uninstalled(tmp_path: Path):
     assert "installed_echo" not in after.stdout
 
 
+@pytest.mark.slow
 def test_task_params_are_typed_and_validated(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD)
     info = run_harness("info", "echo", site=site)
@@ -123,6 +125,7 @@ def _corrupt_entry_points(site: Path, dist: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_broken_plugins_are_reported_and_do_not_break_others(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD, BROKEN)
     _corrupt_entry_points(site, BROKEN.name)
@@ -148,6 +151,7 @@ def test_broken_plugins_are_reported_and_do_not_break_others(plugin_site, tmp_pa
     assert works.returncode == 0, works.stderr
 
 
+@pytest.mark.slow
 def test_ambiguous_names_need_the_distribution(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD, TWIN)
     ambiguous = run_harness("eval", "task=echo", site=site)
@@ -163,6 +167,7 @@ def test_ambiguous_names_need_the_distribution(plugin_site, tmp_path: Path):
     assert qualified.returncode == 0, qualified.stderr
 
 
+@pytest.mark.slow
 def test_plugins_can_be_disabled(plugin_site, tmp_path: Path):
     site = plugin_site(GOOD, TWIN)
     by_flag = run_harness(

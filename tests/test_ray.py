@@ -36,6 +36,7 @@ def test_ray_shards_merge_into_the_log_of_one_process(plugin_site, tmp_path: Pat
     assert record["params"]["executor"] == "ray"
 
 
+@pytest.mark.slow
 def test_ray_without_the_extra_or_the_cluster_is_one_line(plugin_site, tmp_path: Path):
     site = plugin_site(SHARDY)
     # a `ray` that cannot be imported, as when plugeval[ray] is not installed

@@ -304,6 +304,7 @@ def test_max_containers_makes_acquire_wait():
     run(scenario())
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_run_removes_its_containers(plugin_site, tmp_path: Path):
     from conftest import PluginDist
 

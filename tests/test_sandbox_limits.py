@@ -97,6 +97,7 @@ def test_the_loop_disk_is_a_file_system_of_the_limits_size():
     ],
     ids=["many-1MiB-files", "many-empty-files"],
 )
+@pytest.mark.slow
 def test_many_files_past_the_disk_limit_end_the_command_with_a_sandbox_error(writer: str, mechanism: str):
     from harness.sandbox import DockerSandboxConfig, SandboxError
 
@@ -141,6 +142,7 @@ def test_disk_none_lifts_the_limit_and_the_default_is_10g():
     run(scenario())
 
 
+@pytest.mark.slow
 def test_a_timeout_kills_the_commands_whole_tree_even_detached_children():
     async def scenario():
         environments = await open_sample()
@@ -166,6 +168,7 @@ def test_a_timeout_kills_the_commands_whole_tree_even_detached_children():
     run(scenario())
 
 
+@pytest.mark.slow
 def test_the_issue_probe_setsid_sleep_leaves_nothing_running():
     async def scenario():
         environments = await open_sample()
@@ -202,6 +205,7 @@ def test_without_coreutils_timeout_the_host_deadline_kills_the_tree():
     run(scenario())
 
 
+@pytest.mark.slow
 def test_a_silent_command_outlasting_the_clients_socket_timeout_is_waited_for():
     import docker
 

@@ -36,6 +36,7 @@ def _networks_of(container_id: str) -> dict:
     return docker_client().api.inspect_container(container_id)["NetworkSettings"]["Networks"]
 
 
+@pytest.mark.slow
 def test_networked_samples_share_the_runs_network_but_cannot_reach_each_other():
     from harness.sandbox import DockerSandboxConfig, close_sandbox_pools
     from harness.sandbox._engine import docker_client

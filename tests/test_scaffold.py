@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO, run_harness
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["task", "scorer", "solver", "simulator"])
 def test_each_kind_scaffolds_into_a_conforming_plugin(kind: str, tmp_path: Path):
     result = run_harness("new", "plugin", f"demo_{kind}", f"kind={kind}", "--dir", str(tmp_path))

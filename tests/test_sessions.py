@@ -95,6 +95,7 @@ def _check_order(samples, epochs: int = 1) -> float:
     return most
 
 
+@pytest.mark.slow
 def test_sessions_run_in_order_per_user_in_parallel_across_users_with_memory(plugin_site, tmp_path: Path):
     site = plugin_site(SESSIONS)
     logs = tmp_path / "logs"
@@ -110,6 +111,7 @@ def test_sessions_run_in_order_per_user_in_parallel_across_users_with_memory(plu
     assert kept["after"] == {"last": 2, "visits": 2} and kept["wrote"] == {"last": 2, "visits": 2}
 
 
+@pytest.mark.slow
 def test_two_slots_and_reverse_order_do_not_deadlock_and_epochs_start_fresh(plugin_site, tmp_path: Path):
     site = plugin_site(SESSIONS)
     logs = tmp_path / "logs"
@@ -127,6 +129,7 @@ def test_two_slots_and_reverse_order_do_not_deadlock_and_epochs_start_fresh(plug
     assert memories["u0"] == {"visits": 14, "last": 4} and memories["u1"] == {"last": 4, "visits": 4}
 
 
+@pytest.mark.slow
 def test_workers_keep_each_users_sessions_together(plugin_site, tmp_path: Path):
     site = plugin_site(SESSIONS)
     logs = tmp_path / "logs"

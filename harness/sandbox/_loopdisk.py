@@ -63,7 +63,14 @@ class LoopDisk:
     image: Path
 
     def usage(self) -> tuple[int, int, int, int]:
-        """(bytes used, bytes free, inodes used, inodes free) of the file system, from statvfs (microseconds)."""
+        """(bytes used, bytes free, inodes used, inodes free) of the file system, from statvfs (microseconds).
+
+        Raises:
+            OSError: the file system is no longer mounted (the engine removed the container): statvfs
+                would then describe the host's disk, and the watchdog would blame the sample for it.
+        """
+        if not self.mounted():
+            raise OSError(f"the sandbox file system of {self.container_id[:12]} is no longer mounted")
         stat = os.statvfs(self.layer_dir)
         block = stat.f_frsize
         used = (stat.f_blocks - stat.f_bfree) * block

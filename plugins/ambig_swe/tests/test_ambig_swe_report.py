@@ -155,6 +155,7 @@ def test_report_finds_records_recursively_and_pools_repeated_runs(tmp_path: Path
     assert "mockllm/model: interactive vs hidden (relative improvement) = +0.333" in result.stdout
 
 
+@pytest.mark.slow
 def test_published_arguments_that_cannot_be_read_name_the_fix(tmp_path: Path):
     result = _report(f"published:{PUBLISHED / 'interaction.csv'}#gpt-5")
     assert result.returncode == 2

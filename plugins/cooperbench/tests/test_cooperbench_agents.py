@@ -47,6 +47,7 @@ def _conversation_scripts() -> dict[str, list]:
     }
 
 
+@pytest.mark.slow
 def test_coop_agents_exchange_messages_before_their_next_model_call():
     seen: dict[str, list] = {}
     tools: dict[str, set[str]] = {}
@@ -81,6 +82,7 @@ def test_coop_agents_exchange_messages_before_their_next_model_call():
     assert metric(outcome, "messages")["value"] == 2.0
 
 
+@pytest.mark.slow
 def test_coop_nomsg_agents_have_no_messaging_tool_and_send_nothing():
     seen: dict[str, list] = {}
     tools: dict[str, set[str]] = {}
@@ -96,6 +98,7 @@ def test_coop_nomsg_agents_have_no_messaging_tool_and_send_nothing():
     assert "You cannot communicate with agent2" in seen["agent1"][0][0].text
 
 
+@pytest.mark.slow
 def test_solo_is_one_agent_with_both_features_in_one_container():
     seen: dict[str, list] = {}
     init = "dirty_equals/__init__.py"
@@ -129,6 +132,7 @@ def test_solo_is_one_agent_with_both_features_in_one_container():
     assert score.metadata["merge"] is None and score.value["both_passed"] == 0 and score.value["messages"] == 0
 
 
+@pytest.mark.slow
 def test_git_setting_relays_commits_between_the_containers():
     seen: dict[str, list] = {}
     scripts = {
@@ -158,6 +162,7 @@ def test_git_setting_relays_commits_between_the_containers():
     assert score.metadata["merge"]["outcome"] == "clean" and score.answer.count("+SHARED = 1") == 2
 
 
+@pytest.mark.slow
 def test_model2_drives_the_second_agent():
     scripts = {"agent1": [call("bash", command="true"), call("submit", answer="done")]}
     outcome = run_eval_with(_overrides(setting="coop", model2="mockllm/second", message_limit="4"), scripted(scripts))

@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from cooperbench_support import require_docker, shipped_images
+import pytest
 
 
 def test_the_default_follows_the_documented_rule_for_this_machine():
@@ -48,6 +49,7 @@ def _most_at_once(slots: int, merges: int) -> int:
     return seen[0]
 
 
+@pytest.mark.slow
 def test_evaluation_containers_never_exceed_their_slots():
     require_docker()
     assert _most_at_once(slots=1, merges=3) == 1

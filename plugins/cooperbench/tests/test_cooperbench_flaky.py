@@ -59,6 +59,7 @@ def test_the_pairs_feature4_fails_a_wall_clock_test_under_cpu_contention_and_pas
     assert "test_cleanup_timeout_multiple_callbacks" in failed and failed <= set(TIMING), failed
 
 
+@pytest.mark.slow
 def test_a_test_that_fails_then_passes_alone_is_flaky_not_a_failed_feature(tmp_path: Path):
     from harness.sandbox import Container, DockerSandboxConfig
     from harness_cooperbench import load_dataset, run_feature_tests, shipped_dataset

@@ -11,6 +11,7 @@ from critic_testkit import CRITIC, harness
 from harness.testing import conformance_cases
 
 
+@pytest.mark.slow
 def test_a_critic_file_scores_an_eval_and_cross_fits_trained_on_samples(tmp_path: Path):
     logs = tmp_path / "logs"
     result = harness(

@@ -67,6 +67,7 @@ def test_the_guardrail_vetoes_and_its_vetoes_are_logged(tmp_path):
     assert score.value["steps"] == 2.0  # the vetoed action spent a step too
 
 
+@pytest.mark.slow
 def test_harness_eval_runs_and_scores_with_mockllm(tmp_path):
     require_chromium()
     result = harness_cli(

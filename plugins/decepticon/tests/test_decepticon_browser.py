@@ -5,8 +5,10 @@ from __future__ import annotations
 from decepticon_testkit import require_chromium, shop_task
 
 from harness_decepticon._runner import run_policy
+import pytest
 
 
+@pytest.mark.slow
 def test_careful_avoids_and_naive_falls_for_the_sneaked_item():
     require_chromium()
     task = shop_task()

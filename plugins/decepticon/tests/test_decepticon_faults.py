@@ -87,6 +87,7 @@ def test_a_click_whose_page_never_comes_is_an_infra_error_not_a_missing_element(
     assert "Timeout 700ms exceeded" in message and "no longer on the page" not in message
 
 
+@pytest.mark.slow
 def test_an_infra_error_ends_the_sample_as_an_error_in_the_log(monkeypatch, tmp_path):
     require_chromium()
     monkeypatch.setattr(_episode, "NAVIGATION_TIMEOUT_MS", 1)  # no start page loads in 1 ms

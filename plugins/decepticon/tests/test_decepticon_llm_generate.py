@@ -40,6 +40,7 @@ def test_bad_rewrites_are_refused(reply, problem):
         parse_rewrite(reply, {"offer.headline": "Wait!"})
 
 
+@pytest.mark.slow
 def test_a_rewrite_is_kept_only_after_the_policies_pass(capsys):
     require_chromium()
     first, second = [t for t in load_tasks() if wording(t.injection.params)][:2]

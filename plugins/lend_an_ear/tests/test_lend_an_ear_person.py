@@ -25,6 +25,7 @@ def _address(process: subprocess.Popen, lines: list[str], seconds: float = 180) 
     raise AssertionError("no seat address:\n" + "\n".join(lines))
 
 
+@pytest.mark.slow
 def test_a_person_supports_the_seeker_in_the_browser(tmp_path: Path):
     from inspect_ai.log import read_eval_log
     from playwright import sync_api

@@ -19,6 +19,7 @@ def _record(stdout: str, cwd: Path) -> dict:
     return json.loads((cwd / line.removeprefix("results: ").strip()).read_text())
 
 
+@pytest.mark.slow
 def test_eval_writes_a_record_with_lm_eval_metrics(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
         "eval",
@@ -37,6 +38,7 @@ def test_eval_writes_a_record_with_lm_eval_metrics(tasks_dir: Path, tmp_path: Pa
     assert all(m["n"] == 4 and m["value"] == 0.0 for m in metrics.values())  # mockllm's default reply
 
 
+@pytest.mark.slow
 def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir: Path, tmp_path: Path) -> None:
     # a task YAML file as the name (lm-eval accepts paths too)
     result = run_harness(

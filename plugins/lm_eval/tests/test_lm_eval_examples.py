@@ -24,6 +24,7 @@ def test_the_example_tasks_name_shipped_data_of_twenty_rows():
     ("task", "metric"),
     [("example_sums", "exact_match,last-number"), ("example_capitals_mc", "generated_choice_accuracy")],
 )
+@pytest.mark.slow
 def test_an_example_task_runs_from_the_repository_root(task: str, metric: str, tmp_path: Path) -> None:
     result = run_harness(
         "eval",

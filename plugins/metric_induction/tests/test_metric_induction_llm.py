@@ -217,6 +217,7 @@ def test_induce_cli_writes_a_metric_set_that_harness_eval_scores_with(tmp_path: 
     assert record["params"]["scorer_args"]["path"] == str(out)
 
 
+@pytest.mark.slow
 def test_induce_cli_errors_are_clear(tmp_path: Path):
     unknown = run_harness("induce", "autometrics", "dta=x.csv")
     assert unknown.returncode == 2 and "did you mean 'data'" in unknown.stderr
