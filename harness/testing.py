@@ -13,7 +13,8 @@ Plugin authors run them in their own test suites::
 For every entry point the distribution registers, a case checks that it loads, is the right kind,
 builds with its defaults (or with `args` given for its required parameters), runs one sample on
 `mockllm/model`, and documents its parameters. The pytest plugin (entry point `pytest11`) adds
-the `harness_conformance` fixture, which runs all of a distribution's cases at once.
+the `harness_conformance` fixture, which runs all of a distribution's cases at once. Tests that
+start `harness-docker` sandboxes call `require_docker()` first.
 """
 
 from __future__ import annotations
@@ -26,6 +27,24 @@ import pytest
 
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import PluginEntry, Registry
+
+
+def require_docker() -> None:
+    """Fail (with `CI` set) or skip (elsewhere) the calling test when no Docker engine answers; fail
+    when the engine lacks `plugeval/base:bookworm`, naming the command that builds it."""
+    import os
+
+    from harness.sandbox._base_image import base_image_exists
+    from harness.sandbox._engine import SandboxError
+
+    try:
+        present = base_image_exists()
+    except SandboxError as ex:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide a Docker engine: {ex}")
+        pytest.skip(f"no Docker engine: {ex}")
+    if not present:
+        pytest.fail("plugeval/base:bookworm is missing: run `harness sandbox base-image` (.ci/run does)")
 
 
 class ConformanceError(AssertionError):

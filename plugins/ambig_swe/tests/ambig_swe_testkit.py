@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
+
 
 REPO = Path(__file__).resolve().parents[3]
 PLUGIN = Path(__file__).resolve().parents[1]
@@ -21,17 +22,3 @@ def run_harness(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[s
     return subprocess.run(
         [sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=environment, timeout=timeout
     )
-
-
-def require_docker() -> None:
-    """Fail (in CI) or skip (elsewhere) when no Docker engine answers or the base image is missing."""
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.images.get("plugeval/base:bookworm")
-    except Exception as ex:  # noqa: BLE001 - any failure means no usable engine
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must provide a Docker engine and plugeval/base:bookworm: {ex}")
-        pytest.skip(f"no Docker engine or base image: {ex}")

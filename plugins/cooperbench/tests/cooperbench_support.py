@@ -12,25 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
+
 
 HERE = Path(__file__).resolve().parent
 LAYOUT = HERE / "data" / "full_layout.json"
 SHIPPED_TASKS = ("pallets_click_task/task2068", "pallets_jinja_task/task1465", "samuelcolvin_dirty_equals_task/task43")
-
-
-def require_docker() -> None:
-    """Fail (in CI) or skip (elsewhere) when no Docker engine answers or the base image is missing."""
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.images.get("plugeval/base:bookworm")
-    except Exception as ex:  # noqa: BLE001 - any failure means no usable engine
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must provide a Docker engine and plugeval/base:bookworm: {ex}")
-        pytest.skip(f"no Docker engine or base image: {ex}")
 
 
 def full_layout(root: Path) -> Path:

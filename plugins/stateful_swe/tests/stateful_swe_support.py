@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
+
 PLUGIN = Path(__file__).resolve().parents[1]
 SCRIPTED_USER = ["simulator=stateful_swe_user", "simulator.mode=scripted"]
 
@@ -42,21 +44,3 @@ def scripted_model(*texts: str) -> Any:
         output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
         outputs.append(output)
     return get_model("mockllm/model", custom_outputs=outputs)
-
-
-def require_docker() -> None:
-    """Fail (in CI) or skip (elsewhere) when no Docker engine answers or the base image is missing."""
-    import os
-
-    import pytest
-
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.images.get("plugeval/base:bookworm")
-    except Exception as ex:  # noqa: BLE001 - any failure means no usable engine
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must provide a Docker engine and plugeval/base:bookworm: {ex}")
-        pytest.skip(f"no Docker engine or base image: {ex}")
