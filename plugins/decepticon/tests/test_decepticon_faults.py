@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -90,11 +91,14 @@ def test_a_click_whose_page_never_comes_is_an_infra_error_not_a_missing_element(
 @pytest.mark.slow
 def test_an_infra_error_ends_the_sample_as_an_error_in_the_log(monkeypatch, tmp_path):
     require_chromium()
-    monkeypatch.setattr(_episode, "NAVIGATION_TIMEOUT_MS", 1)  # no start page loads in 1 ms
+    # Almost no start page loads in 1 ms; on the rare run where one does, the click that follows
+    # (it waits for the next page on the same timeout) is the fault instead.
+    monkeypatch.setattr(_episode, "NAVIGATION_TIMEOUT_MS", 1)
     task = decepticon(tasks=SHOP, variant="control")
     log = inspect_eval(task, solver=naive_solver(), model="mockllm/model", display="none", log_dir=str(tmp_path))[0]
     assert log.status == "error"
     sample = log.samples[0]
     assert sample.error is not None and "InfraError" in sample.error.traceback
-    assert "Page.goto: Timeout 1ms exceeded" in sample.error.message
+    faults = r"(Page\.goto|Locator\.click): Timeout 1ms exceeded|no new page within 1 ms"
+    assert re.search(faults, sample.error.message)
     assert not sample.scores  # not scored as the policy's failure
