@@ -162,3 +162,26 @@ def test_plugin_parameters_declare_ranges_and_units_in_their_signature():
         validate({"pool_size": -3}, schema, prefix="task.")
     with pytest.raises(ConfigError, match="'task.memory': 'lots' does not match"):
         validate({"memory": "lots"}, schema, prefix="task.")
+
+
+@pytest.mark.parametrize(
+    "overrides, named",
+    [
+        (["simulator.max_tokens=30"], "simulator.max_tokens set but no simulator chosen"),
+        (["solver.turns=3", "solver.budget=2"], "solver.budget, solver.turns set but no solver chosen"),
+        (["scorer.path=x.yaml"], "scorer.path set but no scorer chosen"),
+    ],
+)
+def test_settings_of_a_component_nobody_chose_are_an_error_not_ignored(overrides, named):
+    from harness import ConfigError
+
+    config = load_run_config(parse_overrides(["task=arithmetic", "model=mockllm/model", *overrides]))
+    with pytest.raises(ConfigError, match=f"{named}.*add {overrides[0].split('.')[0]}=NAME"):
+        plan(config)
+
+
+def test_simulator_settings_reach_a_simulator_seated_as_a_role_without_simulator_named():
+    config = load_run_config(
+        parse_overrides(["task=arithmetic", "model=mockllm/model", "model_roles.user=sim/oracle", "simulator.top_k=1"])
+    )
+    assert plan(config).model_roles["user"] == {"model": "sim/oracle", "model_args": {"top_k": 1}}

@@ -184,6 +184,7 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
     registry = registry or Registry.from_environment()
     roles = [(f"model_roles.{role}", str(model)) for role, model in config.model_roles.items()]
     check_model_providers([("model", config.model), *roles])
+    _check_settings_have_a_component(config)
     components = [_task_component(config, registry)]
     simulator = _component(config, registry, PluginKind.SIMULATOR, config.simulator)
     if simulator is not None and "simulator" not in _task_parameters(components[0]):
@@ -213,6 +214,24 @@ def plan(config: RunConfig, registry: Registry | None = None) -> RunPlan:
     result = replace(draft, execution=execution, inspect_args=inspect_args)
     result.__dict__.update(task=task, solver=solver)  # the same components: keep what was built
     return result
+
+
+def _check_settings_have_a_component(config: RunConfig) -> None:
+    """`solver.X=`, `scorer.X=` or `simulator.X=` without the component they belong to would be dropped unseen.
+
+    Raises:
+        ConfigError: Naming the settings and the component to choose.
+    """
+    seated = any(str(m).startswith(SEAT_PREFIX) for m in (config.model, *map(_role_model, config.model_roles.values())))
+    chosen = {"solver": config.solver, "scorer": config.scorer, "simulator": config.simulator or seated}
+    for kind, named in chosen.items():
+        keys = sorted({*config.args.get(kind, {}), *config.raw_args.get(kind, {})})
+        if keys and not named:
+            given = ", ".join(f"{kind}.{key}" for key in keys)
+            raise ConfigError(
+                f"{given} set but no {kind} chosen, so nothing would use it: add {kind}=NAME "
+                f"(`harness list {kind}s` shows the names), or drop {given}"
+            )
 
 
 def model_args(config: RunConfig) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from lend_an_ear_testkit import harness_cli, metric
 def test_the_local_model_runs_five_conversations_offline(tmp_path: Path):
     result = harness_cli(
         "eval", "task=lend_an_ear", "model=local/smollm2-135m", "limit=5", f"log_dir={tmp_path}", "display=none",
-        "task.turns=2", "task.max_tokens=40", "task.judge_max_tokens=60", "simulator.max_tokens=30",
+        "task.turns=2", "task.max_tokens=40", "task.judge_max_tokens=60",
+        "simulator=lend_an_ear_seeker", "simulator.max_tokens=30",
         timeout=1800,  # a few CPU-minutes; llama.cpp slows down badly on a machine shared with other jobs
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
