@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_harness
+from conftest import REPO, run_harness, uv_install
 
 
 @pytest.mark.slow
@@ -49,7 +49,7 @@ def test_bad_scaffold_requests(tmp_path: Path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("builds-the-checkout")  # pip builds the checkout in its tree, as test_wheels does
+@pytest.mark.xdist_group("builds-the-checkout")  # uv builds the checkout in its tree, as test_wheels does
 def test_built_wheel_installs_in_a_fresh_venv_with_the_harness(tmp_path: Path):
     assert run_harness("new", "plugin", "fresh_task", "--dir", str(tmp_path)).returncode == 0
     root = tmp_path / "plugeval-fresh-task"
@@ -69,8 +69,7 @@ def test_built_wheel_installs_in_a_fresh_venv_with_the_harness(tmp_path: Path):
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    installed = subprocess.run([*pip, str(REPO), str(artifacts[1]), "pytest"], capture_output=True, text=True)
+    installed = uv_install(venv / "bin" / "python", str(REPO), str(artifacts[1]), "pytest")
     assert installed.returncode == 0, installed.stderr[-3000:]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["HARNESS_MODEL"] = "mockllm/model"
