@@ -162,7 +162,7 @@ class _DockerTurns:
 
 
 class _Scheduling:
-    """Keep tests that share a module-scoped fixture on one xdist worker, and hand out the slow work first.
+    """Keep tests that share a module-scoped fixture on one xdist worker, hand out the slow work first, serial last.
 
     Under `--dist loadgroup` every group is one unit of work: an `xdist_group` marker, or the module of
     tests that share a module-scoped fixture (a built wheel set, a browser, an image), which would
@@ -218,10 +218,13 @@ class _Scheduling:
                 groups[item] = item.nodeid.split("::")[0]
         slow_groups = {groups[item] for item in items if item in groups and item.get_closest_marker("slow")}
 
-        def light(item: pytest.Item) -> bool:
-            return item.get_closest_marker("slow") is None and groups.get(item) not in slow_groups
+        def order(item: pytest.Item) -> tuple[bool, bool]:
+            # serial tests last: one waits for the other worker's current test to end, which among the slow
+            # units is minutes of an idle worker, and at the end of the run a few seconds
+            light = item.get_closest_marker("slow") is None and groups.get(item) not in slow_groups
+            return item.get_closest_marker("serial") is not None, light
 
-        items.sort(key=light)  # stable: the order inside each group and each kind stays
+        items.sort(key=order)  # stable: the order inside each group and each kind stays
         if self._groups_file is not None:
             staged = self._groups_file.with_suffix(f".{os.getpid()}")
             staged.write_text(json.dumps({item.nodeid: "group:" + group for item, group in groups.items()}))
