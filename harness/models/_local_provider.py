@@ -134,15 +134,19 @@ def prompt_cache_bytes() -> int:
     Raises:
         LocalModelError: the variable is set to something other than a whole number of megabytes.
     """
-    value = os.environ.get(PROMPT_CACHE_ENV, "").strip()
+    fix = f"give megabytes as a whole number, e.g. {PROMPT_CACHE_ENV}=512 (0 turns it off)"
+    megabytes = _whole_number_env(PROMPT_CACHE_ENV, minimum=0, fix=fix)
+    return (DEFAULT_PROMPT_CACHE_MB if megabytes is None else megabytes) << 20
+
+
+def _whole_number_env(name: str, minimum: int, fix: str) -> int | None:
+    """The whole number in environment variable `name` (None when unset or blank); `fix` says what to set instead."""
+    value = os.environ.get(name, "").strip()
     if not value:
-        return DEFAULT_PROMPT_CACHE_MB << 20
-    if not value.isdigit():
-        raise LocalModelError(
-            f"{PROMPT_CACHE_ENV}={value!r}: give megabytes as a whole number, "
-            f"e.g. {PROMPT_CACHE_ENV}=512 (0 turns it off)"
-        )
-    return int(value) << 20
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        raise LocalModelError(f"{name}={value!r}: {fix}")
+    return int(value)
 
 
 def llama_threads() -> int:
@@ -155,11 +159,9 @@ def llama_threads() -> int:
     Raises:
         LocalModelError: the variable is set to something other than a positive integer.
     """
-    value = os.environ.get(THREADS_ENV, "").strip()
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise LocalModelError(f"{THREADS_ENV}={value!r}: give a positive number of threads, e.g. {THREADS_ENV}=1")
-        return int(value)
+    threads = _whole_number_env(THREADS_ENV, minimum=1, fix=f"give a positive number of threads, e.g. {THREADS_ENV}=1")
+    if threads is not None:
+        return threads
     usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 2)
     return max(1, len(usable))
 
