@@ -104,11 +104,13 @@ def test_a_clean_merge_carries_gold_code_into_passing_tests(images, dataset):
 # Pairs whose union-merged gold patches pass both features, and pairs where they break (full run: README).
 UNION_PASSES = ["pallets_click_task/2068/f3_f11"]
 UNION_BREAKS = ["samuelcolvin_dirty_equals_task/43/f2_f3", "pallets_jinja_task/1465/f1_f2"]
+# every feature's empty patch already fails its tests (above): one pair takes the empty solver through `harness eval`
+EMPTY_PAIRS = ["samuelcolvin_dirty_equals_task/43/f2_f3"]
 
 
 @pytest.fixture(scope="module")
 def runs(images, tmp_path_factory) -> dict[str, object]:
-    """The gold solver (coop and solo) and the empty solver through `harness eval`, on the pairs above."""
+    """Through `harness eval`: the gold solver (coop and solo) on the pairs above, the empty solver on EMPTY_PAIRS."""
     logs = tmp_path_factory.mktemp("runs")
     coop_pairs = solo_pairs = json.dumps(UNION_PASSES + UNION_BREAKS)
     base = {"task": "cooperbench"}
@@ -126,7 +128,12 @@ def runs(images, tmp_path_factory) -> dict[str, object]:
             }
         ),
         "empty": run_eval_with(
-            {**base, "solver": "cooperbench_empty", "task.pairs": coop_pairs, "log_dir": str(logs / "empty")}
+            {
+                **base,
+                "solver": "cooperbench_empty",
+                "task.pairs": json.dumps(EMPTY_PAIRS),
+                "log_dir": str(logs / "empty"),
+            }
         ),
     }
 
@@ -145,7 +152,9 @@ def test_gold_solver_through_harness_eval_matches_the_evaluator(runs):
 
 
 def test_empty_solver_passes_no_feature(runs):
-    for sample in eval_samples(runs["empty"]):
+    samples = eval_samples(runs["empty"])
+    assert [sample.id for sample in samples] == EMPTY_PAIRS
+    for sample in samples:
         value = sample.scores["merged_tests"].value
         assert value["features_passed"] == 0 and value["conflict"] == 0, sample.id
     assert metric(runs["empty"], "both_passed")["value"] == 0.0
@@ -166,7 +175,7 @@ def test_report_pairs_coop_with_solo_by_pair_id(runs, tmp_path):
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     assert "| mockllm/model | solo, cooperbench_gold | 3 | 1.000 [0.439, 1.000] | n/a |" in text
-    assert "| mockllm/model | coop, cooperbench_empty | 3 | 0.000 [0.000, 0.561] |" in text
+    assert "| mockllm/model | coop, cooperbench_empty | 1 | 0.000 [0.000, 0.793] |" in text
     # gold coop passes 1 of the 3 pairs (the union merges break 2), solo gold all 3; the empty run
     # has no solo run of its solver, so no gap
     gap_lines = [line for line in text.splitlines() if "paired by pair id" in line]
@@ -174,6 +183,7 @@ def test_report_pairs_coop_with_solo_by_pair_id(runs, tmp_path):
         "| mockllm/model | coop, cooperbench_gold | 3 | -0.667 | [-1.000, +0.000] | -67% | paired by pair id |"
     ]
     assert "| samuelcolvin_dirty_equals_task | 0.00 (1) | 1.00 (1) | 0.00 (1) |" in text
+    assert "| pallets_click_task | 1.00 (1) | 1.00 (1) | – |" in text  # a repository the empty run left out
     bad = subprocess.run([str(script), str(tmp_path)], capture_output=True, text=True)
     assert bad.returncode == 2 and "skipped" in bad.stderr
 
