@@ -24,6 +24,7 @@ _LEGACY_BUILD = ["setuptools>=40.8.0", "wheel"]
 
 __all__ = ["BASE_PYTHON", "RUNNER_TOOLS", "WheelhouseError", "build_requirements", "download_wheels"]
 
+
 def build_requirements(repo: Path) -> list[str]:
     """The repository's `[build-system] requires` (setuptools and wheel for setup.py-only projects)."""
     if sys.version_info >= (3, 11):
