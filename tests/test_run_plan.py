@@ -170,6 +170,8 @@ def test_plugin_parameters_declare_ranges_and_units_in_their_signature():
         (["simulator.max_tokens=30"], "simulator.max_tokens set but no simulator chosen"),
         (["solver.turns=3", "solver.budget=2"], "solver.budget, solver.turns set but no solver chosen"),
         (["scorer.path=x.yaml"], "scorer.path set but no scorer chosen"),
+        # in the model's place a simulator takes seat= settings; simulator.* belongs to the task's user
+        (["simulator.top_k=1", "model=sim/oracle"], "simulator.top_k set but no simulator chosen"),
     ],
 )
 def test_settings_of_a_component_nobody_chose_are_an_error_not_ignored(overrides, named):

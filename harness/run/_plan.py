@@ -222,8 +222,9 @@ def _check_settings_have_a_component(config: RunConfig) -> None:
     Raises:
         ConfigError: Naming the settings and the component to choose.
     """
-    seated = any(str(m).startswith(SEAT_PREFIX) for m in (config.model, *map(_role_model, config.model_roles.values())))
-    chosen = {"solver": config.solver, "scorer": config.scorer, "simulator": config.simulator or seated}
+    # a simulator seated in a role takes the simulator.* settings; one in the model's place does not (see seat_model)
+    in_a_role = any(_role_model(spec).startswith(SEAT_PREFIX) for spec in config.model_roles.values())
+    chosen = {"solver": config.solver, "scorer": config.scorer, "simulator": config.simulator or in_a_role}
     for kind, named in chosen.items():
         keys = sorted({*config.args.get(kind, {}), *config.raw_args.get(kind, {})})
         if keys and not named:
