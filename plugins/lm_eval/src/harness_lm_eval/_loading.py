@@ -11,6 +11,8 @@ from typing import Any
 
 from harness import ConfigError, HarnessError
 
+from ._zoo_index import ZooIndex, cached_index, task_file, tasks_directory
+
 SUPPORTED_OUTPUT_TYPES = ("generate_until", "multiple_choice", "loglikelihood")
 DEFAULT_FEWSHOT_SEED = 1234
 """lm-eval's own default (`simple_evaluate(fewshot_random_seed=1234)`)."""
@@ -65,24 +67,67 @@ def load_tasks(
 def _load(name: str, include_path: str | None) -> dict[str, Any]:
     """`TaskManager.load([name])`. With an include path (or a YAML file for a name), only those tasks are
     indexed first (a fraction of a second, against seconds for lm-eval's whole zoo); the zoo is added
-    when the name or something it refers to is not among them."""
+    when the name or something it refers to is not among them. A name of the zoo is looked up in the
+    zoo's cached index (`zoo_index`): an unknown name fails there, and a task is loaded from an index
+    of its own directory; groups and tags, whose members may live elsewhere, get the whole zoo."""
     if include_path is not None and not Path(include_path).exists():
         raise ConfigError(f"task.include_path '{include_path}' does not exist; give a directory of lm-eval YAML tasks")
     path = str(Path(include_path).resolve()) if include_path else None
-    if path is not None or _is_yaml_file(name):
+    yaml_file = _is_yaml_file(name)
+    own: list[str] = []
+    if path is not None or yaml_file:
         manager = task_manager(path, include_defaults=False)
-        if name in manager.all_tasks or _is_yaml_file(name):
+        own = manager.all_tasks
+        if name in own or yaml_file:
             try:
                 return _load_with(manager, name)
             except (KeyError, ValueError):  # e.g. a group listing one of lm-eval's own tasks
                 pass
+    if not yaml_file and name not in own:  # a name of the zoo, or of nothing
+        zoo = zoo_index()
+        if name not in zoo.names:
+            raise ConfigError(_unknown_name_message(name, sorted(zoo.names.union(own))))
+        loaded = _load_zoo_task(name, zoo)
+        if loaded is not None:
+            return loaded
     manager = task_manager(path)
-    if name not in manager.all_tasks and not _is_yaml_file(name):
+    if name not in manager.all_tasks and not yaml_file:
         raise ConfigError(_unknown_name_message(name, manager.all_tasks))
     try:
         return _load_with(manager, name)
     except (KeyError, ValueError) as ex:
         raise HarnessError(f"lm-eval could not load task '{name}': {type(ex).__name__}: {_one_line(ex)}") from ex
+
+
+@functools.lru_cache(maxsize=1)
+def zoo_index() -> ZooIndex:
+    """The names and task files of lm-eval's zoo: from the plugeval cache when it was written for this
+    lm-eval and these task files, else from a `TaskManager` over the zoo (which then writes the cache)."""
+    return cached_index(tasks_directory(), lambda: task_manager(None))
+
+
+def _load_zoo_task(name: str, zoo: ZooIndex) -> dict[str, Any] | None:
+    """A zoo task through a `TaskManager` over its YAML file's directory alone; None when the zoo index
+    names no file for it (a group or a tag) or that directory's index does not hold the same task.
+
+    lm-eval builds a task from its YAML file (and the files it includes) alone, not from the rest
+    of the index, so this is the task the whole zoo's `TaskManager` gives: within one directory the
+    first file to claim a name wins, and the zoo's first claimant is also its directory's first.
+    """
+    relative = zoo.task_files.get(name)
+    if relative is None:
+        return None
+    root = tasks_directory()
+    yaml_path = root / relative
+    if yaml_path.parent == root:  # that directory's index would be the whole zoo's
+        return None
+    manager = task_manager(str(yaml_path.parent), include_defaults=False)
+    if task_file(manager.task_index.get(name)) != yaml_path:
+        return None
+    try:
+        return _load_with(manager, name)
+    except (KeyError, ValueError):  # the whole zoo's manager says what went wrong, as it did before
+        return None
 
 
 def _load_with(manager: Any, name: str) -> dict[str, Any]:
