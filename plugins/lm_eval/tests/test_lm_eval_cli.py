@@ -51,6 +51,12 @@ def test_multiple_choice_without_loglikelihoods_says_so_in_the_record(tasks_dir:
     assert record["task"]["name"] == "lm_eval/tiny_arc"
 
 
+# The two runs that need lm-eval's zoo index, on one worker in this order: the first indexes the zoo
+# (15-20 s) and writes the plugeval cache, the second reads it (the cache is keyed by lm-eval's files).
+ZOO_RUNS = pytest.mark.xdist_group("lm_eval_zoo_index")
+
+
+@ZOO_RUNS
 @pytest.mark.slow
 def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> None:
     result = run_harness(
@@ -66,6 +72,7 @@ def test_unknown_task_suggests_close_names(tasks_dir: Path, tmp_path: Path) -> N
     assert "unknown lm-eval task 'tiny_gsn'" in line and "did you mean tiny_gsm" in line
 
 
+@ZOO_RUNS
 @pytest.mark.slow
 def test_dataset_not_reachable_offline_names_dataset_and_fix(tmp_path: Path) -> None:
     result = run_harness("eval", "task=lm_eval", "task.name=gsm8k", "model=mockllm/model", cwd=tmp_path)
