@@ -14,11 +14,28 @@ ARTIFACTS = REPO / "test-artifacts" / "decepticon"
 
 def require_chromium() -> None:
     """Skip on a workstation without Chromium; fail in CI, where .ci/run installs it."""
-    if os.environ.get("DECEPTICON_CHROMIUM") or shutil.which("chromium"):
+    from harness_decepticon._browser import CHROMIUM_NAMES
+
+    if os.environ.get("DECEPTICON_CHROMIUM") or any(shutil.which(name) for name in CHROMIUM_NAMES):
         return
     if os.environ.get("CI"):
-        pytest.fail("Debian's chromium is needed (.ci/run installs it)")
-    pytest.skip("no chromium on this workstation (apt-get install chromium)")
+        pytest.fail("Debian's chromium-headless-shell is needed (.ci/run installs it)")
+    pytest.skip("no chromium on this workstation (apt-get install chromium-headless-shell)")
+
+
+DEBIAN_BROWSERS = ("chromium-headless-shell", "chromium")
+"""Debian's two builds of Chromium: the headless shell DECEPTICON prefers and the full browser it falls
+back to. They read some switches differently, so the tests of what a switch does run in both."""
+
+
+def require_browser(name: str) -> str:
+    """The path of `name` (one of `DEBIAN_BROWSERS`) on PATH: skip on a workstation without it; fail in CI."""
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"Debian's {name} is needed (.ci/run installs it)")
+    pytest.skip(f"no {name} on this workstation (apt-get install {name})")
 
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,7 @@ import socket
 import threading
 
 import pytest
-from decepticon_testkit import DATA, require_chromium
+from decepticon_testkit import DATA, DEBIAN_BROWSERS, require_browser, require_chromium
 
 from harness_decepticon import load_tasks
 from harness_decepticon._browser import BrowserService
@@ -71,14 +71,20 @@ def _task(tmp_path, name: str, start_page: str, variables: dict):
 
 
 @pytest.fixture
-def service():
-    require_chromium()
+def service(request, monkeypatch):
+    """A one-episode service in chromium_path()'s browser, or in the Debian build named by an indirect param."""
+    if getattr(request, "param", None):
+        monkeypatch.setenv("DECEPTICON_CHROMIUM", require_browser(request.param))
+    else:
+        require_chromium()
     one = BrowserService(BrowserLimits(actions=1, episodes=1, cores=1, available_mib=0))
     yield one
     one.close()
 
 
+@pytest.mark.parametrize("service", DEBIAN_BROWSERS, indirect=True)
 def test_nothing_a_page_tries_reaches_a_listener_on_the_host(tmp_path, service):
+    """In both builds: the headless shell ignores full Chromium's WebRTC switch and sent STUN to the host."""
     listeners = Listeners()
     try:
         ports = {"tcp_port": listeners.tcp.getsockname()[1], "udp_port": listeners.udp.getsockname()[1]}

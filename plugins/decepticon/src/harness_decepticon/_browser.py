@@ -1,5 +1,8 @@
 """One headless Chromium per process, driven by Playwright on its own event-loop thread.
 
+The browser is Debian's `chromium-headless-shell` when installed (no window, toolbar or other browser
+UI: about half the CPU of an episode in full Chromium), else its full `chromium`.
+
 Episodes borrow a browser context from the service's pool (see `_pool.py`); the browser itself is
 shared. Running Playwright on a dedicated loop keeps it independent of whichever loop calls it
 (inspect's, a test's), and lets synchronous callers (scripted policies, the bench) use the same
@@ -51,8 +54,9 @@ PLAYWRIGHT_DISABLED_FEATURES = (
 `--disable-features` of its command line, so ours repeats them (a test checks that none is lost)."""
 
 UNSEEN_UI_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
-"""Headless Chromium opens each page in a window whose address bar preloads two WebUI popups, each in a
-renderer process of its own: no agent ever sees them, and they made a page cost about twice the CPU."""
+"""Full headless Chromium opens each page in a window whose address bar preloads two WebUI popups, each in
+a renderer process of its own: no agent ever sees them, and they made a page cost about twice the CPU.
+(The headless shell has no address bar; the switch is for a machine with full Chromium only.)"""
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,8 +67,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-extensions",
     "--mute-audio",
-    # WebRTC only through the context's proxy, which refuses everything but the episode's own site
+    # WebRTC only through the context's proxy, which refuses everything but the episode's own site.
+    # Full Chromium reads the first switch, the headless shell only the second (its STUN packets reach
+    # the host without it); each ignores the other's.
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + UNSEEN_UI_FEATURES),
 ]
 
@@ -77,19 +84,24 @@ class BrowserUnavailable(HarnessError):
     """No Chromium to run (the message says how to get one)."""
 
 
+CHROMIUM_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
+"""Executables looked up on PATH, in order: Debian's headless shell first (the same engine without the
+browser UI, about half the CPU per episode), then full Chromium."""
+
+
 def chromium_path() -> str:
-    """The Chromium executable: $DECEPTICON_CHROMIUM, else `chromium` on PATH (Debian's package)."""
+    """The Chromium executable: $DECEPTICON_CHROMIUM, else the first of `CHROMIUM_NAMES` on PATH."""
     configured = os.environ.get("DECEPTICON_CHROMIUM")
     if configured:
         if not os.access(configured, os.X_OK):
             raise BrowserUnavailable(f"DECEPTICON_CHROMIUM={configured} is not an executable file")
         return configured
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
     raise BrowserUnavailable(
-        "DECEPTICON needs Chromium: apt-get install chromium (Debian/Ubuntu), or set "
+        "DECEPTICON needs Chromium: apt-get install chromium-headless-shell (Debian; or chromium), or set "
         "DECEPTICON_CHROMIUM=/path/to/chrome (`playwright install` needs the network)"
     )
 
