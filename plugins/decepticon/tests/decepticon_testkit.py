@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -14,13 +15,14 @@ ARTIFACTS = REPO / "test-artifacts" / "decepticon"
 
 def require_chromium() -> None:
     """Skip on a workstation without Chromium; fail in CI, where .ci/run installs it."""
-    from harness_decepticon._browser import CHROMIUM_NAMES
+    from harness_decepticon._browser import BrowserUnavailable, chromium_path
 
-    if os.environ.get("DECEPTICON_CHROMIUM") or any(shutil.which(name) for name in CHROMIUM_NAMES):
+    if os.environ.get("DECEPTICON_CHROMIUM"):  # a bad path there is the plugin's error to report, not a skip
         return
-    if os.environ.get("CI"):
-        pytest.fail("Debian's chromium-headless-shell is needed (.ci/run installs it)")
-    pytest.skip("no chromium on this workstation (apt-get install chromium-headless-shell)")
+    try:
+        chromium_path()
+    except BrowserUnavailable:
+        _missing("chromium-headless-shell")
 
 
 DEBIAN_BROWSERS = ("chromium-headless-shell", "chromium")
@@ -31,11 +33,15 @@ back to. They read some switches differently, so the tests of what a switch does
 def require_browser(name: str) -> str:
     """The path of `name` (one of `DEBIAN_BROWSERS`) on PATH: skip on a workstation without it; fail in CI."""
     found = shutil.which(name)
-    if found:
-        return found
+    if not found:
+        _missing(name)
+    return found
+
+
+def _missing(package: str) -> NoReturn:
     if os.environ.get("CI"):
-        pytest.fail(f"Debian's {name} is needed (.ci/run installs it)")
-    pytest.skip(f"no {name} on this workstation (apt-get install {name})")
+        pytest.fail(f"Debian's {package} is needed (.ci/run installs it)")
+    pytest.skip(f"no {package} on this workstation (apt-get install {package})")
 
 
 DATA = Path(__file__).parent / "data"
