@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from harness.testing import run_harness as harness_command
+
 try:
     import fcntl
 except ImportError:  # not on Windows: there the `serial` marker only orders, it does not exclude
@@ -108,19 +110,12 @@ def plugin_site(tmp_path: Path):
 
 
 def run_harness(*args: str, site: Path | None = None, env: dict[str, str] | None = None, cwd: Path | None = None):
-    """Run the real `harness` command in a subprocess."""
+    """Run the real `harness` command in a process of its own (forked from a pre-imported server)."""
     environment = {key: value for key, value in os.environ.items() if key != "HARNESS_DISABLE_PLUGINS"}
     environment.update(env or {})
     if site is not None:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), environment.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=600,
-    )
+    return harness_command(*args, env=environment, cwd=cwd, timeout=600)
 
 
 # --- Running in parallel (pytest-xdist) -----------------------------------------------------------------------

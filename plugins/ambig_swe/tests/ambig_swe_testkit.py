@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
-
+from harness.testing import run_harness as harness_command
 
 REPO = Path(__file__).resolve().parents[3]
 PLUGIN = Path(__file__).resolve().parents[1]
@@ -17,8 +16,6 @@ PLUGIN_SOURCE = PLUGIN / "src" / "harness_ambig_swe"
 
 
 def run_harness(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """The real `harness` command in a subprocess."""
+    """The real `harness` command in a process of its own."""
     environment = {key: value for key, value in os.environ.items() if key != "HARNESS_DISABLE_PLUGINS"}
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=environment, timeout=timeout
-    )
+    return harness_command(*args, env=environment, timeout=timeout)

@@ -7,13 +7,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
-
+from harness.testing import run_harness as harness_command
 
 HERE = Path(__file__).resolve().parent
 LAYOUT = HERE / "data" / "full_layout.json"
@@ -125,16 +124,9 @@ def run_eval_with(overrides: dict[str, str], custom_outputs: Any = None) -> Any:
 def harness_cli(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 900
 ) -> subprocess.CompletedProcess[str]:
-    """The real `harness` command in a subprocess (mockllm unless a model is given)."""
+    """The real `harness` command in a process of its own (mockllm unless a model is given)."""
     environment = {**os.environ, "HARNESS_MODEL": "mockllm/model", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=timeout,
-    )
+    return harness_command(*args, cwd=cwd, env=environment, timeout=timeout)
 
 
 def eval_samples(outcome: Any) -> list[Any]:

@@ -4,9 +4,10 @@ The issue's pair: click task 2800, features 4 and 6, a clean gold merge whose te
 one test of feature 4 in a run of 20 pairs. It is `test_cleanup_timeout_multiple_callbacks`: it runs
 three callbacks that each sleep 50 ms and asserts the whole close took under 0.25 s, so a process that
 waits for a CPU more than ~0.1 s in total fails it with correct code. Two more of the feature's tests time
-the close against the wall clock (under 0.5 s and under 0.25 s), so contention may fail them too; no other. The plugin's own evaluation
-containers made that load (ten at once on two cores); now they take slots sized by the machine, and a
-test that fails is run again alone: one that passes then is flaky, not a failed feature.
+the close against the wall clock (under 0.5 s and under 0.25 s), so contention may fail them too; no
+other. The plugin's own evaluation containers made that load (ten at once on two cores); now they take
+slots sized by the machine, and a test that fails is run again alone: one that passes then is flaky, not
+a failed feature.
 """
 
 from __future__ import annotations

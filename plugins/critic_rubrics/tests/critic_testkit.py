@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+
+from harness.testing import run_harness as harness_command
 
 PLUGIN = Path(__file__).resolve().parents[1]
 EXAMPLES = PLUGIN / "examples"
@@ -34,9 +35,7 @@ def fails_with(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def harness(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real `harness` command in a subprocess."""
+    """Run the real `harness` command in a process of its own."""
     environment = {k: v for k, v in os.environ.items() if k != "HARNESS_DISABLE_PLUGINS"}
     environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=600
-    )
+    return harness_command(*args, cwd=cwd, env=environment, timeout=600)

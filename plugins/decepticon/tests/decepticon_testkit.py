@@ -9,6 +9,8 @@ from typing import NoReturn
 
 import pytest
 
+from harness.testing import run_harness as harness_command
+
 REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = REPO / "test-artifacts" / "decepticon"
 
@@ -55,14 +57,9 @@ def shop_task():
 
 
 def harness_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
-    """Run the real `harness` command in a subprocess."""
-    import subprocess
-    import sys
-
+    """Run the real `harness` command in a process of its own."""
     environment = {k: v for k, v in os.environ.items() if k != "HARNESS_DISABLE_PLUGINS"} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, cwd=cwd, env=environment, timeout=600
-    )
+    return harness_command(*args, cwd=cwd, env=environment, timeout=600)
 
 
 def scripted_model(*calls: tuple[str, dict] | str):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from harness.testing import run_harness as harness_command
 
 REPO = Path(__file__).resolve().parents[3]
 PLUGIN = Path(__file__).resolve().parents[1]
@@ -22,11 +23,9 @@ def run_harness(tmp_path: Path, *args: str) -> Any:
 
 
 def harness_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """The real `harness` command in a subprocess."""
+    """The real `harness` command in a process of its own."""
     environment = {k: v for k, v in os.environ.items() if k != "HARNESS_DISABLE_PLUGINS"}
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=environment, timeout=timeout
-    )
+    return harness_command(*args, env=environment, timeout=timeout)
 
 
 def metric(record: dict[str, Any], name: str) -> dict[str, Any]:

@@ -10,12 +10,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import lm_eval
 from lm_eval.api.model import LM
+
+from harness.testing import run_harness as harness_command
 
 LM_EVAL_TASKS = Path(lm_eval.__file__).parent / "tasks"
 OFFLINE = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
@@ -231,9 +232,7 @@ def run_harness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real `harness` command, offline."""
     env = {**os.environ, **OFFLINE}
     env.pop("HARNESS_DISABLE_PLUGINS", None)
-    return subprocess.run(
-        [sys.executable, "-m", "harness", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
-    )
+    return harness_command(*args, env=env, cwd=cwd, timeout=600)
 
 
 def one_line_error(stderr: str) -> str:

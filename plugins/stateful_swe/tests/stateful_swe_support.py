@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from harness.testing import require_docker as require_docker  # the one check, re-exported for these tests
+from harness.testing import run_harness as harness_command
 
 PLUGIN = Path(__file__).resolve().parents[1]
 SCRIPTED_USER = ["simulator=stateful_swe_user", "simulator.mode=scripted"]
@@ -23,8 +23,8 @@ def run_harness(log_dir: Path, *args: str) -> Any:
 
 
 def harness_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    """The real `harness` command in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "harness", *args], capture_output=True, text=True, timeout=timeout)
+    """The real `harness` command in a process of its own."""
+    return harness_command(*args, timeout=timeout)
 
 
 def metric(record: dict[str, Any], key: str) -> dict[str, Any]:
