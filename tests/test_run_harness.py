@@ -147,3 +147,16 @@ def test_forks_can_be_turned_off(tmp_path: Path, monkeypatch, forks: str):
     # a plain subprocess is this process's child, waited for: its CPU (imports alone, over a second) counts here
     spent = _children_cpu() - before
     assert spent > 0.5 if forks == "0" else spent == 0, spent
+
+
+def test_a_server_that_died_is_started_again(tmp_path: Path):
+    from harness import _forked_cli
+
+    assert run_harness("--version", cwd=tmp_path).returncode == 0
+    server = _forked_cli._current
+    assert server is not None and server.alive()
+    server._process.kill()
+    server._process.wait()
+    result = run_harness("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("harness (plugeval)")
+    assert _forked_cli._current is not server and _forked_cli._current.alive()
