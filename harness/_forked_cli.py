@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, NoReturn
 
 # what every `harness eval` imports before its first sample; the last two are inspect's lazy imports
+# (private modules of inspect-ai 0.3.x: one that moves is skipped, and commands import it themselves)
 _PRELOAD = (
     "harness.cli._main",
     "harness.cli._handlers",
@@ -164,7 +165,10 @@ def _read(file: IO[bytes]) -> str:
 
 def _serve(address: str) -> None:
     for module in _PRELOAD:
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except ImportError:  # only a saving: another inspect-ai release may have moved it
+            pass
     base_path = sys.path[1:]  # without the server's own directory; a command gets its cwd there
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
