@@ -12,7 +12,8 @@ taken from fresh processes (wall time, CPU time of the process and its workers, 
 3. latency-bound: 400 samples x 0.5 s at max_connections=200 (ideal: 2 waves x 0.5 s = 1 s) in
    one process and with workers; 2000 samples x 0.5 s (ideal 5 s) with `workers=auto` only, with
    nothing set (the harness's choice for a light run: docs/scale-out.md), and with inspect's
-   defaults in one process; the figure is the samples' span (first start to last end);
+   defaults in one process; the figure is the samples' span (first start to last end); and
+   the floor under them: the same 2000 samples on an instant model (inspect's CPU alone);
 4. peak RSS at 1k and 10k samples (50k with --big), harness and plain inspect;
 5. executor=ray (a local Ray instance, 2 CPUs) against workers=2.
 
@@ -203,6 +204,29 @@ def latency_rows(bench: Bench, samples: int, repeats: int, rows: list[tuple[list
         )
 
 
+def floor_row(bench: Bench, samples: int, repeats: int) -> None:
+    """The CPU floor under the latency rows: the same run with an instant model (latency 0).
+
+    What is left is inspect's own CPU per sample spread over the workers; a latency-bound run
+    cannot span less than this whatever the harness chooses, so a target below it is out of reach
+    on this machine.
+    """
+    ideal = -(-samples // 200) * 0.5
+    runs = [
+        bench.harness(samples, "max_connections=200", "workers=auto", "model_args.latency=0", model="fixedlatency/api")
+        for _ in range(repeats)
+    ]
+    seconds = median([sample_span(r.log_dir) for r in runs])
+    row(
+        f"floor {samples} x 0 s @200 / ideal {ideal:.0f}s (workers=auto)",
+        f"{seconds / ideal:.2f}x",
+        "(inspect's CPU)",
+        None,
+        f"samples {seconds:.2f}s: {seconds * (os.cpu_count() or 1) / samples * 1000:.1f} core-ms per sample; "
+        f"process {median([r.wall for r in runs]):.1f}s ({median([r.cpu for r in runs]):.1f} CPU)",
+    )
+
+
 def memory_rows(bench: Bench, sizes: list[int]) -> None:
     """Peak RSS of one process at each size, harness and plain inspect."""
     harness_rss, plain_rss = {}, {}
@@ -291,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                     (["workers=1", "log_realtime=true", "max_samples=200"], 8.0),  # inspect's defaults
                 ],
             )
+            floor_row(bench, 2000, repeats)
         if args.only in (None, "memory"):
             memory_rows(bench, [int(size) for size in args.rss.split(",")] + ([50000] if args.big else []))
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
