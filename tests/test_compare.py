@@ -124,12 +124,12 @@ def test_a_lower_is_better_metric_calls_a_significant_drop_better(tmp_path: Path
 
 
 def test_an_undefined_metric_on_resamples_gives_no_interval_not_nan():
-    from harness.results._digest import SampleDigest
+    from harness.results._digest import SampleDigest, scored_values
     from harness.results._metric_bootstrap import bootstrap_estimate
 
     # precision-like metrics are undefined (NaN) on resamples without positives; inspect's `std` of one value
     digests = [SampleDigest(id=i, epoch=1, values={"s": 1.0 if i == 0 else 0.0}) for i in range(3)]
-    found = bootstrap_estimate(digests, "s", "std", 0.5)
+    found = bootstrap_estimate(scored_values(digests, "s"), "std", 0.5)
     assert found is None or (found.ci95 is not None and all(x == x for x in found.ci95))
 
 

@@ -123,3 +123,18 @@ def scorer_value(values: dict[str, Any], name: str) -> Any:
         if isinstance(value, dict) and name in value:
             return value[name]
     return None
+
+
+def scored_values(digests: Iterable[SampleDigest], scorer: str) -> list[tuple[Any, Any]]:
+    """`scorer`'s raw value in each sample (epoch) that ended without an error and has one, as
+    (sample id, value) pairs.
+
+    The one reading of a scorer's values that the record's statistics share: the means, the
+    pass/fail test, n, and the bootstrap's resamples.
+    """
+    found = []
+    for item in digests:
+        value = None if item.error else scorer_value(item.values, scorer)
+        if value is not None:
+            found.append((item.id, value))
+    return found

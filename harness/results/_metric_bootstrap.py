@@ -11,21 +11,20 @@ import math
 from collections import defaultdict
 from typing import Any, Callable
 
-from harness.results._digest import scorer_value
 from harness.results._stats import Estimate
 
 RESAMPLES = 1000
 SEED = 20260101
 
 
-def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value: float | None) -> Estimate | None:
+def bootstrap_estimate(scored: list[tuple[Any, Any]], metric_name: str, value: float | None) -> Estimate | None:
     """Percentile bootstrap 95% CI and standard error of `metric_name` over the scored samples, or None
     (also when the metric is undefined, NaN, on more than 5% of resamples).
 
-    `samples` are sample digests (`id`, `error` and `values` by scorer name).
+    `scored` holds the scorer's (sample id, value) pairs (`_digest.scored_values`).
     """
     metric = _metric_function(metric_name)
-    units = _units(samples, scorer)
+    units = _units(scored)
     if metric is None or len(units) < 2:
         return None
     import numpy as np
@@ -46,11 +45,11 @@ def bootstrap_estimate(samples: list[Any], scorer: str, metric_name: str, value:
     return Estimate(value, float(values.std(ddof=1)), (float(low), float(high)), len(units), "bootstrap")
 
 
-def metric_value(samples: list[Any], scorer: str, metric_name: str) -> float | None:
+def metric_value(scored: list[tuple[Any, Any]], metric_name: str) -> float | None:
     """`metric_name` computed by its inspect implementation over the scored samples, or None when it
     cannot be (unknown metric, one that needs arguments, or undefined on these samples)."""
     metric = _metric_function(metric_name)
-    units = _units(samples, scorer)
+    units = _units(scored)
     if metric is None or not units:
         return None
     try:
@@ -60,16 +59,14 @@ def metric_value(samples: list[Any], scorer: str, metric_name: str) -> float | N
     return value if math.isfinite(value) else None
 
 
-def _units(samples: list[Any], scorer: str) -> list[list[Any]]:
+def _units(scored: list[tuple[Any, Any]]) -> list[list[Any]]:
     """Each scored sample's epochs as inspect `SampleScore`s, in sample-id order (so an interval does
     not depend on the order samples finished, or were merged, in)."""
     from inspect_ai.scorer import SampleScore, Score
 
     groups: dict[Any, list[Any]] = defaultdict(list)
-    for sample in samples:
-        raw = scorer_value(sample.values, scorer)
-        if raw is not None and not getattr(sample, "error", False):
-            groups[sample.id].append(SampleScore(score=Score(value=raw), sample_id=sample.id))
+    for sample_id, raw in scored:
+        groups[sample_id].append(SampleScore(score=Score(value=raw), sample_id=sample_id))
     return [groups[key] for key in sorted(groups, key=lambda i: (isinstance(i, str), i))]
 
 

@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from harness.results._digest import SampleDigest, scorer_value
+from harness.results._digest import SampleDigest, scored_values
 from harness.results._stats import Estimate, mean_estimate
 
 MEAN_METRICS = frozenset({"accuracy", "mean"})
@@ -39,13 +39,14 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
     records = []
     for score in scores:
         bounds = declared_range(log, score.scorer, score.name)
-        values = sample_values_by_id(digests, score.name)
-        binary = binary_scores(digests, score.name, bounds)
+        scored = scored_values(digests, score.name)
+        values = _values_by_id(scored)
+        binary = _is_binary(scored, bounds)
         estimate = mean_estimate(list(values.values()), binary=binary, bounds=bounds)
         for name, metric in score.metrics.items():
             if name in UNCERTAINTY_METRICS:
                 continue
-            found = _metric(digests, score.name, name, _number(metric.value), estimate, binary, partial)
+            found = _metric(scored, name, _number(metric.value), estimate, binary, partial)
             record = _metric_dict(score.name, name, found)
             if partial:
                 record["note"] = (
@@ -57,26 +58,26 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
 
 
 def _metric(
-    digests: list[SampleDigest],
-    scorer: str,
+    scored: list[tuple[Any, Any]],
     name: str,
     value: float | None,
     estimate: Estimate,
     binary: bool,
     partial: bool,
 ) -> Estimate:
-    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples."""
+    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples
+    (`scored`: the scorer's (sample id, value) pairs, `_digest.scored_values`)."""
     from harness.results._metric_bootstrap import bootstrap_estimate, metric_value
 
     if partial:
-        value = estimate.value if name in MEAN_METRICS else metric_value(digests, scorer, name)
+        value = estimate.value if name in MEAN_METRICS else metric_value(scored, name)
     is_mean = name in MEAN_METRICS or (
         binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
     )
     if is_mean and estimate.n:
         return Estimate(value, estimate.stderr, estimate.ci95, estimate.n, estimate.method)
-    n = len({d.id for d in digests if d.completed and scorer_value(d.values, scorer) is not None})
-    found = bootstrap_estimate(digests, scorer, name, value) if value is not None else None
+    n = len({sample_id for sample_id, _ in scored})
+    found = bootstrap_estimate(scored, name, value) if value is not None else None
     if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
         return Estimate(value, found.stderr if found else None, None, n, "unavailable")
     return found
@@ -86,11 +87,12 @@ def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str
     """A run without inspect metrics (it ended before any): each scorer's mean over the scored samples."""
     records = []
     for name in sorted({name for d in digests if d.completed for name in d.values}):
-        values = list(sample_values_by_id(digests, name).values())
+        scored = scored_values(digests, name)
+        values = list(_values_by_id(scored).values())
         if not values:
             continue
         bounds = declared_range(log, name, name)
-        binary = binary_scores(digests, name, bounds)
+        binary = _is_binary(scored, bounds)
         metric = _metric_dict(name, "accuracy" if binary else "mean", mean_estimate(values, binary, bounds))
         metric["note"] = (
             f"the run ended before inspect computed metrics: mean over the {len(values)} samples that completed "
@@ -134,28 +136,34 @@ def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, f
     Samples that ended in an error, and values that are not numbers (or NaN: "no score here", e.g. a
     metric a group's other task lacks), are left out.
     """
-    from inspect_ai.scorer import value_to_float
-
-    to_float = value_to_float()
-    by_id: dict[Any, list[float]] = defaultdict(list)
-    for item in digests:
-        value = scorer_value(item.values, scorer)
-        if item.error or value is None or isinstance(value, (dict, list)):
-            continue
-        number = float(to_float(value))
-        if math.isfinite(number):
-            by_id[item.id].append(number)
-    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
+    return _values_by_id(scored_values(digests, scorer))
 
 
 def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float, float] | None = None) -> bool:
     """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans, or 0 and 1 (ints or floats),
     whichever of the two occur. A scorer that declares a range other than [0, 1] is not pass/fail
     (a reward in [-1, 1] that was 0 everywhere)."""
+    return _is_binary(scored_values(digests, scorer), bounds)
+
+
+def _values_by_id(scored: list[tuple[Any, Any]]) -> dict[Any, float]:
+    from inspect_ai.scorer import value_to_float
+
+    to_float = value_to_float()
+    by_id: dict[Any, list[float]] = defaultdict(list)
+    for sample_id, value in scored:
+        if isinstance(value, (dict, list)):
+            continue
+        number = float(to_float(value))
+        if math.isfinite(number):
+            by_id[sample_id].append(number)
+    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
+
+
+def _is_binary(scored: list[tuple[Any, Any]], bounds: tuple[float, float] | None) -> bool:
     if bounds is not None and bounds != (0.0, 1.0):
         return False
-    raw = [scorer_value(d.values, scorer) for d in digests if not d.error]
-    raw = [v for v in raw if v is not None and not isinstance(v, (dict, list))]
+    raw = [value for _, value in scored if not isinstance(value, (dict, list))]
     return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)
 
 

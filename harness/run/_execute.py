@@ -93,9 +93,9 @@ def _samples(
     run: RunPlan, run_dir: Path, run_id: str, started: datetime, hooks: HookRelay, *, resumed: bool
 ) -> tuple[Any, list[Any] | None, int]:
     """The run's inspect log, its samples' digests when every one was seen as it ended, and how many never started."""
-    if not run.execution.sharded:
-        return (*run_in_process(run, run_dir, run_id, hooks, resume=resumed), 0)
-    with sandbox_run_id(run_id):
+    with sandbox_run_id(run_id):  # the run's containers carry its id, wherever its samples run
+        if not run.execution.sharded:
+            return (*run_in_process(run, run_dir, run_id, hooks, resume=resumed), 0)
         merged = run_sharded(run, str(run_dir), run_id, started, hooks, resume=resumed)
     return merged.log, merged.digests, merged.not_run
 

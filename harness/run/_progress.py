@@ -7,9 +7,10 @@ executes without a terminal, this prints `samples done/total, elapsed, ETA` to s
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -75,7 +76,16 @@ def progress_lines(enabled: bool, interval: float = INTERVAL_SECONDS) -> Iterato
         _active = None
 
 
-def wants_progress_lines(options: dict[str, object]) -> bool:
+@contextmanager
+def run_progress(inspect_args: Mapping[str, object]) -> Iterator[None]:
+    """Progress lines while a run's block executes, when its output is not a terminal and no display
+    was chosen; every `HARNESS_PROGRESS_SECONDS` (default 30)."""
+    interval = float(os.environ.get("HARNESS_PROGRESS_SECONDS", str(INTERVAL_SECONDS)))
+    with progress_lines(wants_progress_lines(inspect_args), interval):
+        yield
+
+
+def wants_progress_lines(options: Mapping[str, object]) -> bool:
     """No terminal and no display chosen: inspect would show nothing until the end."""
     return "display" not in options and not sys.stdout.isatty()
 

@@ -28,7 +28,7 @@ from harness.run._logs import newest_logs, read_log
 from harness.run._names import RUN_ID_METADATA, new_run_id, sandbox_run_id
 from harness.run._plan import RunPlan
 from harness.run._sample_events import forwarding
-from harness.run._single import progress
+from harness.run._progress import run_progress
 
 INDEX_FILE = "index.json"
 
@@ -109,7 +109,7 @@ def _run_set(
     with (
         forwarding(hooks, lambda task, model: run_ids.get((task, model), set_id)),
         sandbox_run_id(set_id),
-        progress(set_args),
+        run_progress(set_args),
     ):
         try:
             call_eval_set(tasks, log_dir=str(log_dir), args=set_args)
@@ -198,4 +198,3 @@ def _wall_time(log: Any, fallback: float) -> float:
     except (TypeError, ValueError):
         return fallback
     return max(0.0, (completed - started).total_seconds())
-

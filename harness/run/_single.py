@@ -7,18 +7,15 @@ or stopped run's record reads the log, which also holds the samples of the earli
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from harness.run._hooks import HookRelay
 from harness.run._inspect_call import call_eval
 from harness.run._logs import newest_log, read_log
-from harness.run._names import RUN_ID_METADATA, RunInterrupted, sandbox_run_id
+from harness.run._names import RUN_ID_METADATA, RunInterrupted
 from harness.run._plan import RunPlan
-from harness.run._progress import progress_lines, wants_progress_lines
+from harness.run._progress import run_progress
 from harness.run._sample_events import forwarding
 from harness.run._sessions import scheduled
 
@@ -27,6 +24,8 @@ def run_in_process(
     run: RunPlan, run_dir: Path, run_id: str, hooks: HookRelay, *, resume: bool = False
 ) -> tuple[Any, list[Any] | None]:
     """Run the plan here into `run_dir`: its log, and its samples' digests when they were all seen.
+
+    The caller names the run's containers (`sandbox_run_id`), as it does for a sharded run.
 
     Raises:
         HarnessError: inspect could not start.
@@ -38,8 +37,7 @@ def run_in_process(
     digests: list[Any] = []
     with (
         forwarding(hooks, lambda task, model: run_id, None if resume else digests),
-        sandbox_run_id(run_id),
-        progress(run.inspect_args),
+        run_progress(run.inspect_args),
         scheduled(run.task, run.inspect_args, run.user_memory) as (task, args),
     ):
         try:
@@ -71,11 +69,3 @@ def _log_left_in(run_dir: Path) -> Any:
     if location is None:
         raise RunInterrupted(f"interrupted before the first sample finished; nothing was written to {run_dir}")
     return read_log(location)
-
-
-@contextmanager
-def progress(inspect_args: Any) -> Iterator[None]:
-    """One-line progress while the block runs, when the output is not a terminal (see `_progress`)."""
-    interval = float(os.environ.get("HARNESS_PROGRESS_SECONDS", "30"))
-    with progress_lines(wants_progress_lines(dict(inspect_args)), interval):
-        yield
