@@ -14,10 +14,10 @@ from typing import Any
 from harness._errors import ResultsError, storage_error
 from harness.plugins._registry import PluginEntry
 from harness.config._schemas import load_schema
-from harness.results._causes import cause_of
+from harness.results._causes import error_cause
 from harness.results._digest import SampleDigest, digests_from_log, digests_of
 from harness.results._metrics import binary_scores, metric_records, sample_values_by_id
-from harness.results._redact import redact, redact_messages, redact_text
+from harness.results._redact import redact, redact_messages
 from harness.results._stats import Estimate, mean_estimate
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "build_record",
     "metric_records",
     "read_record",
-    "root_cause",
     "sample_values_by_id",
     "validate_record",
     "write_record",
@@ -83,7 +82,7 @@ def build_record(
         "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
         "status": log.status,
-        "error": redact_text(root_cause(log.error)) if log.error else None,
+        "error": error_cause(log.error).text if log.error else None,
         "started_at": started_at,
         "completed_at": completed_at,
         "wall_time_seconds": round(wall_time, 3),
@@ -105,6 +104,8 @@ def build_record(
         "hook_errors": hook_errors,
         "simulation": simulation_summary(digests),
     }
+    # one pass for the whole record: secret-shaped parts of every message (the run's error, causes,
+    # simulator names...) and the value of every secret-looking key; `params` above lose whole values
     return dict(redact_messages(record))
 
 
@@ -139,16 +140,6 @@ def log_digests(log: Any) -> list[SampleDigest]:
         except Exception:  # a log inspect could not finish writing: fall back to what is in memory
             pass
     return digests_of(log.samples or [])
-
-
-def root_cause(error: Any) -> str:
-    """The error a user can act on: the innermost exception of inspect's message and traceback.
-
-    inspect reports a failed retried call as `RetryError(<Future ... raised FlakyError>)`; the
-    chained exception in the traceback (`FlakyError: provider down`) is what went wrong. Module
-    paths are dropped from the exception's name.
-    """
-    return cause_of(error.message, getattr(error, "traceback", None)).text
 
 
 def primary_metric(log: Any) -> dict[str, Any] | None:
@@ -194,9 +185,7 @@ def infra_error_causes(digests: list[SampleDigest]) -> list[dict[str, Any]]:
         if item.error and item.infra_error:
             by_cause[item.cause or "InfraError"].append(item)
     ranked = sorted(by_cause.items(), key=lambda pair: (-len(pair[1]), pair[0]))
-    return [
-        {"cause": redact_text(cause), "count": len(items), "samples": _sample_refs(items)} for cause, items in ranked
-    ]
+    return [{"cause": cause, "count": len(items), "samples": _sample_refs(items)} for cause, items in ranked]
 
 
 def flaky_tests(digests: list[SampleDigest]) -> list[dict[str, Any]]:
