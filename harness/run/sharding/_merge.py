@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from harness.results._digest import SampleDigest
 from harness.run._names import SHARD_METADATA
+from harness.run.sharding._shards import PlannedSample
 
 # Members of inspect's `.eval` zip the merge handles itself (the rest it copies from what inspect wrote).
 SAMPLES_DIR = "samples/"
@@ -45,26 +46,6 @@ class ShardOutcome:
     log: str | None
     problem: str | None = None
     cancelled: bool = False
-
-
-@dataclass(frozen=True)
-class PlannedSample:
-    """A dataset sample the run covers: its id (inspect numbers id-less samples by position) and inputs."""
-
-    id: Any
-    input: Any
-    target: Any
-    metadata: Mapping[str, Any] | None
-
-
-def planned_samples(dataset: Any, start: int, stop: int) -> list[PlannedSample]:
-    """The samples at dataset positions `[start, stop)`, with the ids inspect gives them."""
-    planned = []
-    for position in range(start, stop):
-        sample = dataset[position]
-        sample_id = sample.id if sample.id is not None else position + 1
-        planned.append(PlannedSample(sample_id, sample.input, sample.target, sample.metadata))
-    return planned
 
 
 @dataclass

@@ -25,19 +25,16 @@ from harness.run._hooks import HookRelay
 from harness.run._names import RunInterrupted
 from harness.run._plan import RunPlan
 from harness.run._tuning import Execution
-from harness.run._sessions import has_sessions, session_order
 from harness.run.sharding._merge import (
     MergedRun,
-    PlannedSample,
     ShardLog,
     ShardOutcome,
     lost_samples,
     merge_logs,
-    planned_samples,
     read_shard,
 )
 from harness.run.sharding._progress import ShardProgress
-from harness.run.sharding._shards import Shard, plan_shards, plan_user_shards, sample_range
+from harness.run.sharding._shards import plan_run, planned_samples
 from harness.run.sharding._worker import ShardSpec
 
 Backend = Callable[[Sequence[ShardSpec], Callable[[dict[str, Any]], None]], tuple[list[ShardOutcome], bool]]
@@ -102,16 +99,19 @@ def run_sharded(
         RunInterrupted: Ctrl-C before any shard wrote a log.
     """
     execution = run.execution
-    dataset = run.task.dataset
-    planned = planned_samples(dataset, *sample_range(len(dataset), run.inspect_args.get("limit")))
+    plan = plan_run(run.inspect_args, run.task.dataset, execution.workers)
+    for note in plan.notes:
+        print(f"harness: {note}", file=sys.stderr, flush=True)
+    planned = plan.planned
     epochs = int(run.inspect_args.get("epochs") or 1)
     name = _log_name(run_dir, run, run_id, started) if resume else _new_log_name(run, run_id, started)
     shards_dir = f"{run_dir}/{name}.shards"
     forward = hooks.has_implementations("harness_sample_end")
     specs = [
-        ShardSpec(run, shard, run_id, f"{shards_dir}/{shard.index}", forward_samples=forward, resume=resume,
-                  only_ids=ids)
-        for shard, ids in _shards(run, planned)
+        ShardSpec(
+            run, shard, run_id, f"{shards_dir}/{shard.index}", forward_samples=forward, resume=resume, only_ids=ids
+        )
+        for shard, ids in plan.shards
     ]
     progress = ShardProgress(run.inspect_args, len(planned) * epochs, len(specs), execution.executor)
     tracker = _Tracker(hooks, run_id, progress)
@@ -132,20 +132,6 @@ def run_sharded(
     shards_read = list(zip(outcomes, logs, strict=True))
     location = f"{run_dir}/{name}.eval"
     return merge_logs(shards_read, planned, location, run.inspect_args, tracker.digests, not_run=never_started)
-
-
-def _shards(run: RunPlan, planned: Sequence[PlannedSample]) -> list[tuple[Shard, tuple[Any, ...] | None]]:
-    """The shards of a run: ranges of samples, or whole users' sessions for a session task."""
-    chosen: list[tuple[Shard, tuple[Any, ...] | None]]
-    if has_sessions(planned):
-        by_user, notes = plan_user_shards(run.inspect_args, session_order(planned), run.execution.workers)
-        chosen = [(shard, ids) for shard, ids in by_user]
-    else:
-        ranges, notes = plan_shards(run.inspect_args, len(run.task.dataset), run.execution.workers)
-        chosen = [(shard, None) for shard in ranges]
-    for note in notes:
-        print(f"harness: {note}", file=sys.stderr, flush=True)
-    return list(chosen)
 
 
 def _run_rounds(

@@ -1,5 +1,9 @@
 """Splitting one run into shards: contiguous ranges of its samples, with the run's limits divided.
 
+`plan_run` is the one call a sharded run makes: the samples it covers (`PlannedSample`, after
+`limit`) and its shards, whole users' sessions for a session task (`plan_user_shards`), else ranges
+(`plan_shards`).
+
 A shard is a `(start, stop)` range of dataset positions, which inspect runs as `limit=(start, stop)`:
 sample ids stay those of a single-process run (inspect numbers id-less samples by position in the
 whole dataset), every epoch of a sample is in the same shard, and selecting the range costs
@@ -17,12 +21,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness._errors import ConfigError
+from harness.run._sessions import has_sessions, session_order
 
 ADAPTIVE_MAX = 100
 """inspect's default ceiling of adaptive model connections, divided among workers when no max_connections is set."""
 
 SPLIT_LIMITS = ("max_connections", "max_samples", "max_sandboxes")
 """Run options that bound the whole run and are divided among its shards."""
+
+
+@dataclass(frozen=True)
+class PlannedSample:
+    """A dataset sample the run covers: its id (inspect numbers id-less samples by position) and inputs."""
+
+    id: Any
+    input: Any
+    target: Any
+    metadata: Mapping[str, Any] | None
+
+
+def planned_samples(dataset: Any, start: int, stop: int) -> list[PlannedSample]:
+    """The samples at dataset positions `[start, stop)`, with the ids inspect gives them."""
+    planned = []
+    for position in range(start, stop):
+        sample = dataset[position]
+        sample_id = sample.id if sample.id is not None else position + 1
+        planned.append(PlannedSample(sample_id, sample.input, sample.target, sample.metadata))
+    return planned
 
 
 @dataclass(frozen=True)
@@ -141,3 +166,33 @@ def plan_user_shards(
             args["adaptive_connections"] = adaptive[index]
         shards.append((Shard(index, 0, 0, args), tuple(ids)))
     return shards, notes
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """A sharded run's samples and how they are split.
+
+    Attributes:
+        planned: The samples the run covers (after `limit`), in dataset order.
+        shards: Each shard, with the ids of its samples for a session run (whole users), else None
+            (a shard of a plain run is its range of positions).
+        notes: How the request was adjusted (fewer workers than asked...), for the user.
+    """
+
+    planned: list[PlannedSample]
+    shards: list[tuple[Shard, tuple[Any, ...] | None]]
+    notes: list[str]
+
+
+def plan_run(inspect_args: Mapping[str, Any], dataset: Any, workers: int) -> ShardPlan:
+    """The samples of a run and its shards: ranges of samples, or whole users' sessions for a session task.
+
+    Raises:
+        ConfigError: The run selects no samples, or a session sample's metadata is broken.
+    """
+    planned = planned_samples(dataset, *sample_range(len(dataset), inspect_args.get("limit")))
+    if has_sessions(planned):
+        by_user, notes = plan_user_shards(inspect_args, session_order(planned), workers)
+        return ShardPlan(planned, [(shard, ids) for shard, ids in by_user], notes)
+    ranges, notes = plan_shards(inspect_args, len(dataset), workers)
+    return ShardPlan(planned, [(shard, None) for shard in ranges], notes)

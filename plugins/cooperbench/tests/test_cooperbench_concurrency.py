@@ -33,7 +33,9 @@ def _most_at_once(slots: int, merges: int) -> int:
 
     def watch() -> None:
         while not done.is_set():
-            seen[0] = max(seen[0], len(client.containers.list(filters={"label": ours})))
+            # sparse: no inspect per container, which raced a container removed between list and inspect
+            # (NotFound killed this thread once in CI, and the count stopped there)
+            seen[0] = max(seen[0], len(client.containers.list(filters={"label": ours}, sparse=True)))
             time.sleep(0.05)
 
     set_eval_concurrency(slots)
