@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._server import Listener
 from ._snapshot import document_script
 
-if TYPE_CHECKING:
-    from ._browser import BrowserService
+
+class BrowserSource(Protocol):
+    """What the pool needs of the browser service (`_browser.BrowserService`): its browser, started
+    on first use, and the address of its sink proxy."""
+
+    sink: str
+
+    async def browser(self) -> Any: ...
+
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -35,7 +42,7 @@ class Slot:
 class ContextPool:
     """At most `size` contexts in use at once; idle ones wait for the next episode."""
 
-    def __init__(self, service: BrowserService, size: int) -> None:
+    def __init__(self, service: BrowserSource, size: int) -> None:
         self.service = service
         self.size = size
         self._idle: list[Slot] = []
