@@ -130,11 +130,40 @@ def test_two_workers_merge_into_the_log_and_record_of_one_process(plugin_site, t
     }
     record_one = json.loads((one_dir / "results.json").read_text())
     record_two = json.loads((two_dir / "results.json").read_text())
-    assert record_two["samples"] == record_one["samples"] == {"total": 22, "completed": 18, "errors": 4, "epochs": 2, "infra_errors": 0, "flaky": 0, "not_run": 0, "cancelled": 0}
+    assert (
+        record_two["samples"]
+        == record_one["samples"]
+        == {
+            "total": 22,
+            "completed": 18,
+            "errors": 4,
+            "epochs": 2,
+            "infra_errors": 0,
+            "flaky": 0,
+            "not_run": 0,
+            "cancelled": 0,
+        }
+    )
     for a, b in zip(record_one["metrics"], record_two["metrics"], strict=True):
         assert (a["name"], a["n"], a["ci_method"]) == (b["name"], b["n"], b["ci_method"])
         assert a["value"] == pytest.approx(b["value"]) and a["stderr"] == pytest.approx(b["stderr"])
     assert record_two["inspect_log"] == str(next(two_dir.glob("*.eval")))
+
+
+def test_samples_a_stopped_run_never_started_are_not_run_in_one_process_and_in_workers(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    # inspect's fail_on_error: the first failing sample (3, and 9 in the second shard) ends the eval
+    one, one_dir = _run(site, tmp_path / "one", "workers=1", "max_samples=1", "task.fail_every=3")
+    two, two_dir = _run(site, tmp_path / "two", "workers=2", "max_samples=2", "task.fail_every=3")
+    for result, run_dir, completed, errors in ((one, one_dir, 2, 1), (two, two_dir, 4, 2)):
+        assert result.returncode == 1, result.stderr
+        assert "lost with their worker" not in result.stderr  # no worker died
+        samples = json.loads((run_dir / "results.json").read_text())["samples"]
+        assert (samples["completed"], samples["errors"]) == (completed, errors), samples
+        # the next sample inspect had begun when the error came is cancelled; the rest never started
+        assert samples["cancelled"] <= 2 and samples["total"] == 12
+        assert samples["not_run"] == 12 - completed - errors - samples["cancelled"] > 0
+        assert f"{samples['not_run']} not run" in result.stdout
 
 
 @pytest.mark.slow
@@ -310,6 +339,7 @@ def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_si
     assert not (run_dir / "results.json").exists() and not list(run_dir.glob("*.eval"))  # nothing merged yet
     assert len(list(run_dir.glob("*.shards/*/*.eval"))) == 2  # each worker wrote its cancelled log
     from inspect_ai.log import read_eval_log
+
     for f in sorted(run_dir.glob("*.shards/*/*.eval")):
         lg = read_eval_log(str(f))
         print("SHARD", f.name, lg.status, len(lg.samples or []), sorted(s.id for s in lg.samples or []))

@@ -161,11 +161,14 @@ def sample_counts(log: Any, digests: list[SampleDigest], not_run: int = 0) -> di
     finished; the counts always agree with it. `errors` counts samples that ended in an error other
     than the run's interruption (`cancelled`); `infra_errors` those of them whose cause is a fault of
     the infrastructure (`harness.InfraError`); `flaky` scored samples with a test that failed, then
-    passed on re-run.
+    passed on re-run; `not_run` the planned samples the log does not hold (the run stopped before
+    they started), at least the given `not_run`; for a task that scores every sample, completed +
+    errors + cancelled + not_run = total.
     """
     epochs = log.eval.config.epochs or 1
     planned = log.results.total_samples if log.results else len(log.eval.dataset.sample_ids or []) * epochs
     cancelled = sum(1 for d in digests if d.error and d.error_type == "CancelledError")
+    not_run += max(0, planned - len(digests) - not_run)  # a run that stopped early (an error, Ctrl-C) left these
     return {
         "total": max(planned, len(digests) + not_run),
         "completed": sum(1 for d in digests if d.completed),

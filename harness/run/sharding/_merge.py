@@ -155,7 +155,7 @@ class MergedRun:
     Attributes:
         log: The merged log's header.
         digests: The samples' digests, when known for every sample.
-        not_run: Samples (with epochs) that never started: the run was stopped first.
+        not_run: Samples (with epochs) that never started: the run (or their shard) stopped first.
     """
 
     log: Any
@@ -180,8 +180,9 @@ def merge_logs(
         location: Where to write the merged `.eval` log.
         run_options: The run's inspect arguments (limit and run-wide limits, as the user gave them).
         digests: Digests the workers reported for the samples they finished, by (id, epoch).
-        not_run: (id, epoch) of samples that never started because the run was stopped: left out
-            of the log and counted, not reported as errors.
+        not_run: (id, epoch) of samples that never started (Ctrl-C, or a shard whose eval stopped at an
+            error, as inspect's `fail_on_error` does): left out of the log and counted, not reported
+            as errors.
     """
     from inspect_ai.log import EvalLog, recompute_metrics, write_eval_log
 

@@ -126,9 +126,13 @@ def run_sharded(
             raise RunInterrupted(f"interrupted before any worker wrote a log; nothing was written to {run_dir}")
         raise HarnessError(f"no worker wrote a log ({problems or 'no shard ran'}); see the messages above")
     lost = lost_samples(readable, planned, epochs)
-    never_started = [key for key in lost if not tracker.ever_started(key)] if interrupted else []
-    if lost and not interrupted:
-        print(f"harness: {len(lost)} samples were lost with their worker and are reported as errors", file=sys.stderr)
+    # a sample no worker started is not run (Ctrl-C, or a shard whose eval stopped at an error), never an error
+    never_started = [key for key in lost if not tracker.ever_started(key)]
+    if len(lost) > len(never_started) and not interrupted:
+        print(
+            f"harness: {len(lost) - len(never_started)} samples were lost with their worker and are reported as errors",
+            file=sys.stderr,
+        )
     shards_read = list(zip(outcomes, logs, strict=True))
     location = f"{run_dir}/{name}.eval"
     return merge_logs(shards_read, planned, location, run.inspect_args, tracker.digests, not_run=never_started)
