@@ -187,12 +187,9 @@ def latency_rows(bench: Bench, samples: int, repeats: int, rows: list[tuple[list
     The figure is the samples' span (first start to last end): inspect's run stamps have whole
     seconds only, and the process wall adds start-up; both are shown beside it.
     """
-    ideal = -(-samples // 200) * 0.5
+    ideal = _ideal(samples)
     for settings, target in rows:
-        runs = [
-            bench.harness(samples, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)
-        ]
-        seconds = median([sample_span(r.log_dir) for r in runs])
+        runs, seconds = _latency_runs(bench, samples, settings, repeats)
         label = " ".join(settings) or "defaults"
         row(
             f"latency {samples} x 0.5 s @200 / ideal {ideal:.0f}s ({label})",
@@ -204,6 +201,17 @@ def latency_rows(bench: Bench, samples: int, repeats: int, rows: list[tuple[list
         )
 
 
+def _ideal(samples: int) -> float:
+    """The span of `samples` 0.5 s calls at 200 connections: one 0.5 s wave per 200 samples."""
+    return -(-samples // 200) * 0.5
+
+
+def _latency_runs(bench: Bench, samples: int, settings: list[str], repeats: int) -> tuple[list[Measure], float]:
+    """`repeats` runs on the fixed-latency model at max_connections=200, and their median sample span."""
+    runs = [bench.harness(samples, "max_connections=200", *settings, model="fixedlatency/api") for _ in range(repeats)]
+    return runs, median([sample_span(r.log_dir) for r in runs])
+
+
 def floor_row(bench: Bench, samples: int, repeats: int) -> None:
     """The CPU floor under the latency rows: the same run with an instant model (latency 0).
 
@@ -211,12 +219,8 @@ def floor_row(bench: Bench, samples: int, repeats: int) -> None:
     cannot span less than this whatever the harness chooses, so a target below it is out of reach
     on this machine.
     """
-    ideal = -(-samples // 200) * 0.5
-    runs = [
-        bench.harness(samples, "max_connections=200", "workers=auto", "model_args.latency=0", model="fixedlatency/api")
-        for _ in range(repeats)
-    ]
-    seconds = median([sample_span(r.log_dir) for r in runs])
+    ideal = _ideal(samples)
+    runs, seconds = _latency_runs(bench, samples, ["workers=auto", "model_args.latency=0"], repeats)
     row(
         f"floor {samples} x 0 s @200 / ideal {ideal:.0f}s (workers=auto)",
         f"{seconds / ideal:.2f}x",

@@ -168,7 +168,7 @@ def sample_counts(log: Any, digests: list[SampleDigest], not_run: int = 0) -> di
     epochs = log.eval.config.epochs or 1
     planned = log.results.total_samples if log.results else len(log.eval.dataset.sample_ids or []) * epochs
     cancelled = sum(1 for d in digests if d.error and d.error_type == "CancelledError")
-    not_run += max(0, planned - len(digests) - not_run)  # a run that stopped early (an error, Ctrl-C) left these
+    not_run = max(not_run, planned - len(digests))  # a run that stopped early (an error, Ctrl-C) left these
     return {
         "total": max(planned, len(digests) + not_run),
         "completed": sum(1 for d in digests if d.completed),

@@ -128,11 +128,9 @@ def run_sharded(
     lost = lost_samples(readable, planned, epochs)
     # a sample no worker started is not run (Ctrl-C, or a shard whose eval stopped at an error), never an error
     never_started = [key for key in lost if not tracker.ever_started(key)]
-    if len(lost) > len(never_started) and not interrupted:
-        print(
-            f"harness: {len(lost) - len(never_started)} samples were lost with their worker and are reported as errors",
-            file=sys.stderr,
-        )
+    in_flight = len(lost) - len(never_started)
+    if in_flight and not interrupted:
+        print(f"harness: {in_flight} samples were lost with their worker and are reported as errors", file=sys.stderr)
     shards_read = list(zip(outcomes, logs, strict=True))
     location = f"{run_dir}/{name}.eval"
     return merge_logs(shards_read, planned, location, run.inspect_args, tracker.digests, not_run=never_started)
