@@ -107,6 +107,17 @@ class Registry:
             if (kind is None or entry.kind is kind) and (include_disabled or not self.is_disabled(entry))
         ]
 
+    def load_all(self, kind: PluginKind) -> list[tuple[PluginEntry, Any]]:
+        """Import every enabled plugin of `kind`: each entry with its object, or with the
+        `PluginLoadError` its loading raised (one broken plugin does not stop the others)."""
+        loaded: list[tuple[PluginEntry, Any]] = []
+        for entry in self.entries(kind):
+            try:
+                loaded.append((entry, entry.load()))
+            except PluginLoadError as ex:
+                loaded.append((entry, ex))
+        return loaded
+
     def is_disabled(self, entry: PluginEntry) -> bool:
         return bool({entry.name, entry.qualified_name, entry.dist} & self.disabled)
 

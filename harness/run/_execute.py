@@ -15,16 +15,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
 from harness.results._record import build_record
 from harness.run._finish import RunOutcome, finish, writable_log_dir
-from harness.run._hooks import HookRelay, hook_relay
-from harness.run._names import new_run_id, sandbox_run_id
+from harness.run._hooks import hook_relay
+from harness.run._names import new_run_id
 from harness.run._plan import RunPlan, plan
 from harness.run._resume import load_run_file, resumed_run_id, save_run_file
 from harness.run._sessions import save_memories
-from harness.run._single import run_in_process
-from harness.run.sharding._run import preflight, run_sharded
+from harness.run._run_samples import run_samples
+from harness.run.sharding._run import preflight
 
 __all__ = ["RunOutcome", "execute", "resume_run", "run_eval"]
 
@@ -52,7 +53,8 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         HarnessError: inspect could not start the evaluation (bad model name, missing provider
             or key...), or the record cannot be written.
     """
-    hooks = hook_relay(registry or Registry.from_environment(list(run.disabled)))
+    hook_plugins = (registry or Registry.from_environment(list(run.disabled))).load_all(PluginKind.HOOKS)
+    hooks = hook_relay(hook_plugins)
     preflight(run.execution)
     started = datetime.now(timezone.utc)
     if resume is None:
@@ -68,7 +70,7 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
         chosen = " ".join(run.execution.tuned)
         print(f"harness: chosen for this run: {chosen} (set them to override)", file=sys.stderr, flush=True)
     clock = time.perf_counter()
-    log, digests, not_run = _samples(run, run_dir, run_id, started, hooks, resumed=resume is not None)
+    log, digests, not_run = run_samples(run, run_dir, run_id, started, hooks, resumed=resume is not None)
     if run.user_memory.get("save") and log.location:
         save_memories(log.location, run.user_memory["save"])
     record = build_record(
@@ -87,17 +89,6 @@ def execute(run: RunPlan, registry: Registry | None = None, *, resume: Path | No
     if record["error"] and "No space left on device" in record["error"]:
         record["error"] += f" (writing the run's files under {run_dir}: free space there or choose another log_dir=DIR)"
     return finish(record, run_dir, hooks)
-
-
-def _samples(
-    run: RunPlan, run_dir: Path, run_id: str, started: datetime, hooks: HookRelay, *, resumed: bool
-) -> tuple[Any, list[Any] | None, int]:
-    """The run's inspect log, its samples' digests when every one was seen as it ended, and how many never started."""
-    with sandbox_run_id(run_id):  # the run's containers carry its id, wherever its samples run
-        if not run.execution.sharded:
-            return (*run_in_process(run, run_dir, run_id, hooks, resume=resumed), 0)
-        merged = run_sharded(run, str(run_dir), run_id, started, hooks, resume=resumed)
-    return merged.log, merged.digests, merged.not_run
 
 
 def resume_run(run_dir: str | Path, overrides: dict[str, str], registry: Registry | None = None) -> RunOutcome:

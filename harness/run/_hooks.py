@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,7 @@ import pluggy
 
 from harness import hookspecs
 from harness._errors import PluginLoadError
-from harness.plugins._kinds import PluginKind
-from harness.plugins._registry import Registry
+from harness.plugins._registry import PluginEntry
 
 IMPL_MARKER = f"{hookspecs.hookimpl.project_name}_impl"
 """The attribute pluggy's `HookimplMarker` puts on an implementation (its options)."""
@@ -107,20 +106,18 @@ class HookRelay:
         return call
 
 
-def hook_relay(registry: Registry) -> HookRelay:
-    """A relay with every enabled `harness.hooks` plugin registered.
+def hook_relay(plugins: Iterable[tuple[PluginEntry, Any]]) -> HookRelay:
+    """A relay with the given hook plugins registered (`Registry.load_all(PluginKind.HOOKS)`).
 
-    A hook plugin that fails to import or register is reported like a failing hook and left
-    out; the others still run.
+    A hook plugin that failed to import (given as its `PluginLoadError`) or that pluggy rejects
+    is reported like a failing hook and left out; the others still run.
     """
     manager = pluggy.PluginManager("harness")
     manager.add_hookspecs(hookspecs)
     relay = HookRelay(manager)
-    for entry in registry.entries(PluginKind.HOOKS):
-        try:
-            plugin = entry.load()
-        except PluginLoadError as ex:
-            relay.report(entry.qualified_name, "register", str(ex))
-            continue
-        relay.register(plugin, entry.qualified_name)
+    for entry, plugin in plugins:
+        if isinstance(plugin, PluginLoadError):
+            relay.report(entry.qualified_name, "register", str(plugin))
+        else:
+            relay.register(plugin, entry.qualified_name)
     return relay

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, cast
 
+from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
 from harness.results._record import atomic_write_text, build_record
 from harness.run._finish import finish, writable_log_dir
@@ -76,7 +77,8 @@ def execute_set(
     log_dir = Path(log_dir).absolute()
     writable_log_dir(log_dir)
     with directory_lock(log_dir):
-        hooks = hook_relay(registry or Registry.from_environment())
+        registry = registry or Registry.from_environment()
+        hooks = hook_relay(registry.load_all(PluginKind.HOOKS))
         run_ids = {(p.task_name, p.model): new_run_id() for p in plans}
         clock = time.perf_counter()
         interrupted = _run_set(plans, log_dir, dict(set_args or {}), hooks, run_ids)

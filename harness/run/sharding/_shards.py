@@ -38,6 +38,8 @@ class PlannedSample:
     input: Any
     target: Any
     metadata: Mapping[str, Any] | None
+    position: int
+    """Its 0-based position in the dataset."""
 
 
 def planned_samples(dataset: Any, start: int, stop: int) -> list[PlannedSample]:
@@ -46,7 +48,7 @@ def planned_samples(dataset: Any, start: int, stop: int) -> list[PlannedSample]:
     for position in range(start, stop):
         sample = dataset[position]
         sample_id = sample.id if sample.id is not None else position + 1
-        planned.append(PlannedSample(sample_id, sample.input, sample.target, sample.metadata))
+        planned.append(PlannedSample(sample_id, sample.input, sample.target, sample.metadata, position))
     return planned
 
 
