@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from harness.declarative._task_file import load_yaml_task
     from harness.models._gguf_files import LocalModelError
     from harness.models._local_provider import load_local_model, local_model_lock
-    from harness.results._record import read_record
+    from harness.results._record_file import read_record
     from harness.results._stats import Estimate, mean_estimate, wilson_interval
     from harness.run._execute import RunOutcome, execute, run_eval
     from harness.run._offline import install_offline_token_counting
@@ -117,7 +117,7 @@ _LAZY = {
     "LocalModelError": "harness.models._gguf_files",
     "load_local_model": "harness.models._local_provider",
     "local_model_lock": "harness.models._local_provider",
-    "read_record": "harness.results._record",
+    "read_record": "harness.results._record_file",
     "Estimate": "harness.results._stats",
     "mean_estimate": "harness.results._stats",
     "wilson_interval": "harness.results._stats",

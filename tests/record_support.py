@@ -11,7 +11,7 @@ def record_of(task: Any, root: Path, name: str, not_run: int = 0, **eval_args: A
     from inspect_ai import eval
 
     from harness import install_offline_token_counting
-    from harness.results._record import write_record
+    from harness.results._record_file import write_record
 
     install_offline_token_counting()
     eval_args = {"model": "mockllm/model", "display": "none", **eval_args}
@@ -22,7 +22,7 @@ def record_of(task: Any, root: Path, name: str, not_run: int = 0, **eval_args: A
 
 def record_of_log(log: Any, root: Path, name: str) -> tuple[Path, dict[str, Any]]:
     """The results record of an inspect log (e.g. one edited to look like an interrupted run's)."""
-    from harness.results._record import write_record
+    from harness.results._record_file import write_record
 
     record = _record(log, name, 0)
     return write_record(record, root / name), record

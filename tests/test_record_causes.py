@@ -62,7 +62,9 @@ def test_infra_errors_are_counted_apart_from_n_with_their_causes_and_flaky_tests
     timeout = causes["InfraError: browser navigation timed out: Page.goto: Timeout 10000ms exceeded"]
     assert timeout["count"] == 2 and sorted(s["id"] for s in timeout["samples"]) == [0, 1]
     assert causes["BrowserTimeout: could not start chromium: token=[redacted]"]["count"] == 1  # a subclass; redacted
-    assert record["flaky_tests"] == [{"test": "tests/test_x.py::test_y", "count": 1, "samples": [{"id": 4, "epoch": 1}]}]
+    assert record["flaky_tests"] == [
+        {"test": "tests/test_x.py::test_y", "count": 1, "samples": [{"id": 4, "epoch": 1}]}
+    ]
 
 
 def test_an_interrupted_run_reports_values_n_and_ci_from_the_same_scored_samples(tmp_path: Path):
@@ -88,7 +90,7 @@ def test_samples_that_never_started_are_not_run_not_errors(tmp_path: Path):
 
 def test_cancelled_samples_are_counted_apart_from_errors(tmp_path: Path):
     from harness.results._digest import SampleDigest
-    from harness.results._record import sample_counts
+    from harness.results._summaries import sample_counts
 
     _, finished = record_of(_task(4), tmp_path, "run", fail_on_error=False)
     from inspect_ai.log import read_eval_log
@@ -123,16 +125,25 @@ tenacity.RetryError: RetryError[<Future at 0x7f178f05cdd0 state=finished raised 
 @pytest.mark.parametrize(
     "message, traceback, expected",
     [
-        ("RetryError(<Future at 0x7f state=finished raised FlakyError>)", _RETRY_TRACEBACK,
-         "FlakyError: provider down (call refused)"),
+        (
+            "RetryError(<Future at 0x7f state=finished raised FlakyError>)",
+            _RETRY_TRACEBACK,
+            "FlakyError: provider down (call refused)",
+        ),
         # the same inside a task group: tracebacks of sub-exceptions carry a `|` margin
-        ("ExceptionGroup('unhandled errors in a TaskGroup', [RetryError(...)])",
-         "  + Exception Group Traceback (most recent call last):\n  | ExceptionGroup: unhandled errors (1 sub-exception)\n"
-         "  +-+---------------- 1 ----------------\n    | Traceback (most recent call last):\n"
-         "    | pkg.FlakyError: provider down\n    | \n    | tenacity.RetryError: RetryError[<Future raised FlakyError>]\n",
-         "FlakyError: provider down"),
+        (
+            "ExceptionGroup('unhandled errors in a TaskGroup', [RetryError(...)])",
+            "  + Exception Group Traceback (most recent call last):\n  | ExceptionGroup: unhandled errors (1 sub-exception)\n"
+            "  +-+---------------- 1 ----------------\n    | Traceback (most recent call last):\n"
+            "    | pkg.FlakyError: provider down\n    | \n    | tenacity.RetryError: RetryError[<Future raised FlakyError>]\n",
+            "FlakyError: provider down",
+        ),
         # no traceback logged: the wrapped exception's name is all there is
-        ("RetryError(<Future at 0x7f state=finished raised FlakyError>)", None, "FlakyError (its message was not logged)"),
+        (
+            "RetryError(<Future at 0x7f state=finished raised FlakyError>)",
+            None,
+            "FlakyError (its message was not logged)",
+        ),
         ("RuntimeError('model said: no')", None, "RuntimeError: model said: no"),
         ("something odd happened", "", "something odd happened"),
     ],
@@ -173,7 +184,7 @@ def test_a_run_a_failing_provider_ends_names_the_providers_error(tmp_path: Path)
 
 
 def test_version_2_records_must_carry_the_new_counts(tmp_path: Path):
-    from harness.results._record import write_record
+    from harness.results._record_file import write_record
 
     path, record = record_of(_task(4), tmp_path, "run", fail_on_error=False)
     broken = json.loads(path.read_text())

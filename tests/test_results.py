@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness import ResultsError, read_record
-from harness.results._record import atomic_write_text, validate_record, write_record
+from harness.results._record_file import atomic_write_text, validate_record, write_record
 from harness.results._stats import mean_estimate, wilson_interval
 
 
@@ -115,7 +115,7 @@ def test_read_record_names_a_bad_file(tmp_path: Path):
 
 def test_pass_fail_scores_get_wilson_whichever_outcomes_occur():
     from harness.results._digest import SampleDigest
-    from harness.results._record import _binary_scores
+    from harness.results._metrics import binary_scores as _binary_scores
 
     def samples(*values):
         return [SampleDigest(id=i, epoch=1, values={"s": v}) for i, v in enumerate(values)]
@@ -143,7 +143,7 @@ def test_written_files_honour_the_umask(tmp_path: Path):
     import os
     import stat
 
-    from harness.results._record import atomic_write_text
+    from harness.results._record_file import atomic_write_text
 
     previous = os.umask(0o022)
     try:
@@ -189,17 +189,38 @@ def test_secrets_in_a_config_never_reach_the_record(tmp_path: Path):
 def test_secret_looking_keys_are_recognised():
     from harness.results._redact import REDACTED, redact
 
-    redacted = redact({"OPENAI_API_KEY": "a", "hfToken": "b", "client-secret": "c", "nested": [{"password": "d"}],
-                       "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True})
-    assert redacted == {"OPENAI_API_KEY": REDACTED, "hfToken": REDACTED, "client-secret": REDACTED,
-                        "nested": [{"password": REDACTED}], "max_tokens": 5, "keywords": ["x"], "monkey": "m", "auth": True}
+    redacted = redact(
+        {
+            "OPENAI_API_KEY": "a",
+            "hfToken": "b",
+            "client-secret": "c",
+            "nested": [{"password": "d"}],
+            "max_tokens": 5,
+            "keywords": ["x"],
+            "monkey": "m",
+            "auth": True,
+        }
+    )
+    assert redacted == {
+        "OPENAI_API_KEY": REDACTED,
+        "hfToken": REDACTED,
+        "client-secret": REDACTED,
+        "nested": [{"password": REDACTED}],
+        "max_tokens": 5,
+        "keywords": ["x"],
+        "monkey": "m",
+        "auth": True,
+    }
 
 
 def test_nan_sample_values_are_left_out_not_written(tmp_path: Path):
     from harness.results._digest import SampleDigest
-    from harness.results._record import sample_values_by_id
+    from harness.results._metrics import sample_values_by_id
 
-    digests = [SampleDigest(id=1, epoch=1, values={"s": 1.0}), SampleDigest(id=2, epoch=1, values={"s": float("nan")}),
-               SampleDigest(id=3, epoch=1, values={"s": {"a": float("nan"), "b": 0.5}})]
+    digests = [
+        SampleDigest(id=1, epoch=1, values={"s": 1.0}),
+        SampleDigest(id=2, epoch=1, values={"s": float("nan")}),
+        SampleDigest(id=3, epoch=1, values={"s": {"a": float("nan"), "b": 0.5}}),
+    ]
     assert sample_values_by_id(digests, "s") == {1: 1.0}
     assert sample_values_by_id(digests, "b") == {3: 0.5}

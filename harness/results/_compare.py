@@ -33,7 +33,8 @@ import numpy as np
 
 from harness._errors import ConfigError, ResultsError
 from harness.results._digest import digests_of
-from harness.results._record import read_record, sample_values_by_id
+from harness.results._metrics import sample_values_by_id
+from harness.results._record_file import read_record
 from harness.results._seats import user_seat
 from harness.results._stats import mean_estimate
 
@@ -309,8 +310,7 @@ def format_comparison(c: Comparison, fmt: str) -> str:
                 f"{ci(side.ci95):<18}{side.n:>5}"
                 for label, side in (("base", c.base), ("new", c.new))
             ),
-            f"{gap} {c.difference:+.3f}{spread}  95% CI {ci(c.ci95)} ({c.ci_method})  "
-            f"p = {c.p_value:.4g} ({c.test})",
+            f"{gap} {c.difference:+.3f}{spread}  95% CI {ci(c.ci95)} ({c.ci_method})  p = {c.p_value:.4g} ({c.test})",
             f"{c.scorer}: {c.verdict} (alpha {c.alpha})",
         ]
     )

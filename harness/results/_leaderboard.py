@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 from harness._errors import ConfigError, HarnessError
 from harness.config._schemas import load_schema
-from harness.results._record import RESULTS_FILE, atomic_write_text, read_record
+from harness.results._record_file import RESULTS_FILE, atomic_write_text, read_record
 from harness.results._redact import redact_messages
 from harness.results._seats import is_person, user_seat
 from harness.results._stats import wilson_interval
@@ -203,7 +203,11 @@ def _interval(entry: dict[str, Any]) -> tuple[float, float]:
 
 def _order(entry: dict[str, Any]) -> tuple[Any, ...]:
     return (
-        entry["board"], not entry["ranked"], entry["rank"] or 1 << 30, -(entry["value"] or 0), entry["model"],
+        entry["board"],
+        not entry["ranked"],
+        entry["rank"] or 1 << 30,
+        -(entry["value"] or 0),
+        entry["model"],
         entry["user_seat"] or "",
     )
 

@@ -19,10 +19,10 @@ its progress display had seen), with a note.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.results._digest import SampleDigest, scored_values
+from harness.results._digest import SampleDigest, pass_fail, scored_values, values_by_id
 from harness.results._stats import Estimate, mean_estimate
 
 MEAN_METRICS = frozenset({"accuracy", "mean"})
@@ -38,46 +38,61 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
     partial = log.status != "success"
     records = []
     for score in scores:
-        bounds = declared_range(log, score.scorer, score.name)
-        scored = scored_values(digests, score.name)
-        values = _values_by_id(scored)
-        binary = _is_binary(scored, bounds)
-        estimate = mean_estimate(list(values.values()), binary=binary, bounds=bounds)
+        scored = _scored(log, digests, score.scorer, score.name)
         for name, metric in score.metrics.items():
             if name in UNCERTAINTY_METRICS:
                 continue
-            found = _metric(scored, name, _number(metric.value), estimate, binary, partial)
-            record = _metric_dict(score.name, name, found)
+            found = _metric(scored, name, _number(metric.value), partial)
+            record = {"scorer": score.name, "name": name, **found.to_dict()}
             if partial:
                 record["note"] = (
                     f"the run {'was cancelled' if log.status == 'cancelled' else 'ended in error'}: computed by "
-                    f"plugeval over the {len(values)} samples that completed and were scored"
+                    f"plugeval over the {len(scored.by_id)} samples that completed and were scored"
                 )
             records.append(record)
     return records
 
 
-def _metric(
-    scored: list[tuple[Any, Any]],
-    name: str,
-    value: float | None,
-    estimate: Estimate,
-    binary: bool,
-    partial: bool,
-) -> Estimate:
-    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples
-    (`scored`: the scorer's (sample id, value) pairs, `_digest.scored_values`)."""
+@dataclass(frozen=True)
+class _Scored:
+    """One scorer's values in the samples that ended without an error.
+
+    Attributes:
+        pairs: The raw (sample id, value) pairs, one per epoch (`_digest.scored_values`).
+        by_id: The numeric values, epochs averaged per sample.
+        binary: Whether the values are pass/fail.
+        mean: The mean of `by_id` with its interval.
+    """
+
+    pairs: list[tuple[Any, Any]]
+    by_id: dict[Any, float]
+    binary: bool
+    mean: Estimate
+
+
+def _scored(log: Any, digests: list[SampleDigest], scorer: str, key: str) -> _Scored:
+    """The values of `key` (a scorer, or one key of a scorer's dict values) and their mean."""
+    bounds = declared_range(log, scorer, key)
+    pairs = scored_values(digests, key)
+    by_id = values_by_id(pairs)
+    binary = bounds in (None, (0.0, 1.0)) and pass_fail(pairs)  # a reward declared on [-1, 1] is not pass/fail
+    return _Scored(pairs, by_id, binary, mean_estimate(list(by_id.values()), binary=binary, bounds=bounds))
+
+
+def _metric(scored: _Scored, name: str, value: float | None, partial: bool) -> Estimate:
+    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples."""
     from harness.results._metric_bootstrap import bootstrap_estimate, metric_value
 
+    estimate = scored.mean
     if partial:
-        value = estimate.value if name in MEAN_METRICS else metric_value(scored, name)
+        value = estimate.value if name in MEAN_METRICS else metric_value(scored.pairs, name)
     is_mean = name in MEAN_METRICS or (
-        binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
+        scored.binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
     )
     if is_mean and estimate.n:
-        return Estimate(value, estimate.stderr, estimate.ci95, estimate.n, estimate.method)
-    n = len({sample_id for sample_id, _ in scored})
-    found = bootstrap_estimate(scored, name, value) if value is not None else None
+        return replace(estimate, value=value)  # the metric's own value, the mean's interval
+    n = len({sample_id for sample_id, _ in scored.pairs})
+    found = bootstrap_estimate(scored.pairs, name, value) if value is not None else None
     if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
         return Estimate(value, found.stderr if found else None, None, n, "unavailable")
     return found
@@ -87,31 +102,19 @@ def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str
     """A run without inspect metrics (it ended before any): each scorer's mean over the scored samples."""
     records = []
     for name in sorted({name for d in digests if d.completed for name in d.values}):
-        scored = scored_values(digests, name)
-        values = list(_values_by_id(scored).values())
-        if not values:
+        scored = _scored(log, digests, name, name)
+        if not scored.by_id:
             continue
-        bounds = declared_range(log, name, name)
-        binary = _is_binary(scored, bounds)
-        metric = _metric_dict(name, "accuracy" if binary else "mean", mean_estimate(values, binary, bounds))
-        metric["note"] = (
-            f"the run ended before inspect computed metrics: mean over the {len(values)} samples that completed "
-            "and were scored, computed by plugeval"
+        records.append(
+            {
+                "scorer": name,
+                "name": "accuracy" if scored.binary else "mean",
+                **scored.mean.to_dict(),
+                "note": f"the run ended before inspect computed metrics: mean over the {len(scored.by_id)} samples "
+                "that completed and were scored, computed by plugeval",
+            }
         )
-        records.append(metric)
     return records
-
-
-def _metric_dict(scorer: str, name: str, estimate: Estimate) -> dict[str, Any]:
-    return {
-        "scorer": scorer,
-        "name": name,
-        "value": estimate.value,
-        "stderr": estimate.stderr,
-        "ci95": list(estimate.ci95) if estimate.ci95 else None,
-        "n": estimate.n,
-        "ci_method": estimate.method,
-    }
 
 
 def declared_range(log: Any, scorer: str, key: str) -> tuple[float, float] | None:
@@ -136,35 +139,14 @@ def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, f
     Samples that ended in an error, and values that are not numbers (or NaN: "no score here", e.g. a
     metric a group's other task lacks), are left out.
     """
-    return _values_by_id(scored_values(digests, scorer))
+    return values_by_id(scored_values(digests, scorer))
 
 
 def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float, float] | None = None) -> bool:
     """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans, or 0 and 1 (ints or floats),
     whichever of the two occur. A scorer that declares a range other than [0, 1] is not pass/fail
     (a reward in [-1, 1] that was 0 everywhere)."""
-    return _is_binary(scored_values(digests, scorer), bounds)
-
-
-def _values_by_id(scored: list[tuple[Any, Any]]) -> dict[Any, float]:
-    from inspect_ai.scorer import value_to_float
-
-    to_float = value_to_float()
-    by_id: dict[Any, list[float]] = defaultdict(list)
-    for sample_id, value in scored:
-        if isinstance(value, (dict, list)):
-            continue
-        number = float(to_float(value))
-        if math.isfinite(number):
-            by_id[sample_id].append(number)
-    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
-
-
-def _is_binary(scored: list[tuple[Any, Any]], bounds: tuple[float, float] | None) -> bool:
-    if bounds is not None and bounds != (0.0, 1.0):
-        return False
-    raw = [value for _, value in scored if not isinstance(value, (dict, list))]
-    return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)
+    return bounds in (None, (0.0, 1.0)) and pass_fail(scored_values(digests, scorer))
 
 
 def _number(value: Any) -> float | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 CIMethod = Literal["wilson", "t", "hoeffding", "bootstrap", "unavailable"]
 Z95 = 1.959963984540054
@@ -33,6 +33,16 @@ class Estimate:
     ci95: tuple[float, float] | None
     n: int
     method: CIMethod
+
+    def to_dict(self) -> dict[str, Any]:
+        """As a results record holds it: `value`, `stderr`, `ci95` (a list, or None), `n` and `ci_method`."""
+        return {
+            "value": self.value,
+            "stderr": self.stderr,
+            "ci95": list(self.ci95) if self.ci95 else None,
+            "n": self.n,
+            "ci_method": self.method,
+        }
 
 
 def mean_estimate(

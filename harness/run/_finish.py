@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness._errors import HarnessError, storage_error
-from harness.results._record import write_record
+from harness.results._record_file import write_record
 from harness.run._hooks import HookRelay
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from harness._errors import ConfigError
 from harness.config._run_config import RunConfig
-from harness.results._record import atomic_write_text
+from harness.results._record_file import atomic_write_text
 from harness.results._redact import REDACTED, redact
 
 RUN_FILE = "run.json"

@@ -19,7 +19,8 @@ from typing import Any, cast
 
 from harness.plugins._kinds import PluginKind
 from harness.plugins._registry import Registry
-from harness.results._record import atomic_write_text, build_record
+from harness.results._record import build_record
+from harness.results._record_file import atomic_write_text
 from harness.run._finish import finish, writable_log_dir
 from harness.run._hooks import HookRelay, hook_relay
 from harness.results._log_redaction import log_safe_roles, redact_logged_task_args
