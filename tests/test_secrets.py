@@ -53,7 +53,13 @@ def secret_run(tmp_path_factory) -> tuple[Path, str]:
     pip_install(["--target", str(site), str(KEYED.write(root / "src"))])
     overrides = [f"{key}={value}" for key, (value, _) in PLANTED.items()]
     run = run_harness(
-        "eval", "task=capitals", "model=keyed/x", "limit=2", "display=none", f"log_dir={root / 'logs'}", *overrides,
+        "eval",
+        "task=capitals",
+        "model=keyed/x",
+        "limit=2",
+        "display=none",
+        f"log_dir={root / 'logs'}",
+        *overrides,
         site=site,
     )
     assert run.returncode == 0, run.stderr
@@ -99,12 +105,18 @@ def test_log_safe_model_keeps_secrets_out_of_a_real_log(tmp_path: Path):
 
     from harness.results._log_redaction import log_safe_model
 
-    args = {"organization": "org-PLANTEDorg7", "base_url": "https://user:PLANTEDurl7@example.invalid/v1",
-            "extra_body": {"note": "Bearer PLANTEDbearer7xyz"}}
+    args = {
+        "organization": "org-PLANTEDorg7",
+        "base_url": "https://user:PLANTEDurl7@example.invalid/v1",
+        "extra_body": {"note": "Bearer PLANTEDbearer7xyz"},
+    }
     model = log_safe_model("mockllm/model", args)
     assert model.api.base_url == args["base_url"]  # the provider still gets the real values
     (log,) = eval(Task(dataset=[Sample(input="x")]), model=model, log_dir=str(tmp_path), display="none")
-    assert log.eval.model_args["organization"] == "[redacted]" and log.eval.model_base_url == "https://[redacted]@example.invalid/v1"
+    assert (
+        log.eval.model_args["organization"] == "[redacted]"
+        and log.eval.model_base_url == "https://[redacted]@example.invalid/v1"
+    )
     with zipfile.ZipFile(log.location) as archive:
         for name in archive.namelist():
             assert not _leaks(archive.read(name).decode(errors="replace")), name
@@ -136,3 +148,20 @@ def test_structured_values_lose_the_whole_secret_so_resume_asks_again():
 
     redacted = redact({"base_url": "https://u:PLANTED@h", "organization": "org-1", "endpoint": "https://h/v1", "n": 3})
     assert redacted == {"base_url": REDACTED, "organization": REDACTED, "endpoint": "https://h/v1", "n": 3}
+
+
+def test_a_record_loses_whole_secret_params_and_secret_parts_of_messages_in_one_pass():
+    from harness.results._redact import REDACTED, redact_record
+
+    record = {
+        "run_id": "r1",
+        "error": "401 from https://u:PLANTED8@h/v1: retry",
+        "params": {"base_url": "https://u:PLANTED8@h", "n": 3},
+        "hook_errors": [{"error": "api_key=PLANTED9abc failed"}],
+    }
+    redacted = redact_record(record)
+    assert list(redacted) == list(record)  # the record's layout is kept
+    assert redacted["params"] == {"base_url": REDACTED, "n": 3}
+    assert redacted["error"] == f"401 from https://{REDACTED}@h/v1: retry"
+    assert redacted["hook_errors"] == [{"error": f"api_key={REDACTED} failed"}]
+    assert redact_record(redacted) == redacted

@@ -12,7 +12,7 @@ from harness.plugins._registry import PluginEntry
 from harness.results._causes import error_cause
 from harness.results._digest import SampleDigest, log_digests
 from harness.results._metrics import metric_records
-from harness.results._redact import redact, redact_messages
+from harness.results._redact import redact_record
 from harness.results._summaries import (
     flaky_tests,
     infra_error_causes,
@@ -62,7 +62,7 @@ def build_record(
         "versions": versions_used(plugins),
         "task": {"name": log.eval.task, "ref": task_ref, "version": log.eval.task_version},
         "model": log.eval.model,
-        "params": redact(params),
+        "params": params,
         "metrics": metric_records(log, digests),
         "primary_metric": primary_metric(log),
         "samples": sample_counts(log, digests, not_run),
@@ -77,6 +77,5 @@ def build_record(
         "hook_errors": hook_errors,
         "simulation": simulation_summary(digests),
     }
-    # one pass for the whole record: secret-shaped parts of every message (the run's error, causes,
-    # simulator names...) and the value of every secret-looking key; `params` above lose whole values
-    return dict(redact_messages(record))
+    # one pass for the whole record: the run's error, the causes, the simulators' names... and its params
+    return redact_record(record)

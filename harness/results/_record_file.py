@@ -10,7 +10,7 @@ from typing import Any
 
 from harness._errors import ResultsError, storage_error
 from harness.config._schemas import load_schema
-from harness.results._redact import redact_messages
+from harness.results._redact import redact_record
 
 RESULTS_FILE = "results.json"
 MAX_RECORD_BYTES = 64 * 2**20
@@ -37,7 +37,7 @@ def write_record(record: dict[str, Any], out_dir: Path) -> Path:
     Raises:
         ResultsError: The record breaks the schema, or the file cannot be written.
     """
-    record = redact_messages(record)
+    record = redact_record(record)
     validate_record(record)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / RESULTS_FILE

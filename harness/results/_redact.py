@@ -18,7 +18,7 @@ REDACTED = "[redacted]"
 SECRET_WORDS = frozenset(
     {"key", "apikey", "token", "secret", "password", "passwd", "pwd", "passphrase", "credential", "credentials",
      "authorization", "auth", "cookie", "bearer", "organization", "organisation", "org", "signature"}
-)
+)  # fmt: skip
 """A key is secret-looking when one of its words is one of these: api_key, OPENAI_API_KEY, hfToken,
 client_secret, password, organization... (`max_tokens`, `keywords` and `monkey` are not)."""
 
@@ -115,6 +115,13 @@ def redact_messages(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def redact_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A results record without secrets: its `params` redacted as structured data (`redact`: whole
+    values), everything else as messages (`redact_messages`: secret-shaped parts)."""
+    messages = redact_messages(record)
+    return {**messages, "params": redact(record["params"])} if "params" in record else messages
 
 
 def _secret_item(key: Any, value: Any) -> bool:

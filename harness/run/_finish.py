@@ -35,11 +35,12 @@ def finish(record: dict[str, Any], out_dir: Path, hooks: HookRelay) -> RunOutcom
     """
     results_path = write_record(record, out_dir)
     hooks.call("harness_run_end", run_id=record["run_id"], record=record, results_path=results_path)
-    extra = hooks.call("harness_write_results", record=record, out_dir=out_dir)
+    written = hooks.call("harness_write_results", record=record, out_dir=out_dir)  # a path or a list of paths each
+    extra = [Path(p) for paths in written for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
     if len(hooks.errors) > len(record["hook_errors"]):  # rewrite so the record names every failed hook
         record["hook_errors"] = [e.to_dict() for e in hooks.errors]
         results_path = write_record(record, out_dir)
-    return RunOutcome(record, results_path, _paths(extra))
+    return RunOutcome(record, results_path, extra)
 
 
 def writable_log_dir(directory: Path) -> None:
@@ -63,10 +64,3 @@ def writable_log_dir(directory: Path) -> None:
             f"cannot write the run's logs to {directory}: {ex.strerror or ex}; "
             "choose another log_dir=DIR or make it writable"
         ) from ex
-
-
-def _paths(values: list[Any]) -> list[Path]:
-    paths: list[Path] = []
-    for value in values:
-        paths.extend(Path(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
-    return paths
