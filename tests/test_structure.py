@@ -103,7 +103,11 @@ def test_the_single_process_pipeline_never_imports_sharding():
     # the modules that choose between one process and shards
     upstream = {"harness.run._execute", "harness.run._run_samples", "harness.run._set_ray", "harness.run._eval_set"}
     for module, imported in edges.items():
-        if module.startswith("harness.run.") and not module.startswith("harness.run.sharding") and module not in upstream:
+        if (
+            module.startswith("harness.run.")
+            and not module.startswith("harness.run.sharding")
+            and module not in upstream
+        ):
             assert not any(i.startswith("harness.run.sharding") for i in imported), module
 
 
