@@ -42,7 +42,7 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
         for name, metric in score.metrics.items():
             if name in UNCERTAINTY_METRICS:
                 continue
-            found = _metric(scored, name, _number(metric.value), partial)
+            found = _metric(scored, name, metric.value, partial)
             record = {"scorer": score.name, "name": name, **found.to_dict()}
             if partial:
                 record["note"] = (
@@ -79,11 +79,12 @@ def _scored(log: Any, digests: list[SampleDigest], scorer: str, key: str) -> _Sc
     return _Scored(pairs, by_id, binary, mean_estimate(list(by_id.values()), binary=binary, bounds=bounds))
 
 
-def _metric(scored: _Scored, name: str, value: float | None, partial: bool) -> Estimate:
-    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples."""
+def _metric(scored: _Scored, name: str, reported: Any, partial: bool) -> Estimate:
+    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples
+    (`reported`: the metric's value in inspect's results)."""
     from harness.results._metric_bootstrap import bootstrap_estimate, metric_value
 
-    estimate = scored.mean
+    value, estimate = _number(reported), scored.mean
     if partial:
         value = estimate.value if name in MEAN_METRICS else metric_value(scored.pairs, name)
     is_mean = name in MEAN_METRICS or (

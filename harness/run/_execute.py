@@ -23,7 +23,7 @@ from harness.run._hooks import hook_relay
 from harness.run._names import new_run_id
 from harness.run._plan import RunPlan, plan
 from harness.run._resume import load_run_file, resumed_run_id, save_run_file
-from harness.run._sessions import save_memories
+from harness.run._memory_file import save_memories
 from harness.run._run_samples import run_samples
 from harness.run.sharding._run import preflight
 

@@ -12,7 +12,7 @@ values that persists across that user's sessions within a run (a fresh one each 
 session read and wrote, and the memory after it, are kept in the sample's store (so the log shows
 them); a resumed run takes the memory back from the samples it reuses. `user_memory.load=FILE`
 seeds every user's memory from `{user: {key: value}}`, and `user_memory.save=FILE` writes the
-memory each user ended the run with (the last epoch's).
+memory each user ended the run with (the last epoch's; `_memory_file`).
 """
 
 from __future__ import annotations
@@ -253,33 +253,3 @@ def _seed(path: str | None) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ConfigError(f"user_memory.load={path} must hold {{user: {{key: value}}}}")
     return data
-
-
-def final_memories(log_location: str) -> dict[str, dict[str, Any]]:
-    """The memory each user ended the run with: after the user's last session, in the last epoch."""
-    from harness.run._logs import log_samples
-
-    last: dict[str, tuple[tuple[int, Any], dict[str, Any]]] = {}
-    for sample in log_samples(log_location, exclude_fields={"messages", "events", "attachments"}):
-        kept = (sample.store or {}).get(MEMORY_STORE_KEY)
-        if not isinstance(kept, dict) or not isinstance(kept.get("after"), dict):
-            continue
-        order = (int(sample.epoch or 1), (sample.metadata or {}).get(SESSION_KEY, 0))
-        user = str(kept.get("user"))
-        if user not in last or order >= last[user][0]:
-            last[user] = (order, kept["after"])
-    return {user: memory for user, (_, memory) in last.items()}
-
-
-def save_memories(log_location: str, path: str) -> None:
-    """Write `final_memories` of a run's log to `path` (`user_memory.save=FILE`).
-
-    Raises:
-        StorageError: The file cannot be written.
-    """
-    from harness._errors import storage_error
-
-    try:
-        Path(path).write_text(json.dumps(final_memories(log_location), indent=2) + "\n", encoding="utf-8")
-    except OSError as ex:
-        raise storage_error(path, ex) from ex
