@@ -94,8 +94,13 @@ def test_the_interval_of_other_scores_is_scipys_bca_bootstrap_with_its_stderr(tm
     ids = sorted(f"s{i}" for i in range(len(a)))  # compare pairs samples in id order
     order = [int(i[1:]) for i in ids]
     expected = bootstrap(
-        (a[order], b[order]), lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis), paired=True,
-        vectorized=True, n_resamples=10_000, method="BCa", random_state=np.random.default_rng(0),
+        (a[order], b[order]),
+        lambda x, y, axis=-1: np.mean(y, axis=axis) - np.mean(x, axis=axis),
+        paired=True,
+        vectorized=True,
+        n_resamples=10_000,
+        method="BCa",
+        random_state=np.random.default_rng(0),
     )
     assert result.ci95 == pytest.approx((expected.confidence_interval.low, expected.confidence_interval.high))
     assert result.stderr == pytest.approx(expected.standard_error) and result.stderr > 0
@@ -105,7 +110,9 @@ def test_the_interval_of_other_scores_is_scipys_bca_bootstrap_with_its_stderr(tm
 def test_runs_of_different_tasks_are_not_compared_unless_asked(tmp_path: Path):
     base = _run(tmp_path, ["x"] * 3, 3, "base")
     config = load_run_config(
-        parse_overrides(["task=capitals", "limit=3", "model=mockllm/model", f"log_dir={tmp_path / 'other'}", "display=none"])
+        parse_overrides(
+            ["task=capitals", "limit=3", "model=mockllm/model", f"log_dir={tmp_path / 'other'}", "display=none"]
+        )
     )
     other = run_eval(config).results_path
     refused = run_harness("compare", str(base), str(other))
@@ -124,8 +131,9 @@ def test_a_lower_is_better_metric_calls_a_significant_drop_better(tmp_path: Path
 
 
 def test_an_undefined_metric_on_resamples_gives_no_interval_not_nan():
-    from harness.results._digest import SampleDigest, scored_values
-    from harness.results._metric_bootstrap import bootstrap_estimate
+    from harness.results._digest import SampleDigest
+    from harness.results._metric_estimate import bootstrap_estimate
+    from harness.results._scored import scored_values
 
     # precision-like metrics are undefined (NaN) on resamples without positives; inspect's `std` of one value
     digests = [SampleDigest(id=i, epoch=1, values={"s": 1.0 if i == 0 else 0.0}) for i in range(3)]
@@ -144,10 +152,20 @@ def test_two_samples_that_both_improved_do_not_give_a_certain_interval(tmp_path:
 @pytest.mark.slow
 def test_runs_with_different_user_seats_report_the_success_gap_paired_on_their_samples(tmp_path: Path, answers):
     # the seat a run's user sat in comes from its record (model_roles.user here; simulator= or a person too)
-    people = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers[:6]] + ["no"] * 4, 10, "people",
-                  "model_roles.user=sim/human")
-    simulated = _run(tmp_path, [a if isinstance(a, str) else a[0] for a in answers[:9]] + ["no"], 10, "sim",
-                     "model_roles.user=sim/oracle")
+    people = _run(
+        tmp_path,
+        [a if isinstance(a, str) else a[0] for a in answers[:6]] + ["no"] * 4,
+        10,
+        "people",
+        "model_roles.user=sim/human",
+    )
+    simulated = _run(
+        tmp_path,
+        [a if isinstance(a, str) else a[0] for a in answers[:9]] + ["no"],
+        10,
+        "sim",
+        "model_roles.user=sim/oracle",
+    )
     table = run_harness("compare", str(people), str(simulated))
     assert table.returncode == 0, table.stderr
     assert "success gap (oracle − human (terminal)) +0.300" in table.stdout and "(newcombe (paired))" in table.stdout

@@ -8,8 +8,6 @@ for one sample plus the digests, however long the run.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,57 +122,3 @@ def log_digests(log: Any) -> list[SampleDigest]:
         except Exception:  # a log inspect could not finish writing: fall back to what is in memory
             pass
     return digests_of(log.samples or [])
-
-
-def scorer_value(values: dict[str, Any], name: str) -> Any:
-    """A sample's value for `name`: a scorer's own value, or one key of a scorer's dict value.
-
-    inspect reports a scorer with dict values and per-key metrics as one score per key.
-    """
-    if name in values:
-        return values[name]
-    for value in values.values():
-        if isinstance(value, dict) and name in value:
-            return value[name]
-    return None
-
-
-def scored_values(digests: Iterable[SampleDigest], scorer: str) -> list[tuple[Any, Any]]:
-    """`scorer`'s raw value in each sample (epoch) that ended without an error and has one, as
-    (sample id, value) pairs.
-
-    The one reading of a scorer's values that the record's statistics share: the means, the
-    pass/fail test, n, and the bootstrap's resamples.
-    """
-    found = []
-    for item in digests:
-        value = None if item.error else scorer_value(item.values, scorer)
-        if value is not None:
-            found.append((item.id, value))
-    return found
-
-
-def values_by_id(scored: Iterable[tuple[Any, Any]]) -> dict[Any, float]:
-    """The numeric values of `scored_values` pairs, epochs averaged per sample id.
-
-    Values that are not numbers (dicts, lists) or are NaN ("no score here", e.g. a metric a group's
-    other task lacks) are left out.
-    """
-    from inspect_ai.scorer import value_to_float
-
-    to_float = value_to_float()
-    by_id: dict[Any, list[float]] = defaultdict(list)
-    for sample_id, value in scored:
-        if isinstance(value, (dict, list)):
-            continue
-        number = float(to_float(value))
-        if math.isfinite(number):
-            by_id[sample_id].append(number)
-    return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
-
-
-def pass_fail(scored: Iterable[tuple[Any, Any]]) -> bool:
-    """Whether the raw values of `scored_values` pairs are pass/fail: C/I/N letters, booleans, or 0
-    and 1 (ints or floats), whichever of the two occur."""
-    raw = [value for _, value in scored if not isinstance(value, (dict, list))]
-    return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)

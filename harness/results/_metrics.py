@@ -18,16 +18,15 @@ its progress display had seen), with a note.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.results._digest import SampleDigest, pass_fail, scored_values, values_by_id
-from harness.results._stats import Estimate, mean_estimate
+from harness.results._digest import SampleDigest
+from harness.results._metric_estimate import metric_estimate
+from harness.results._scored import RANGE_METADATA, declared_range, pass_fail, scored, scored_values, values_by_id
 
-MEAN_METRICS = frozenset({"accuracy", "mean"})
+__all__ = ["RANGE_METADATA", "binary_scores", "declared_range", "metric_records", "sample_values_by_id"]
+
 UNCERTAINTY_METRICS = frozenset({"stderr"})
-RANGE_METADATA = "score_range"
 
 
 def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
@@ -38,100 +37,38 @@ def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]
     partial = log.status != "success"
     records = []
     for score in scores:
-        scored = _scored(log, digests, score.scorer, score.name)
+        values = scored(log, digests, score.scorer, score.name)
         for name, metric in score.metrics.items():
             if name in UNCERTAINTY_METRICS:
                 continue
-            found = _metric(scored, name, metric.value, partial)
+            found = metric_estimate(values, name, metric.value, partial)
             record = {"scorer": score.name, "name": name, **found.to_dict()}
             if partial:
                 record["note"] = (
                     f"the run {'was cancelled' if log.status == 'cancelled' else 'ended in error'}: computed by "
-                    f"plugeval over the {len(scored.by_id)} samples that completed and were scored"
+                    f"plugeval over the {len(values.by_id)} samples that completed and were scored"
                 )
             records.append(record)
     return records
-
-
-@dataclass(frozen=True)
-class _Scored:
-    """One scorer's values in the samples that ended without an error.
-
-    Attributes:
-        pairs: The raw (sample id, value) pairs, one per epoch (`_digest.scored_values`).
-        by_id: The numeric values, epochs averaged per sample.
-        binary: Whether the values are pass/fail.
-        mean: The mean of `by_id` with its interval.
-    """
-
-    pairs: list[tuple[Any, Any]]
-    by_id: dict[Any, float]
-    binary: bool
-    mean: Estimate
-
-
-def _scored(log: Any, digests: list[SampleDigest], scorer: str, key: str) -> _Scored:
-    """The values of `key` (a scorer, or one key of a scorer's dict values) and their mean."""
-    bounds = declared_range(log, scorer, key)
-    pairs = scored_values(digests, key)
-    by_id = values_by_id(pairs)
-    binary = bounds in (None, (0.0, 1.0)) and pass_fail(pairs)  # a reward declared on [-1, 1] is not pass/fail
-    return _Scored(pairs, by_id, binary, mean_estimate(list(by_id.values()), binary=binary, bounds=bounds))
-
-
-def _metric(scored: _Scored, name: str, reported: Any, partial: bool) -> Estimate:
-    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples
-    (`reported`: the metric's value in inspect's results)."""
-    from harness.results._metric_bootstrap import bootstrap_estimate, metric_value
-
-    value, estimate = _number(reported), scored.mean
-    if partial:
-        value = estimate.value if name in MEAN_METRICS else metric_value(scored.pairs, name)
-    is_mean = name in MEAN_METRICS or (
-        scored.binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
-    )
-    if is_mean and estimate.n:
-        return replace(estimate, value=value)  # the metric's own value, the mean's interval
-    n = len({sample_id for sample_id, _ in scored.pairs})
-    found = bootstrap_estimate(scored.pairs, name, value) if value is not None else None
-    if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
-        return Estimate(value, found.stderr if found else None, None, n, "unavailable")
-    return found
 
 
 def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
     """A run without inspect metrics (it ended before any): each scorer's mean over the scored samples."""
     records = []
     for name in sorted({name for d in digests if d.completed for name in d.values}):
-        scored = _scored(log, digests, name, name)
-        if not scored.by_id:
+        values = scored(log, digests, name, name)
+        if not values.by_id:
             continue
         records.append(
             {
                 "scorer": name,
-                "name": "accuracy" if scored.binary else "mean",
-                **scored.mean.to_dict(),
-                "note": f"the run ended before inspect computed metrics: mean over the {len(scored.by_id)} samples "
+                "name": "accuracy" if values.binary else "mean",
+                **values.mean.to_dict(),
+                "note": f"the run ended before inspect computed metrics: mean over the {len(values.by_id)} samples "
                 "that completed and were scored, computed by plugeval",
             }
         )
     return records
-
-
-def declared_range(log: Any, scorer: str, key: str) -> tuple[float, float] | None:
-    """The range a scorer declares for its values (or for `key` of its dict values), if any."""
-    for spec in getattr(log.eval, "scorers", None) or []:
-        if spec.name.rsplit("/", 1)[-1] != scorer.rsplit("/", 1)[-1]:
-            continue
-        declared = (spec.metadata or {}).get(RANGE_METADATA)
-        if isinstance(declared, dict):
-            declared = declared.get(key)
-        try:
-            low, high = (float(v) for v in declared)  # type: ignore[union-attr]
-        except (TypeError, ValueError):
-            return None
-        return (low, high) if low < high else None
-    return None
 
 
 def sample_values_by_id(digests: list[SampleDigest], scorer: str) -> dict[Any, float]:
@@ -148,11 +85,3 @@ def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float,
     whichever of the two occur. A scorer that declares a range other than [0, 1] is not pass/fail
     (a reward in [-1, 1] that was 0 everywhere)."""
     return bounds in (None, (0.0, 1.0)) and pass_fail(scored_values(digests, scorer))
-
-
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number else None  # NaN is not a score

@@ -1,8 +1,11 @@
-"""Bootstrap intervals for metrics that are not plain means (precision, F1, rates...).
+"""One metric's estimate over a scorer's values: the mean's interval, or a bootstrap's.
 
-The metric's own inspect implementation is re-run on resamples of the per-sample scores (samples
-drawn with replacement, all epochs of a drawn sample kept together), so any registered metric
-gets an interval without knowing its formula (Efron & Tibshirani, 1993: percentile bootstrap).
+A mean (`accuracy`, `mean`) and a pass/fail metric equal to the proportion take the interval of
+the scorer's mean (`_scored.Scored.mean`: Wilson, Student's t or Hoeffding). Any other metric
+(precision, F1, rates...) gets a bootstrap interval: the metric's own inspect implementation is
+re-run on resamples of the per-sample scores (samples drawn with replacement, all epochs of a
+drawn sample kept together), so any registered metric gets an interval without knowing its
+formula (Efron & Tibshirani, 1993: percentile bootstrap).
 """
 
 from __future__ import annotations
@@ -11,17 +14,47 @@ import math
 from collections import defaultdict
 from typing import Any, Callable
 
+from dataclasses import replace
+
+from harness.results._scored import Scored
 from harness.results._stats import Estimate
 
 RESAMPLES = 1000
 SEED = 20260101
+MEAN_METRICS = frozenset({"accuracy", "mean"})
+
+
+def metric_estimate(scored: Scored, name: str, reported: Any, partial: bool) -> Estimate:
+    """One metric's estimate: the mean's, a proportion's, or a bootstrap's over the scored samples
+    (`reported`: the metric's value in inspect's results)."""
+    value, estimate = _number(reported), scored.mean
+    if partial:
+        value = estimate.value if name in MEAN_METRICS else metric_value(scored.pairs, name)
+    is_mean = name in MEAN_METRICS or (
+        scored.binary and value is not None and estimate.value is not None and math.isclose(value, estimate.value)
+    )
+    if is_mean and estimate.n:
+        return replace(estimate, value=value)  # the metric's own value, the mean's interval
+    n = len({sample_id for sample_id, _ in scored.pairs})
+    found = bootstrap_estimate(scored.pairs, name, value) if value is not None else None
+    if found is None or found.ci95 is None or (found.ci95[0] == found.ci95[1] and n > 1):
+        return Estimate(value, found.stderr if found else None, None, n, "unavailable")
+    return found
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a score
 
 
 def bootstrap_estimate(scored: list[tuple[Any, Any]], metric_name: str, value: float | None) -> Estimate | None:
     """Percentile bootstrap 95% CI and standard error of `metric_name` over the scored samples, or None
     (also when the metric is undefined, NaN, on more than 5% of resamples).
 
-    `scored` holds the scorer's (sample id, value) pairs (`_digest.scored_values`).
+    `scored` holds the scorer's (sample id, value) pairs (`_scored.scored_values`).
     """
     metric = _metric_function(metric_name)
     units = _units(scored)
