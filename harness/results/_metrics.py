@@ -13,7 +13,8 @@ or a range per key for dict-valued scores (`score_range={"steps": (0, 50)}`).
 
 Values: a finished run keeps inspect's. A run that was cancelled or ended in error reports the
 values computed here over the scored samples, never inspect's partial ones (computed over what
-its progress display had seen), with a note.
+its progress display had seen), with a note. A scorer's values are read by `_scored`, one metric's
+estimate is made by `_metric_estimate`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Merging shard logs into one ordinary inspect log, with inspect's public log API.
 
-Each shard log is read (`read_eval_log`; a log a dying worker left half-written is first
-recovered with `recover_eval_log`), the samples are put together in dataset order, samples no
+Each shard log is read (`_shard_log`), the samples are put together in dataset order, samples no
 shard finished are added as errors (never dropped), the metrics are recomputed over all of them
 with inspect's own `recompute_metrics` (the task's scorers, metrics and epoch reducers), and the
 result is written with `write_eval_log` as `<run dir>/<name>.eval`, beside the shards'
@@ -17,129 +16,17 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from harness.results._digest import SampleDigest
 from harness.run._names import SHARD_METADATA
+from harness.run.sharding._shard_log import SUMMARIES_MEMBER, ShardLog, ShardOutcome
 from harness.run.sharding._shards import PlannedSample
 
 # Members of inspect's `.eval` zip the merge handles itself (the rest it copies from what inspect wrote).
-SAMPLES_DIR = "samples/"
-SUMMARIES_MEMBER = "summaries.json"
 _JOURNAL_SUMMARIES = "_journal/summaries/"
 _FINAL_MEMBERS = ("reductions.json", "header.json")
-
-
-@dataclass(frozen=True)
-class ShardOutcome:
-    """How one shard ended, as the executor saw it.
-
-    Attributes:
-        index: Shard number.
-        log: Location of its log, or None when it wrote none.
-        problem: Why it ended early (worker died, task failed...), or None.
-        cancelled: It was stopped by Ctrl-C.
-    """
-
-    index: int
-    log: str | None
-    problem: str | None = None
-    cancelled: bool = False
-
-
-@dataclass
-class ShardLog:
-    """A shard's log as the merge reads it.
-
-    A finished local log is read without validating its transcripts: its header, and for each
-    sample a light `EvalSample` holding what the merge and the metrics need (id, epoch,
-    metadata, scores, error), with the zip member that holds the whole sample, which the merge
-    copies as it is. A log from elsewhere, or one a dying worker left half-written (recovered
-    first), is read whole with `read_eval_log`; its samples are written again by inspect.
-
-    Attributes:
-        header: The log without its samples (location, spec, plan, status, stats, error).
-        samples: Its samples (light ones where `members` names them).
-        members: For light samples, keyed by (id, epoch): the zip member holding the whole sample.
-        summaries: For light samples, keyed by (id, epoch): the sample summary as the log stores it.
-    """
-
-    header: Any
-    samples: list[Any]
-    members: dict[tuple[Any, int], str] = field(default_factory=dict)
-    summaries: dict[tuple[Any, int], Any] = field(default_factory=dict)
-
-    def drop(self, keys: set[tuple[Any, int]]) -> None:
-        """Leave out the samples `keys` (those a dead worker was still running)."""
-        self.samples = [s for s in self.samples if (s.id, s.epoch) not in keys]
-        for key in keys:
-            self.members.pop(key, None)
-            self.summaries.pop(key, None)
-
-
-def read_shard(outcome: ShardOutcome) -> ShardLog | None:
-    """A shard's log; one a dying worker left half-written is recovered first."""
-    from inspect_ai.log import read_eval_log, recover_eval_log
-
-    if outcome.log is None:
-        return None
-    try:
-        header = read_eval_log(outcome.log, header_only=True)
-    except Exception:  # killed before its first flush: nothing readable
-        return None
-    if header.status != "started" and os.path.isfile(outcome.log):
-        light = _read_light(outcome.log, header)
-        if light is not None:
-            return light
-    try:
-        log = read_eval_log(outcome.log)
-    except Exception:
-        return None
-    if log.status == "started":
-        try:
-            log = recover_eval_log(outcome.log, cleanup=False)
-        except Exception:  # no recovery data: what was flushed is what there is
-            pass
-    samples = list(log.samples or [])
-    log.samples = None
-    return ShardLog(header=log, samples=samples)
-
-
-def _read_light(path: str, header: Any) -> ShardLog | None:
-    """The light reading of a finished local log, or None when its layout is not the one expected."""
-    from inspect_ai.log import EvalError, EvalSample
-    from inspect_ai.scorer import Score
-
-    shard = ShardLog(header=header, samples=[])
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if SUMMARIES_MEMBER not in names:
-                return None
-            for summary in json.loads(archive.read(SUMMARIES_MEMBER)):
-                shard.summaries[(summary["id"], summary["epoch"])] = summary
-            for name in sorted(n for n in names if n.startswith(SAMPLES_DIR) and n.endswith(".json")):
-                data = json.loads(archive.read(name))  # the member's last write, if it was written twice
-                key = (data["id"], data["epoch"])
-                error = data.get("error")
-                shard.samples.append(
-                    EvalSample(
-                        id=key[0],
-                        epoch=key[1],
-                        input="",
-                        target="",
-                        metadata=data.get("metadata") or {},
-                        scores={k: Score.model_validate(v) for k, v in (data.get("scores") or {}).items()} or None,
-                        error=EvalError.model_validate(error) if error else None,
-                    )
-                )
-                shard.members[key] = name
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        return None
-    if set(shard.members) - set(shard.summaries):
-        return None
-    return shard
 
 
 def lost_samples(logs: Sequence[ShardLog], planned: Sequence[PlannedSample], epochs: int) -> list[tuple[Any, int]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from harness._errors import HarnessError
 from harness.run._logs import newest_log
-from harness.run.sharding._merge import ShardOutcome
+from harness.run.sharding._shard_log import ShardOutcome
 from harness.run.sharding._worker import ShardSpec, run_shard
 
 INSTALL_HINT = "pip install 'plugeval[ray]'"

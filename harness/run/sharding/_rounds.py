@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.results._digest import SampleDigest
 from harness.run._hooks import HookRelay
-from harness.run.sharding._merge import ShardLog, ShardOutcome, read_shard
+from harness.run.sharding._shard_log import ShardLog, ShardOutcome, read_shard
 from harness.run.sharding._shards import PlannedSample
 from harness.run.sharding._worker import ShardSpec
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from typing import IO, Any, NoReturn, Protocol
 
 from harness.run._logs import newest_log
-from harness.run.sharding._merge import ShardOutcome
+from harness.run.sharding._shard_log import ShardOutcome
 from harness.run.sharding._worker import ShardSpec, serve
 
 STOP_SECONDS = 60.0
