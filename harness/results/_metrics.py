@@ -23,52 +23,51 @@ from typing import Any
 
 from harness.results._digest import SampleDigest
 from harness.results._metric_estimate import metric_estimate
-from harness.results._scored import RANGE_METADATA, declared_range, pass_fail, scored, scored_values, values_by_id
-
-__all__ = ["RANGE_METADATA", "binary_scores", "declared_range", "metric_records", "sample_values_by_id"]
+from harness.results._scored import pass_fail, scored, scored_values, values_by_id
 
 UNCERTAINTY_METRICS = frozenset({"stderr"})
 
 
 def metric_records(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
-    """Each metric of each scorer with value, stderr, 95% CI and n (see the module's docstring)."""
+    """Each metric of each scorer with value, stderr, 95% CI and n (see the module's docstring).
+
+    A run that ended before inspect computed any metric reports each scorer's mean over the scored samples.
+    """
     scores = log.results.scores if log.results else []
+    keys = [(score.scorer, score.name) for score in scores] or [
+        (name, name) for name in sorted({name for d in digests if d.completed for name in d.values})
+    ]
+    values = {key: scored(log, digests, *key) for key in keys}
     if not scores:
-        return _scored_sample_means(log, digests)
+        return [
+            {
+                "scorer": name,
+                "name": "accuracy" if found.binary else "mean",
+                **found.mean.to_dict(),
+                "note": f"the run ended before inspect computed metrics: mean over the {len(found.by_id)} samples "
+                "that completed and were scored, computed by plugeval",
+            }
+            for (name, _), found in values.items()
+            if found.by_id
+        ]
     partial = log.status != "success"
     records = []
     for score in scores:
-        values = scored(log, digests, score.scorer, score.name)
+        found = values[(score.scorer, score.name)]
         for name, metric in score.metrics.items():
             if name in UNCERTAINTY_METRICS:
                 continue
-            found = metric_estimate(values, name, metric.value, partial)
-            record = {"scorer": score.name, "name": name, **found.to_dict()}
+            record = {
+                "scorer": score.name,
+                "name": name,
+                **metric_estimate(found, name, metric.value, partial).to_dict(),
+            }
             if partial:
                 record["note"] = (
                     f"the run {'was cancelled' if log.status == 'cancelled' else 'ended in error'}: computed by "
-                    f"plugeval over the {len(values.by_id)} samples that completed and were scored"
+                    f"plugeval over the {len(found.by_id)} samples that completed and were scored"
                 )
             records.append(record)
-    return records
-
-
-def _scored_sample_means(log: Any, digests: list[SampleDigest]) -> list[dict[str, Any]]:
-    """A run without inspect metrics (it ended before any): each scorer's mean over the scored samples."""
-    records = []
-    for name in sorted({name for d in digests if d.completed for name in d.values}):
-        values = scored(log, digests, name, name)
-        if not values.by_id:
-            continue
-        records.append(
-            {
-                "scorer": name,
-                "name": "accuracy" if values.binary else "mean",
-                **values.mean.to_dict(),
-                "note": f"the run ended before inspect computed metrics: mean over the {len(values.by_id)} samples "
-                "that completed and were scored, computed by plugeval",
-            }
-        )
     return records
 
 
