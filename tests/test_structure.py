@@ -139,3 +139,31 @@ def test_no_function_in_the_core_is_longer_than_a_reader_can_hold():
                 if lines > 60:
                     long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({lines} lines)")
     assert not long, "functions over 60 lines:\n" + "\n".join(long)
+
+
+def test_the_run_path_in_contributing_names_modules_and_functions_that_exist():
+    """CONTRIBUTING's module-by-module run path stays true as modules move."""
+    import re
+
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## The run path, module by module", 1)[1].split("\n## ", 1)[0]
+    checked, package = 0, ""
+    for token in re.findall(r"`([^`]+)`", section):
+        if re.fullmatch(r"\w+(/\w+)*/", token):  # `run/sharding/`: the modules named next are in it
+            package = token.rstrip("/")
+            continue
+        found = re.fullmatch(r"((?:\w+/)*)(_\w+)(?:\.(\w+)(?:\.(\w+))?)?(?:\(\w*\))?", token)
+        if found is None:
+            continue
+        folder, module, name, method = found.groups()
+        if folder:
+            package = folder.rstrip("/")
+        file = HARNESS / package / f"{module}.py"
+        assert file.is_file(), f"CONTRIBUTING names `{token}`: there is no {file.relative_to(REPO)}"
+        source = file.read_text(encoding="utf-8")
+        if name:
+            assert re.search(rf"^(class|def) {name}\b", source, re.MULTILINE), f"`{token}`: no {name} in {file}"
+        if method:
+            assert re.search(rf"^    def {method}\b", source, re.MULTILINE), f"`{token}`: no {method} in {file}"
+        checked += 1
+    assert checked >= 20, checked
