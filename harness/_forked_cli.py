@@ -34,14 +34,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, NoReturn
 
-# what every `harness eval` imports before its first sample; the last two are inspect's lazy imports
-# (private modules of inspect-ai 0.3.x: one that moves is skipped, and commands import it themselves)
+# what every `harness eval` imports before its first sample (and `import_eval_runtime`, inspect's lazy imports)
 _PRELOAD = (
     "harness.cli._main",
     "harness.cli._handlers",
     "harness.run._execute",
-    "inspect_ai.agent._acp.server",
-    "inspect_ai.model._openai_responses",
 )
 _MAX_REQUEST = 16 * 1024 * 1024
 
@@ -165,10 +162,10 @@ def _read(file: IO[bytes]) -> str:
 
 def _serve(address: str) -> None:
     for module in _PRELOAD:
-        try:
-            importlib.import_module(module)
-        except ImportError:  # only a saving: another inspect-ai release may have moved it
-            pass
+        importlib.import_module(module)
+    from harness.run._inspect_call import import_eval_runtime
+
+    import_eval_runtime()
     base_path = sys.path[1:]  # without the server's own directory; a command gets its cwd there
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)

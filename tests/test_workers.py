@@ -351,3 +351,21 @@ def test_killing_harness_stops_its_workers_and_resume_finishes_the_run(plugin_si
     assert record["status"] == "success" and record["samples"]["completed"] == 30 and record["run_id"] == run_id
     rerun = len(runs_file.read_text().split()) - 30  # samples that ran twice: at most those in flight
     assert rerun <= 4, (before, rerun)
+
+
+def test_the_parent_imports_inspects_lazy_modules_once_for_its_forked_workers():
+    """What inspect's eval imports at the first sample is imported before the workers are forked; a module a
+    later inspect-ai moved is skipped (the eval imports what it needs itself)."""
+    script = """
+import sys
+import harness.run._inspect_call as call
+call.EVAL_LAZY_IMPORTS = (*call.EVAL_LAZY_IMPORTS, "inspect_ai._moved_in_a_later_release")
+assert not any(m in sys.modules for m in call.EVAL_LAZY_IMPORTS)
+call.import_eval_runtime()
+print(sorted(m for m in call.EVAL_LAZY_IMPORTS if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(
+        sorted(["fastapi", "inspect_ai.agent._acp.server", "inspect_ai.model._openai_responses"])
+    )

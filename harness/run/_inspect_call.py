@@ -14,6 +14,7 @@ Library users who call `execute` keep inspect's panel.
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,6 +26,11 @@ from harness._errors import HarnessError
 OWN_HOOKS = ("plugeval", "plugeval-progress", "plugeval-shard")
 """Names of the inspect hooks the harness registers for its own use."""
 
+EVAL_LAZY_IMPORTS = ("inspect_ai.model._openai_responses", "inspect_ai.agent._acp.server", "fastapi")
+"""What inspect's `eval` imports only once a run's first sample starts (~1 CPU-s together): its
+OpenAI assistant state (when `openai` is installed), its per-sample ACP server and its control
+server's web framework. Private modules of inspect-ai 0.3.x."""
+
 _prepared = False
 _hide_results_panel = False
 
@@ -33,6 +39,20 @@ def hide_inspect_results_panel() -> None:
     """From now on, runs in this process do not print inspect's results panel (the caller prints its own)."""
     global _hide_results_panel
     _hide_results_panel = True
+
+
+def import_eval_runtime() -> None:
+    """Import now what inspect's `eval` would import at a run's first sample (`EVAL_LAZY_IMPORTS`).
+
+    A process that forks workers calls this first, so the modules are imported once, not again in
+    every worker. A module another inspect-ai release moved or dropped is skipped: the eval then
+    imports what it needs itself.
+    """
+    for module in EVAL_LAZY_IMPORTS:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
 
 
 def prepare_inspect() -> None:

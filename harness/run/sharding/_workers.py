@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, NoReturn, Protocol
 
+from harness.run._inspect_call import import_eval_runtime
 from harness.run._logs import newest_log
 from harness.run.sharding._shard_log import ShardOutcome
 from harness.run.sharding._worker import ShardSpec, serve
@@ -67,6 +68,8 @@ def run_local(
     """Run every shard in its own process; return how each ended and whether Ctrl-C stopped the run."""
     events: queue.Queue[dict[str, Any] | None] = queue.Queue()
     fork = os.environ.get("HARNESS_WORKER_START", "fork") != "spawn" and threading.active_count() == 1
+    if fork:
+        import_eval_runtime()  # once here rather than in every worker
     started: list[tuple[_Worker, int]] = []
     for spec in specs:  # a forked worker must not hold its siblings' read ends: theirs would never see EOF
         started.append(_fork(spec, [fd for _, fd in started]) if fork else _spawn(spec))
