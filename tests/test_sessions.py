@@ -118,9 +118,18 @@ def test_two_slots_and_reverse_order_do_not_deadlock_and_epochs_start_fresh(plug
     saved = tmp_path / "memory.json"
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"u0": {"visits": 10}}))
-    result = run_harness("eval", "task=sessions_demo", "max_samples=2", "epochs=2", "task.seconds=0.05",
-                         f"user_memory.load={seed}", f"user_memory.save={saved}",
-                         f"log_dir={logs}", "display=none", site=site)
+    result = run_harness(
+        "eval",
+        "task=sessions_demo",
+        "max_samples=2",
+        "epochs=2",
+        "task.seconds=0.05",
+        f"user_memory.load={seed}",
+        f"user_memory.save={saved}",
+        f"log_dir={logs}",
+        "display=none",
+        site=site,
+    )
     assert result.returncode == 0, result.stderr
     samples = _samples(logs)
     assert _check_order(samples, epochs=2) <= 2
@@ -133,8 +142,9 @@ def test_two_slots_and_reverse_order_do_not_deadlock_and_epochs_start_fresh(plug
 def test_workers_keep_each_users_sessions_together(plugin_site, tmp_path: Path):
     site = plugin_site(SESSIONS)
     logs = tmp_path / "logs"
-    result = run_harness("eval", "task=sessions_demo", "workers=2", "task.seconds=0.05", f"log_dir={logs}",
-                         "display=none", site=site)
+    result = run_harness(
+        "eval", "task=sessions_demo", "workers=2", "task.seconds=0.05", f"log_dir={logs}", "display=none", site=site
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(next(logs.glob("*/results.json")).read_text())
     assert record["metrics"][0]["value"] == 1.0 and record["metrics"][0]["n"] == 12
@@ -153,9 +163,20 @@ def test_a_killed_session_run_resumes_in_order_with_its_memory(plugin_site, tmp_
     env = {**os.environ, "PYTHONPATH": str(site), "HARNESS_MODEL": "mockllm/model"}
     logs = tmp_path / "logs"
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness", "eval", "task=sessions_demo", "task.seconds=1.0", "max_samples=3",
-         f"log_dir={logs}", "display=none"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "eval",
+            "task=sessions_demo",
+            "task.seconds=1.0",
+            "max_samples=3",
+            f"log_dir={logs}",
+            "display=none",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None and _done(logs) < 4:
@@ -191,10 +212,12 @@ def test_bad_session_metadata_is_named(metadata, message):
     from inspect_ai.dataset import Sample
 
     from harness import ConfigError
-    from harness.run._sessions import session_order
+    from harness.run._session_order import session_order
 
-    samples = [Sample(id="ok", input="x", metadata={"harness_user": "a", "harness_session": 2}),
-               Sample(id="bad", input="x", metadata=metadata)]
+    samples = [
+        Sample(id="ok", input="x", metadata={"harness_user": "a", "harness_session": 2}),
+        Sample(id="bad", input="x", metadata=metadata),
+    ]
     with pytest.raises(ConfigError, match=message):
         session_order(samples)
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from harness._errors import storage_error
 from harness.run._logs import log_samples
-from harness.run._sessions import MEMORY_STORE_KEY, SESSION_KEY
+from harness.run._session_order import SESSION_KEY
+from harness.run._sessions import MEMORY_STORE_KEY
 
 
 def final_memories(log_location: str) -> dict[str, dict[str, Any]]:

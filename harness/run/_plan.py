@@ -35,7 +35,7 @@ from harness.plugins._registry import PluginEntry, Registry
 from harness.run._inspect_args import inspect_eval_args
 from harness.run._models_check import check_model_providers
 from harness.run._seats import SEAT_PREFIX, SeatSettings, one_process, seat_model, seated, survey_questions
-from harness.run._sessions import has_sessions, session_order
+from harness.run._session_order import has_sessions, session_order
 from harness.run._tuning import Execution, execution_for
 
 DEFAULT_LOG_DIR = "logs"

@@ -1,11 +1,12 @@
 """Users who come back: samples of one user run in session order, with a memory that carries over.
 
 A sample whose metadata has `harness_user` (any string) and `harness_session` (an integer) is one
-session of that user. The harness runs each user's sessions one after another, in session order,
-and different users in parallel (`max_samples` still bounds how many samples run at once). It
-does so with inspect's `SampleSource`: each user's first session starts the task, and when a
-session finishes (every epoch of it) the user's next session is added — so no sample ever holds
-a concurrency slot while it waits for an earlier one, whatever order the dataset lists them in.
+session of that user (`_session_order` puts a run's users and their sessions in order). The
+harness runs each user's sessions one after another, in session order, and different users in
+parallel (`max_samples` still bounds how many samples run at once). It does so with inspect's
+`SampleSource`: each user's first session starts the task, and when a session finishes (every
+epoch of it) the user's next session is added — so no sample ever holds a concurrency slot while
+it waits for an earlier one, whatever order the dataset lists them in.
 
 Inside a solver, `user_memory()` is the current user's memory: a small key-value store of JSON
 values that persists across that user's sessions within a run (a fresh one each epoch). What a
@@ -26,45 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from harness._errors import ConfigError, HarnessError
+from harness.run._session_order import SESSION_KEY, USER_KEY
 
-USER_KEY = "harness_user"
-"""Sample metadata key: who the session belongs to."""
-SESSION_KEY = "harness_session"
-"""Sample metadata key: the session's place in the user's order (an integer)."""
 MEMORY_STORE_KEY = "harness.user_memory"
 """Sample store key holding what the session read and wrote, and the memory after it."""
-
-
-def has_sessions(dataset: Any) -> bool:
-    """Whether any sample of `dataset` belongs to a user's sessions."""
-    return any(USER_KEY in (sample.metadata or {}) for sample in dataset)
-
-
-def session_order(samples: Sequence[Any]) -> dict[str, list[Any]]:
-    """Each user's samples in session order; users in the order their first sample appears.
-
-    Raises:
-        ConfigError: A session sample without an integer `harness_session`, or a user with two
-            samples of the same session; the message names the sample.
-    """
-    users: dict[str, list[Any]] = {}
-    for sample in samples:
-        metadata = sample.metadata or {}
-        if USER_KEY not in metadata:
-            raise ConfigError(
-                f"sample {sample.id!r} has no metadata '{USER_KEY}' while other samples do: "
-                "give every sample a user (and a session), or none"
-            )
-        session = metadata.get(SESSION_KEY)
-        if isinstance(session, bool) or not isinstance(session, int):
-            raise ConfigError(f"sample {sample.id!r}: metadata '{SESSION_KEY}' must be an integer, got {session!r}")
-        users.setdefault(str(metadata[USER_KEY]), []).append(sample)
-    for user, sessions in users.items():
-        sessions.sort(key=lambda s: s.metadata[SESSION_KEY])
-        numbers = [s.metadata[SESSION_KEY] for s in sessions]
-        if len(set(numbers)) != len(numbers):
-            raise ConfigError(f"user {user!r} has two samples of the same session ({numbers}); number them apart")
-    return users
 
 
 class UserMemory:
@@ -170,25 +136,28 @@ def user_memory() -> UserMemory:
 
 @contextmanager
 def scheduled(
-    task: Any, inspect_args: Mapping[str, Any], memory_files: Mapping[str, str]
+    task: Any,
+    inspect_args: Mapping[str, Any],
+    memory_files: Mapping[str, str],
+    users: Mapping[str, Sequence[Any]] | None,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
     """The task to give inspect, with its arguments: in session order when its samples have users.
 
-    A task without session samples is returned as it is. Otherwise `limit` is applied here (the
-    samples inspect would have run) and the dataset becomes a `SampleSource` that starts each
-    user's first session and adds the next one as the previous one finishes.
+    `users` are the run's users' samples in session order (`_session_order.session_users`, `limit`
+    applied), or None for a task without sessions, which is returned as it is. Otherwise the
+    dataset becomes a `SampleSource` that starts each user's first session and adds the next one
+    as the previous one finishes.
     """
     global _active
     args = dict(inspect_args)
-    if not has_sessions(task.dataset):
+    if users is None:
         yield task, args
         return
     from inspect_ai import SampleSource, task_with
 
-    samples = _limited(task.dataset, args.pop("limit", None))
-    users = session_order(samples)
+    args.pop("limit", None)  # applied in `users`
     seed = _seed(memory_files.get("load"))
-    sessions = _Sessions(int(args.get("epochs") or 1), seed, {u: s[1:] for u, s in users.items()})
+    sessions = _Sessions(int(args.get("epochs") or 1), seed, {u: list(s[1:]) for u, s in users.items()})
 
     async def complete(sample: Any) -> list[Any] | None:
         return sessions.finished(sample)
@@ -222,18 +191,6 @@ class _Abandoned:
         return self.sample.id
 
     store: dict[str, Any] = field(default_factory=dict)
-
-
-def _limited(dataset: Any, limit: Any) -> list[Any]:
-    samples = list(dataset)
-    for position, sample in enumerate(samples):  # the ids inspect would give id-less samples
-        if sample.id is None:
-            sample.id = position + 1
-    if isinstance(limit, int):
-        return samples[:limit]
-    if isinstance(limit, (list, tuple)) and len(limit) == 2:
-        return samples[limit[0] : limit[1]]
-    return samples
 
 
 def _seed(path: str | None) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,7 @@ or stopped run's record reads the log, which also holds the samples of the earli
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,17 @@ from harness.run._sessions import scheduled
 
 
 def run_in_process(
-    run: RunPlan, run_dir: Path, run_id: str, hooks: HookRelay, *, resume: bool = False
+    run: RunPlan,
+    run_dir: Path,
+    run_id: str,
+    hooks: HookRelay,
+    users: Mapping[str, Sequence[Any]] | None = None,
+    *,
+    resume: bool = False,
 ) -> tuple[Any, list[Any] | None]:
     """Run the plan here into `run_dir`: its log, and its samples' digests when they were all seen.
+
+    `users` are the run's users' sessions in order (`_session_order.session_users`), None without.
 
     The caller names the run's containers (`sandbox_run_id`), as it does for a sharded run.
 
@@ -38,7 +47,7 @@ def run_in_process(
     with (
         forwarding(hooks, lambda task, model: run_id, None if resume else digests),
         run_progress(run.inspect_args),
-        scheduled(run.task, run.inspect_args, run.user_memory) as (task, args),
+        scheduled(run.task, run.inspect_args, run.user_memory, users) as (task, args),
     ):
         try:
             logs = call_eval(

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from harness._errors import HarnessError
 from harness.run._hooks import HookRelay
@@ -41,9 +43,19 @@ def preflight(execution: Execution) -> None:
 
 
 def run_sharded(
-    run: RunPlan, run_dir: str, run_id: str, started: datetime, hooks: HookRelay, *, resume: bool = False
+    run: RunPlan,
+    run_dir: str,
+    run_id: str,
+    started: datetime,
+    hooks: HookRelay,
+    users: Mapping[str, Sequence[Any]] | None = None,
+    *,
+    resume: bool = False,
 ) -> MergedRun:
     """Run `run` in shards and return the merged inspect log (written to `run_dir`) with the samples' digests.
+
+    `users` are the run's users' sessions in order (`_session_order.session_users`): each user's
+    sessions run in one shard. None for a task without sessions.
 
     Raises:
         HarnessError: No shard wrote a log.
@@ -56,7 +68,7 @@ def run_sharded(
     epochs = int(run.inspect_args.get("epochs") or 1)
     retries = int(run.inspect_args.get("retry_on_error") or 0)
     forward = hooks.has_implementations("harness_sample_end")
-    plan = plan_run(run.inspect_args, run.task.dataset, execution.workers)
+    plan = plan_run(run.inspect_args, run.task.dataset, execution.workers, users)
     for note in plan.notes:
         print(f"harness: {note}", file=sys.stderr, flush=True)
     specs = [

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness._errors import ConfigError
-from harness.run._sessions import has_sessions, session_order
 
 ADAPTIVE_MAX = 100
 """inspect's default ceiling of adaptive model connections, divided among workers when no max_connections is set."""
@@ -186,15 +185,18 @@ class ShardPlan:
     notes: list[str]
 
 
-def plan_run(inspect_args: Mapping[str, Any], dataset: Any, workers: int) -> ShardPlan:
-    """The samples of a run and its shards: ranges of samples, or whole users' sessions for a session task.
+def plan_run(
+    inspect_args: Mapping[str, Any], dataset: Any, workers: int, users: Mapping[str, Sequence[Any]] | None = None
+) -> ShardPlan:
+    """The samples of a run and its shards: ranges of samples, or whole users' sessions for a session task
+    (`users`: its users' samples in session order, `_session_order.session_users`).
 
     Raises:
-        ConfigError: The run selects no samples, or a session sample's metadata is broken.
+        ConfigError: The run selects no samples.
     """
     planned = planned_samples(dataset, *sample_range(len(dataset), inspect_args.get("limit")))
-    if has_sessions(planned):
-        by_user, notes = plan_user_shards(inspect_args, session_order(planned), workers)
+    if users is not None:
+        by_user, notes = plan_user_shards(inspect_args, users, workers)
         return ShardPlan(planned, [(shard, ids) for shard, ids in by_user], notes)
     ranges, notes = plan_shards(inspect_args, len(dataset), workers)
     return ShardPlan(planned, [(shard, None) for shard in ranges], notes)

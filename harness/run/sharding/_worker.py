@@ -29,11 +29,13 @@ from harness.run._logs import newest_log, read_log
 from harness.run._names import RUN_ID_ENV, RUN_ID_METADATA, SHARD_METADATA
 from harness.run._plan import RunPlan
 from harness.run._resume import previous_task, retire_previous_log
+from harness.run._session_order import session_users
 from harness.run._sessions import scheduled
 from harness.run.sharding._shards import Shard
 
 Emit = Callable[[dict[str, Any]], None]
 """Sends one event to the process that merges the shards."""
+
 
 @dataclass(frozen=True)
 class ShardSpec:
@@ -79,7 +81,7 @@ def run_shard(spec: ShardSpec, emit: Emit) -> dict[str, Any]:
     logs: list[Any] = []
     with (
         _reporting(emit, spec.shard.index, spec.forward_samples),
-        scheduled(task, args, run.user_memory) as (task, args),
+        scheduled(task, args, run.user_memory, session_users(task.dataset, args.get("limit"))) as (task, args),
     ):
         try:
             logs = call_eval(
