@@ -25,8 +25,9 @@ from harness.run._plan import RunPlan
 from harness.run._tuning import Execution
 from harness.run.sharding._merge import MergedRun, lost_samples, merge_logs
 from harness.run.sharding._progress import ShardProgress
-from harness.run.sharding._rounds import Backend, Tracker, run_rounds
+from harness.run.sharding._rounds import Backend, run_rounds
 from harness.run.sharding._shards import plan_run
+from harness.run.sharding._tracker import Tracker
 from harness.run.sharding._worker import ShardSpec
 
 
