@@ -52,15 +52,15 @@ SHARDY = PluginDist(
 
 
             @solver
-            def misbehave(fail_every, die_on, seconds):
+            def misbehave(fail_every, die_on, seconds, die_also):
                 async def solve(state, generate_):
                     number = int(state.sample_id)
                     await asyncio.sleep(seconds)
-                    if die_on and number == die_on:
-                        marker = Path(os.environ["SHARDY_DIED"])
-                        if not marker.exists():
+                    for kill_on, suffix in ((die_on, ""), (die_also, ".also")):
+                        marker = Path(os.environ.get("SHARDY_DIED", "") + suffix)
+                        if kill_on and number == kill_on and not marker.exists():
                             marker.write_text(str(os.getpid()))
-                            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-sample
+                            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies mid-sample, once
                     if fail_every and number % fail_every == 0:
                         raise RuntimeError(f"sample {number} fails on purpose")
                     return await generate_(state)
@@ -68,11 +68,11 @@ SHARDY = PluginDist(
                 return solve
 
 
-            def shardy(n: int = 12, fail_every: int = 0, die_on: int = 0, seconds: float = 0.0):
-                \"\"\"Id-less samples (inspect numbers them), some failing, one killing its worker.\"\"\"
+            def shardy(n: int = 12, fail_every: int = 0, die_on: int = 0, seconds: float = 0.0, die_also: int = 0):
+                \"\"\"Id-less samples (inspect numbers them), some failing, one or two killing their worker.\"\"\"
                 return Task(
                     dataset=[Sample(input=f"q{i}", target="mockllm") for i in range(n)],
-                    solver=[misbehave(fail_every, die_on, seconds), generate()],
+                    solver=[misbehave(fail_every, die_on, seconds, die_also), generate()],
                     scorer=graded(),
                 )
         """,
@@ -189,6 +189,26 @@ def test_a_dying_worker_loses_only_its_running_sample(plugin_site, tmp_path: Pat
     assert retried.returncode == 0, retried.stderr
     record = json.loads((retried_dir / "results.json").read_text())
     assert record["status"] == "success" and record["samples"]["completed"] == 12
+
+
+@pytest.mark.slow
+def test_a_replacement_that_dies_too_is_replaced_once_and_its_lost_sample_retried(plugin_site, tmp_path: Path):
+    site = plugin_site(SHARDY)
+    env = {"SHARDY_DIED": str(tmp_path / "died")}
+    # shard 0 (samples 1-6, one at a time) dies in 3; its replacement runs 3-6 and dies in 5; with
+    # retry_on_error=1 each of 3 and 5 is retried once, and only the replacement's own leftovers
+    # (5, 6) run in the next round: no second worker for what the first replacement already covers
+    result, run_dir = _run(
+        site, tmp_path / "twice", "workers=2", "max_samples=2", "task.die_on=3", "task.die_also=5",
+        "retry_on_error=1", env=env,
+    )  # fmt: skip
+    assert (tmp_path / "died").exists() and (tmp_path / "died.also").exists()
+    assert result.returncode == 0, result.stderr
+    (shards,) = run_dir.glob("*.shards")
+    assert sorted(int(p.name) for p in shards.iterdir()) == [0, 1, 1000, 3000]
+    record = json.loads((run_dir / "results.json").read_text())
+    assert record["status"] == "success" and record["samples"]["completed"] == 12
+    assert sorted(s.id for s in _log(run_dir).samples) == list(range(1, 13))
 
 
 @pytest.mark.slow

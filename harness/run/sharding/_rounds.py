@@ -55,16 +55,16 @@ def run_rounds(
         shards_dir: Where the shards' log directories are (`<shards_dir>/<shard index>`).
     """
     pending, rounds = specs, 0
-    ran: list[ShardSpec] = []
     outcomes: list[ShardOutcome] = []
     logs: list[ShardLog | None] = []
     while True:  # a round: run the pending shards, read their logs, plan replacements for dead workers
         ended, interrupted = backend(pending, tracker)
-        ran, outcomes = [*ran, *pending], [*outcomes, *ended]
+        outcomes = [*outcomes, *ended]
         logs = [*logs, *(_read(o, tracker) for o in ended)]
         if interrupted or rounds > retries:
             break
-        pending = replacement_shards(ran, outcomes, logs, tracker, planned, epochs, shards_dir, rounds, retries)
+        pairs = list(zip(pending, ended, strict=True))
+        pending = replacement_shards(pairs, outcomes, logs, tracker, planned, epochs, shards_dir, rounds, retries)
         if not pending:
             break
         rounds += 1

@@ -3,11 +3,12 @@
 The `Tracker` takes every event the shards send: which samples each shard started and finished
 (for the progress display, the `harness_sample_end` hooks and the samples a dead worker was
 running). `replacement_shards` plans the workers that run what dead workers left: every sample
-not yet done, less the ones a dead worker was running unless `retry_on_error` retries them.
+not yet done, less the ones lost with a dead worker more than `retry_on_error` times.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -55,7 +56,7 @@ class Tracker:
 
 
 def replacement_shards(
-    specs: Sequence[ShardSpec],
+    ended: Sequence[tuple[ShardSpec, ShardOutcome]],
     outcomes: Sequence[ShardOutcome],
     logs: Sequence[ShardLog | None],
     tracker: Tracker,
@@ -65,19 +66,28 @@ def replacement_shards(
     round_number: int,
     retries: int,
 ) -> list[ShardSpec]:
-    """Workers for the samples of dead workers: all not yet done, less the in-flight ones unless retried."""
-    retry = round_number < retries
+    """Workers for what the last round's dead workers left: every sample not yet done, less those lost
+    with a dead worker more than `retries` times (`retry_on_error`, counted per sample as inspect does).
+
+    Args:
+        ended: The last round's shards with how each ended (earlier rounds' dead shards were replaced).
+        outcomes: How every shard of every round so far ended (a sample's losses are counted over them).
+        logs: Every shard log so far (None where a shard left none).
+    """
     present = {(s.id, s.epoch) for log in logs if log is not None for s in log.samples}
+    dead = [outcome for outcome in outcomes if outcome.problem and not outcome.cancelled]
+    losses = Counter(key for outcome in dead for key in tracker.in_flight(outcome.index))
     replacements = []
-    for spec, outcome in zip(specs, outcomes, strict=True):
+    for spec, outcome in ended:
         if not outcome.problem or outcome.cancelled:
             continue
         if spec.only_ids is not None:
             ids = list(spec.only_ids)
         else:
             ids = [item.id for item in planned if spec.shard.start <= item.position < spec.shard.stop]
-        lost = set() if retry else tracker.in_flight(spec.shard.index)
-        todo = [i for i in ids if any((i, e) not in present and (i, e) not in lost for e in range(1, epochs + 1))]
+        todo = [
+            i for i in ids if any((i, e) not in present and losses[(i, e)] <= retries for e in range(1, epochs + 1))
+        ]
         if todo:
             index = 1000 * (round_number + 1) + spec.shard.index
             shard = replace(spec.shard, index=index)
