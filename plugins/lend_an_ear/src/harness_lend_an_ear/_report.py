@@ -48,19 +48,9 @@ class Report:
             "source": self.source,
             "judge": self.judge,
             "n_conversations": len(self.conversations),
-            "by_condition": {c: {k: _est(e) for k, e in figs.items()} for c, figs in self.by_condition.items()},
-            "paired": {k: _est(e) for k, e in self.paired.items()},
+            "by_condition": {c: {k: e.to_dict() for k, e in figs.items()} for c, figs in self.by_condition.items()},
+            "paired": {k: e.to_dict() for k, e in self.paired.items()},
         }
-
-
-def _est(e: Estimate) -> dict[str, Any]:
-    return {
-        "value": e.value,
-        "stderr": e.stderr,
-        "ci95": list(e.ci95) if e.ci95 else None,
-        "n": e.n,
-        "ci_method": e.method,
-    }
 
 
 def read_conversations(run: str | Path) -> tuple[str, str, list[Conversation]]:
