@@ -84,4 +84,4 @@ def binary_scores(digests: list[SampleDigest], scorer: str, bounds: tuple[float,
     """Whether a scorer's raw values are pass/fail: C/I/N letters, booleans, or 0 and 1 (ints or floats),
     whichever of the two occur. A scorer that declares a range other than [0, 1] is not pass/fail
     (a reward in [-1, 1] that was 0 everywhere)."""
-    return bounds in (None, (0.0, 1.0)) and pass_fail(scored_values(digests, scorer))
+    return pass_fail(scored_values(digests, scorer), bounds)

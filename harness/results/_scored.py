@@ -67,9 +67,12 @@ def values_by_id(scored: Iterable[tuple[Any, Any]]) -> dict[Any, float]:
     return {sample_id: sum(v) / len(v) for sample_id, v in by_id.items()}
 
 
-def pass_fail(scored: Iterable[tuple[Any, Any]]) -> bool:
+def pass_fail(scored: Iterable[tuple[Any, Any]], bounds: tuple[float, float] | None = None) -> bool:
     """Whether the raw values of `scored_values` pairs are pass/fail: C/I/N letters, booleans, or 0
-    and 1 (ints or floats), whichever of the two occur."""
+    and 1 (ints or floats), whichever of the two occur. Values declared on a range other than [0, 1]
+    are not (a reward in [-1, 1] that was 0 everywhere)."""
+    if bounds not in (None, (0.0, 1.0)):
+        return False
     raw = [value for _, value in scored if not isinstance(value, (dict, list))]
     return bool(raw) and all(v in ("C", "I", "N") or isinstance(v, bool) or v in (0, 1) for v in raw)
 
@@ -112,5 +115,5 @@ def scored(log: Any, digests: list[SampleDigest], scorer: str, key: str) -> Scor
     bounds = declared_range(log, scorer, key)
     pairs = scored_values(digests, key)
     by_id = values_by_id(pairs)
-    binary = bounds in (None, (0.0, 1.0)) and pass_fail(pairs)  # a reward declared on [-1, 1] is not pass/fail
+    binary = pass_fail(pairs, bounds)
     return Scored(pairs, by_id, binary, mean_estimate(list(by_id.values()), binary=binary, bounds=bounds))
